@@ -1,0 +1,46 @@
+# MixedBatch — one Makefile for set-up, tests, benchmarks, proofs and every chapter.
+SHELL := /bin/bash
+
+# OpenBLAS 0.3.21 (Debian) picks its Haswell kernels on our AVX-512 EPYC machines;
+# the SkylakeX kernels are about twice as fast. The variable is read when the library
+# loads, so it must be in the environment before any of our processes start.
+ifneq ($(shell grep -m1 -o avx512f /proc/cpuinfo 2>/dev/null),)
+export OPENBLAS_CORETYPE ?= SkylakeX
+endif
+# Two cores: OpenBLAS threads must not oversubscribe them.
+export OPENBLAS_NUM_THREADS ?= 2
+
+APT_PACKAGES := libopenblas-dev liblapacke-dev libfftw3-dev libhdf5-dev libpng-dev pkg-config
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Tuning flags belong here, never in Package.swift (a package with unsafeFlags cannot be a dependency).
+RELEASE_FLAGS := -c release -Xswiftc -Ounchecked -Xswiftc -target-cpu -Xswiftc x86-64-v3 -Xcc -march=x86-64-v3
+
+.PHONY: setup build test bench proofs chapter3 chapter4 chapter5 clean
+
+setup:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:" $$missing; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "Debian packages already installed."; fi
+	swift build
+	swift build --build-tests
+
+build:
+	swift build $(RELEASE_FLAGS)
+
+test:
+	swift test
+
+bench:
+	swift run $(RELEASE_FLAGS) Benchmarks
+
+proofs:
+	@echo "make proofs: the executable proofs of chapter 4 are not implemented yet (issue 5)." >&2; exit 2
+
+chapter3 chapter4 chapter5:
+	@echo "make $@: this chapter's experiments are not implemented yet; see the open issues." >&2; exit 2
+
+clean:
+	rm -rf .build results

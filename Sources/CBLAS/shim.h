@@ -1,0 +1,3 @@
+// OpenBLAS' CBLAS interface and LAPACKE (for the symmetric eigensolvers ssyevd / dsyevd).
+#include <cblas.h>
+#include <lapacke.h>

@@ -1,0 +1,2 @@
+// libpng's simplified png_image API.
+#include <png.h>

@@ -1,0 +1,1 @@
+// EquivariantLayer: under construction

@@ -1,0 +1,1 @@
+// HDF5IO: under construction

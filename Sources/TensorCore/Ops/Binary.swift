@@ -1,0 +1,141 @@
+import Foundation
+
+// Elementwise binary arithmetic with NumPy broadcasting. Gradients of broadcast
+// operands are summed back to the operand's shape (`sum(toShape:)`).
+
+extension Tensor {
+    /// Applies `f` elementwise to the broadcast of `lhs` and `rhs` (no graph recording).
+    @inline(__always)
+    static func broadcastKernel(_ lhs: Tensor, _ rhs: Tensor, operation: String,
+                                _ f: (Float, Float) -> Float) throws -> Tensor {
+        if lhs.shape == rhs.shape {
+            return Tensor(shape: lhs.shape) { out, n in
+                let a = lhs.storage.pointer, b = rhs.storage.pointer
+                for i in 0..<n { out[i] = f(a[i], b[i]) }
+            }
+        }
+        let shape = try Shape.broadcast(lhs.shape, rhs.shape, operation: operation)
+        if rhs.count == 1 && shape == lhs.shape {
+            let b = rhs.storage.pointer[0]
+            return Tensor(shape: shape) { out, n in
+                let a = lhs.storage.pointer
+                for i in 0..<n { out[i] = f(a[i], b) }
+            }
+        }
+        if lhs.count == 1 && shape == rhs.shape {
+            let a = lhs.storage.pointer[0]
+            return Tensor(shape: shape) { out, n in
+                let b = rhs.storage.pointer
+                for i in 0..<n { out[i] = f(a, b[i]) }
+            }
+        }
+        let layout = StridedLayout(shape: shape, strides: [
+            Shape.broadcastStrides(from: lhs.shape, to: shape),
+            Shape.broadcastStrides(from: rhs.shape, to: shape),
+        ])
+        let inner = layout.innerCount
+        let sa = layout.strides[0].last!, sb = layout.strides[1].last!
+        return Tensor(shape: shape) { out, _ in
+            let a = lhs.storage.pointer, b = rhs.storage.pointer
+            layout.forEachRun { run, offsets in
+                let o = out + run * inner, pa = a + offsets[0], pb = b + offsets[1]
+                if sa == 1 && sb == 1 {
+                    for i in 0..<inner { o[i] = f(pa[i], pb[i]) }
+                } else if sa == 1 {
+                    let bv = pb[0]
+                    for i in 0..<inner { o[i] = f(pa[i], bv) }
+                } else if sb == 1 {
+                    let av = pa[0]
+                    for i in 0..<inner { o[i] = f(av, pb[i]) }
+                } else {
+                    for i in 0..<inner { o[i] = f(pa[i * sa], pb[i * sb]) }
+                }
+            }
+        }
+    }
+
+    public static func + (lhs: Tensor, rhs: Tensor) throws -> Tensor {
+        try broadcastKernel(lhs, rhs, operation: "add", +)
+            .recording("add", inputs: [lhs, rhs]) { g, _ in
+                [try g.sum(toShape: lhs.shape), try g.sum(toShape: rhs.shape)]
+            }
+    }
+
+    public static func - (lhs: Tensor, rhs: Tensor) throws -> Tensor {
+        try broadcastKernel(lhs, rhs, operation: "subtract", -)
+            .recording("subtract", inputs: [lhs, rhs]) { g, _ in
+                [try g.sum(toShape: lhs.shape), try (-g).sum(toShape: rhs.shape)]
+            }
+    }
+
+    public static func * (lhs: Tensor, rhs: Tensor) throws -> Tensor {
+        try broadcastKernel(lhs, rhs, operation: "multiply", *)
+            .recording("multiply", inputs: [lhs, rhs]) { g, _ in
+                [lhs.requiresGradient ? try (g * rhs).sum(toShape: lhs.shape) : nil,
+                 rhs.requiresGradient ? try (g * lhs).sum(toShape: rhs.shape) : nil]
+            }
+    }
+
+    public static func / (lhs: Tensor, rhs: Tensor) throws -> Tensor {
+        try broadcastKernel(lhs, rhs, operation: "divide", /)
+            .recording("divide", inputs: [lhs, rhs]) { g, y in
+                [lhs.requiresGradient ? try (g / rhs).sum(toShape: lhs.shape) : nil,
+                 rhs.requiresGradient ? try (-(g * y) / rhs).sum(toShape: rhs.shape) : nil]
+            }
+    }
+
+    /// Elementwise maximum; the gradient goes to the larger operand (to `lhs` on ties).
+    public static func maximum(_ lhs: Tensor, _ rhs: Tensor) throws -> Tensor {
+        let lhsWins = try broadcastKernel(lhs, rhs, operation: "maximum") { $0 >= $1 ? 1 : 0 }
+        return try Tensor.where(lhsWins, lhs, rhs)
+    }
+
+    /// Elementwise minimum; the gradient goes to the smaller operand (to `lhs` on ties).
+    public static func minimum(_ lhs: Tensor, _ rhs: Tensor) throws -> Tensor {
+        let lhsWins = try broadcastKernel(lhs, rhs, operation: "minimum") { $0 <= $1 ? 1 : 0 }
+        return try Tensor.where(lhsWins, lhs, rhs)
+    }
+
+    /// Selects `a` where the constant `mask` is non-zero and `b` elsewhere, with
+    /// broadcasting of all three; gradients flow to the selected operand only.
+    public static func `where`(_ mask: Tensor, _ a: Tensor, _ b: Tensor) throws -> Tensor {
+        let shape = try Shape.broadcast(try Shape.broadcast(mask.shape, a.shape, operation: "where"),
+                                        b.shape, operation: "where")
+        let m = mask.broadcastValues(to: shape), x = a.broadcastValues(to: shape), y = b.broadcastValues(to: shape)
+        let result = Tensor(shape: shape) { out, n in
+            let pm = m.storage.pointer, px = x.storage.pointer, py = y.storage.pointer
+            for i in 0..<n { out[i] = pm[i] != 0 ? px[i] : py[i] }
+        }
+        let constantMask = mask.detached
+        return result.recording("where", inputs: [a, b]) { g, _ in
+            let zero = Tensor(0)
+            return [a.requiresGradient ? try Tensor.where(constantMask, g, zero).sum(toShape: a.shape) : nil,
+                    b.requiresGradient ? try Tensor.where(constantMask, zero, g).sum(toShape: b.shape) : nil]
+        }
+    }
+
+    // Tensor–scalar conveniences.
+    public static func + (lhs: Tensor, rhs: Float) -> Tensor { try! lhs + Tensor(rhs) }
+    public static func + (lhs: Float, rhs: Tensor) -> Tensor { try! Tensor(lhs) + rhs }
+    public static func - (lhs: Tensor, rhs: Float) -> Tensor { try! lhs - Tensor(rhs) }
+    public static func - (lhs: Float, rhs: Tensor) -> Tensor { try! Tensor(lhs) - rhs }
+    public static func * (lhs: Tensor, rhs: Float) -> Tensor { try! lhs * Tensor(rhs) }
+    public static func * (lhs: Float, rhs: Tensor) -> Tensor { try! Tensor(lhs) * rhs }
+    public static func / (lhs: Tensor, rhs: Float) -> Tensor { try! lhs / Tensor(rhs) }
+    public static func / (lhs: Float, rhs: Tensor) -> Tensor { try! Tensor(lhs) / rhs }
+
+    public static prefix func - (x: Tensor) -> Tensor {
+        x.map { -$0 }.recording("negate", inputs: [x]) { g, _ in [-g] }
+    }
+
+    /// Constant comparison masks (1 where true, 0 elsewhere); not differentiable.
+    public func isGreater(than other: Tensor) throws -> Tensor {
+        try Tensor.broadcastKernel(detached, other.detached, operation: "isGreater") { $0 > $1 ? 1 : 0 }
+    }
+    public func isLess(than other: Tensor) throws -> Tensor {
+        try Tensor.broadcastKernel(detached, other.detached, operation: "isLess") { $0 < $1 ? 1 : 0 }
+    }
+    public func isEqual(to other: Tensor) throws -> Tensor {
+        try Tensor.broadcastKernel(detached, other.detached, operation: "isEqual") { $0 == $1 ? 1 : 0 }
+    }
+}

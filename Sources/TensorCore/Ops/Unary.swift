@@ -1,0 +1,108 @@
+import Foundation
+
+// Elementwise functions. Each backward rule is written with differentiable operations
+// (often reusing the output `y`), so second derivatives are available.
+
+extension Tensor {
+    /// Applies `f` to every scalar (no graph recording).
+    @inline(__always)
+    public func map(_ f: (Float) -> Float) -> Tensor {
+        Tensor(shape: shape) { out, n in
+            let x = storage.pointer
+            for i in 0..<n { out[i] = f(x[i]) }
+        }
+    }
+
+    /// A constant mask, 1 where `predicate` holds.
+    @inline(__always)
+    func mask(_ predicate: (Float) -> Bool) -> Tensor { map { predicate($0) ? 1 : 0 } }
+}
+
+public func exp(_ x: Tensor) -> Tensor {
+    x.map { Foundation.exp($0) }.recording("exp", inputs: [x]) { g, y in [try g * y] }
+}
+
+public func log(_ x: Tensor) -> Tensor {
+    x.map { Foundation.log($0) }.recording("log", inputs: [x]) { g, _ in [try g / x] }
+}
+
+/// `log(1 + x)`, accurate for small `x`.
+public func log1p(_ x: Tensor) -> Tensor {
+    x.map { Foundation.log1p($0) }.recording("log1p", inputs: [x]) { g, _ in [try g / (1 + x)] }
+}
+
+/// `1 / (1 + exp(-x))`, computed without overflow for large |x|.
+public func sigmoid(_ x: Tensor) -> Tensor {
+    x.map(stableSigmoid).recording("sigmoid", inputs: [x]) { g, y in [try g * (y * (1 - y))] }
+}
+
+/// `log σ(x) = -softplus(-x)`, stable for large |x| (the log-likelihood of a logit).
+public func logSigmoid(_ x: Tensor) -> Tensor {
+    x.map { -stableSoftplus(-$0) }.recording("logSigmoid", inputs: [x]) { g, _ in [try g * sigmoid(-x)] }
+}
+
+/// `log(1 + exp(x))`, stable for large |x|.
+public func softplus(_ x: Tensor) -> Tensor {
+    x.map(stableSoftplus).recording("softplus", inputs: [x]) { g, _ in [try g * sigmoid(x)] }
+}
+
+public func tanh(_ x: Tensor) -> Tensor {
+    x.map { Foundation.tanh($0) }.recording("tanh", inputs: [x]) { g, y in [try g * (1 - y * y)] }
+}
+
+public func relu(_ x: Tensor) -> Tensor {
+    x.map { max($0, 0) }.recording("relu", inputs: [x]) { g, _ in [try g * x.mask { $0 > 0 }] }
+}
+
+/// `x` for positive inputs, `slope · x` otherwise.
+public func leakyRelu(_ x: Tensor, slope: Float = 0.01) -> Tensor {
+    x.map { $0 > 0 ? $0 : slope * $0 }.recording("leakyRelu", inputs: [x]) { g, _ in
+        [try g * x.map { $0 > 0 ? 1 : slope }]
+    }
+}
+
+/// |x|; the gradient at 0 is taken as 0.
+public func abs(_ x: Tensor) -> Tensor {
+    x.map { Swift.abs($0) }.recording("abs", inputs: [x]) { g, _ in
+        [try g * x.map { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }]
+    }
+}
+
+public func sqrt(_ x: Tensor) -> Tensor {
+    x.map { $0.squareRoot() }.recording("sqrt", inputs: [x]) { g, y in [try g / (2 * y)] }
+}
+
+public func square(_ x: Tensor) -> Tensor {
+    x.map { $0 * $0 }.recording("square", inputs: [x]) { g, _ in [try g * (2 * x)] }
+}
+
+/// `x^exponent` elementwise for a constant exponent.
+public func pow(_ x: Tensor, _ exponent: Float) -> Tensor {
+    x.map { Foundation.pow($0, exponent) }.recording("pow", inputs: [x]) { g, _ in
+        [try g * (exponent * pow(x, exponent - 1))]
+    }
+}
+
+/// `x^y` elementwise, both differentiable, for positive `x`: `exp(y · log x)`.
+public func pow(_ x: Tensor, _ y: Tensor) throws -> Tensor {
+    exp(try y * log(x))
+}
+
+/// Limits every scalar to `[lower, upper]`; the gradient is zero where it clips.
+public func clamp(_ x: Tensor, min lower: Float, max upper: Float) -> Tensor {
+    x.map { Swift.min(Swift.max($0, lower), upper) }.recording("clamp", inputs: [x]) { g, _ in
+        [try g * x.mask { $0 >= lower && $0 <= upper }]
+    }
+}
+
+@inline(__always)
+func stableSigmoid(_ v: Float) -> Float {
+    if v >= 0 { return 1 / (1 + Foundation.exp(-v)) }
+    let e = Foundation.exp(v)
+    return e / (1 + e)
+}
+
+@inline(__always)
+func stableSoftplus(_ v: Float) -> Float {
+    max(v, 0) + Foundation.log1p(Foundation.exp(-Swift.abs(v)))
+}
