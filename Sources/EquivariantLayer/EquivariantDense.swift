@@ -1,0 +1,57 @@
+import NeuralNet
+import TensorCore
+
+/// The dense permutation-equivariant layer of Eq. 4.12 (before the non-linearity μ):
+///
+///     φ(x)_b = β + x_b Λ̃ + ρ(x) Γ̃,   Λ̃ = B/(B+1) Λ,  Γ̃ = 1/(B+1) Γ   (§4.4.3)
+///
+/// Shape: `[B, l] -> [B, L]`. Permuting the samples of the batch permutes the output
+/// rows identically; ρ (Eq. 4.11) is the only interaction between samples. Weights are
+/// stored `[L, l]` like `Linear`. Apply μ with a pointwise layer (ReLU, LeakyReLU, …).
+public final class EquivariantDense: Module, Layer {
+    /// Λ, the per-sample ("non-batch-mixing") kernel, `[L, l]`.
+    @Parameter public var lambda: Tensor
+    /// Γ, the batch-mixing kernel acting on ρ(x), `[L, l]`; absent in the ablation.
+    public let gamma: Parameter?
+    /// β, `[L]`.
+    @Parameter public var bias: Tensor
+    public let weighting: BatchMixingWeights
+    public let inputSize: Int
+    public let outputSize: Int
+
+    /// - Parameters:
+    ///   - batchMixing: `false` drops Γ (Deep-Sets-style ablation: samples interact only
+    ///     through a final reduction).
+    ///   - generator: source of the initial weights, `U(±1/√l)` as PyTorch's `Linear`.
+    public init(inputSize: Int, outputSize: Int, batchMixing: Bool = true,
+                weighting: BatchMixingWeights = .reweighted, generator: inout RandomStream) {
+        self.inputSize = inputSize
+        self.outputSize = outputSize
+        self.weighting = weighting
+        _lambda = Parameter(wrappedValue: uniformFanIn([outputSize, inputSize], fanIn: inputSize, generator: &generator))
+        gamma = batchMixing
+            ? Parameter(wrappedValue: uniformFanIn([outputSize, inputSize], fanIn: inputSize, generator: &generator))
+            : nil
+        _bias = Parameter(wrappedValue: uniformFanIn([outputSize], fanIn: inputSize, generator: &generator))
+        super.init()
+    }
+
+    public func callAsFunction(_ x: Tensor) throws -> Tensor {
+        try callAsFunction(x, validMask: nil)
+    }
+
+    /// `[B, l] -> [B, L]`; ρ runs over the samples marked 1 in `validMask` (`[B]`).
+    public func callAsFunction(_ x: Tensor, validMask: Tensor?) throws -> Tensor {
+        guard x.rank == 2, x.shape[1] == inputSize else {
+            throw TensorError.shapeMismatch(operation: "EquivariantDense", lhs: x.shape, rhs: [-1, inputSize],
+                                            expected: "input must be [B, \(inputSize)]")
+        }
+        let lambda = self.lambda, bias = self.bias
+        return try equivariantResponse(
+            x, validMask: validMask, weighting: weighting,
+            perSample: { input, scale in try input.matmul(lambda * scale, transposeOther: true) + bias },
+            batchMixing: gamma.map { gamma in
+                { average, scale in try average.matmul(gamma.wrappedValue * scale, transposeOther: true) }
+            })
+    }
+}

@@ -1,0 +1,24 @@
+import TensorCore
+
+/// The pre-activation of Eq. 4.12, shared by the dense and convolutional layers:
+/// `β + x_b Λ̃ + ρ(x) Γ̃`, where `perSample` applies Λ (and the bias β) to every sample
+/// and `batchMixing` applies Γ to the batch average ρ(x) (Eq. 4.11), whose result
+/// broadcasts over the batch. Each closure receives the multiplier of its kernel.
+///
+/// Without `batchMixing` (the Deep-Sets-style ablation) no re-weighting is applied.
+func equivariantResponse(_ x: Tensor, validMask: Tensor?, weighting: BatchMixingWeights,
+                         perSample: (_ input: Tensor, _ scale: Float) throws -> Tensor,
+                         batchMixing: ((_ average: Tensor, _ scale: Float) throws -> Tensor)?) throws -> Tensor {
+    guard let batchMixing else { return try perSample(x, 1) }
+    let batchSize = try effectiveBatchSize(x, validMask: validMask)
+    let (lambdaScale, gammaScale) = weighting.multipliers(batchSize: batchSize)
+    let average = try batchAverage(x, validMask: validMask)
+    return try perSample(x, lambdaScale) + batchMixing(average, gammaScale)
+}
+
+/// Uniform initialisation `U(−1/√fanIn, 1/√fanIn)` (PyTorch's default for linear and
+/// convolution weights and biases).
+func uniformFanIn(_ shape: [Int], fanIn: Int, generator: inout RandomStream) -> Tensor {
+    let bound = 1 / Float(max(fanIn, 1)).squareRoot()
+    return generator.uniform(shape, low: -bound, high: bound)
+}

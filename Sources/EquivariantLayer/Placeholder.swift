@@ -1,1 +1,0 @@
-// EquivariantLayer: under construction
