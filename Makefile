@@ -4,8 +4,11 @@ SHELL := /bin/bash
 # OpenBLAS 0.3.21 (Debian) picks its Haswell kernels on our AVX-512 EPYC machines;
 # the SkylakeX kernels are about twice as fast. The variable is read when the library
 # loads, so it must be in the environment before any of our processes start.
-ifneq ($(shell grep -m1 -o avx512f /proc/cpuinfo 2>/dev/null),)
-export OPENBLAS_CORETYPE ?= SkylakeX
+# MIXEDBATCH_OPENBLAS_CORETYPE=Haswell (say) overrides the choice, e.g. to compare.
+ifneq ($(MIXEDBATCH_OPENBLAS_CORETYPE),)
+export OPENBLAS_CORETYPE := $(MIXEDBATCH_OPENBLAS_CORETYPE)
+else ifneq ($(shell grep -m1 -o avx512f /proc/cpuinfo 2>/dev/null),)
+export OPENBLAS_CORETYPE := SkylakeX
 endif
 # Two cores: OpenBLAS threads must not oversubscribe them.
 export OPENBLAS_NUM_THREADS ?= 2
@@ -13,9 +16,9 @@ export OPENBLAS_NUM_THREADS ?= 2
 APT_PACKAGES := libopenblas-dev liblapacke-dev libfftw3-dev libhdf5-dev libpng-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Tuning flags belong here, never in Package.swift (a package with unsafeFlags cannot be a dependency).
-RELEASE_FLAGS := -c release -Xswiftc -Ounchecked -Xswiftc -target-cpu -Xswiftc x86-64-v3 -Xcc -march=x86-64-v3
+RELEASE_FLAGS := -c release -Xswiftc -target-cpu -Xswiftc native
 
-.PHONY: setup build test bench proofs chapter3 chapter4 chapter5 clean
+.PHONY: setup build test consumer-check bench proofs chapter3 chapter4 chapter5 clean
 
 setup:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -32,9 +35,15 @@ build:
 
 test:
 	swift test
+	$(MAKE) consumer-check
+
+# A package outside this one that depends on MixedBatch and imports EquivariantLayer.
+consumer-check:
+	cd Experiments/ConsumerPackage && swift run --scratch-path ../../.build-consumer SetClassifier
 
 bench:
-	swift run $(RELEASE_FLAGS) Benchmarks
+	swift build $(RELEASE_FLAGS) --product Benchmarks
+	$$(swift build $(RELEASE_FLAGS) --show-bin-path)/Benchmarks
 
 proofs:
 	@echo "make proofs: the executable proofs of chapter 4 are not implemented yet (issue 5)." >&2; exit 2

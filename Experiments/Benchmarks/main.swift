@@ -1,1 +1,23 @@
-print("benchmarks: under construction")
+import Foundation
+import TensorCore
+
+// `make bench`: one table of the speed numbers the issues ask for.
+// MIXEDBATCH_BENCH_GEMM_ONLY=1 prints only the raw-GEMM rows; the main run uses it to
+// add the rows of OpenBLAS' Haswell kernels beside those of the kernels in use.
+OpenBLASKernels.reexecWithFastKernelsIfNeeded()
+let environment = ProcessInfo.processInfo.environment
+var table = BenchmarkTable()
+if environment["MIXEDBATCH_BENCH_GEMM_ONLY"] != nil {
+    MatrixProducts.rawGEMM(into: &table)
+    exit(0)
+}
+print("MixedBatch benchmarks — OpenBLAS kernels: \(OpenBLASKernels.coreName), "
+      + "OPENBLAS_NUM_THREADS: \(environment["OPENBLAS_NUM_THREADS"] ?? "unset"), "
+      + "cores: \(ProcessInfo.processInfo.activeProcessorCount)\n")
+print(BenchmarkTable.header)
+MatrixProducts.rawGEMM(into: &table)
+if OpenBLASKernels.coreName != "Haswell" {
+    try MatrixProducts.rawGEMMWithHaswellKernels()
+}
+try MatrixProducts.engineVersusRaw(into: &table)
+try EquivariantOverhead.run(into: &table)

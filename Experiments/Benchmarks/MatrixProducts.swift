@@ -1,0 +1,65 @@
+import Foundation
+import CBLAS
+import TensorCore
+
+/// Raw `cblas_sgemm` against the engine's `matmul` recorded for autodiff, at the sizes
+/// of the foundation issue: square 64/256/1024/2048 and [64×512]·[512×512].
+enum MatrixProducts {
+    static let shapes: [(m: Int, k: Int, n: Int)] = [
+        (64, 64, 64), (256, 256, 256), (1024, 1024, 1024), (2048, 2048, 2048), (64, 512, 512),
+    ]
+
+    static func label(_ s: (m: Int, k: Int, n: Int)) -> String { "[\(s.m)×\(s.k)]·[\(s.k)×\(s.n)]" }
+
+    /// Raw GEMM only (used for the kernel-family comparison).
+    static func rawGEMM(into table: inout BenchmarkTable) {
+        for s in shapes {
+            var rng = RandomStream(seed: 1)
+            let a = rng.normal([s.m, s.k]), b = rng.normal([s.k, s.n])
+            var c = Tensor.zeros([s.m, s.n])
+            let flops = 2.0 * Double(s.m * s.k * s.n)
+            table.measure("raw cblas_sgemm \(label(s))", flops: flops, note: "kernels: \(OpenBLASKernels.coreName)") {
+                c.withUnsafeMutableScalars { cp in
+                    a.withUnsafeScalars { ap in
+                        b.withUnsafeScalars { bp in
+                            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(s.m), Int32(s.n), Int32(s.k),
+                                        1, ap, Int32(s.k), bp, Int32(s.n), 0, cp, Int32(s.n))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The engine's matmul on graph-recording operands, beside raw GEMM.
+    static func engineVersusRaw(into table: inout BenchmarkTable) throws {
+        let raw = table.rows.filter { $0.name.hasPrefix("raw cblas_sgemm") }
+        for (i, s) in shapes.enumerated() {
+            var rng = RandomStream(seed: 2)
+            let a = rng.normal([s.m, s.k]).requiringGradient(), b = rng.normal([s.k, s.n])
+            let flops = 2.0 * Double(s.m * s.k * s.n)
+            let row = try table.measure("engine matmul (recorded) \(label(s))", flops: flops) {
+                _ = try a.matmul(b)
+            }
+            if i < raw.count, let engine = row.gflops, let blas = raw[i].gflops {
+                table.add(.init(name: "  engine / raw BLAS \(label(s))", milliseconds: row.milliseconds,
+                                gflops: nil, note: String(format: "%.0f%% of raw BLAS", 100 * engine / blas)))
+            }
+        }
+    }
+}
+
+extension MatrixProducts {
+    /// Runs this benchmark again in a child process pinned to OpenBLAS' Haswell kernels
+    /// and prints its raw-GEMM rows into the table.
+    static func rawGEMMWithHaswellKernels() throws {
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        var environment = ProcessInfo.processInfo.environment
+        environment["MIXEDBATCH_OPENBLAS_CORETYPE"] = "Haswell"
+        environment["MIXEDBATCH_BENCH_GEMM_ONLY"] = "1"
+        child.environment = environment
+        try child.run()
+        child.waitUntilExit()
+    }
+}
