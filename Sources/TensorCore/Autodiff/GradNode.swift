@@ -38,16 +38,20 @@ public final class GradNode {
 }
 
 /// Whether operations record the autodiff graph. Off inside `withoutGradient`.
+///
+/// The mode is task-local (thread-local outside Swift concurrency), so a
+/// `withoutGradient` scope on one thread or task never switches recording off for code
+/// running concurrently elsewhere (parallel tests, data-loading workers).
 public enum GradMode {
-    nonisolated(unsafe) public private(set) static var isEnabled = true
+    @TaskLocal private static var recording = true
+
+    /// Whether the current task or thread records the autodiff graph.
+    public static var isEnabled: Bool { recording }
 
     /// Runs `body` with graph recording set to `enabled`, restoring the previous mode.
     @discardableResult
     public static func with<R>(enabled: Bool, _ body: () throws -> R) rethrows -> R {
-        let previous = isEnabled
-        isEnabled = enabled
-        defer { isEnabled = previous }
-        return try body()
+        try $recording.withValue(enabled, operation: body)
     }
 }
 

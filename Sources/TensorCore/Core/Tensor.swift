@@ -29,8 +29,9 @@ public struct Tensor {
                 operation: "Tensor(shape:scalars:)", shape: shape,
                 expected: "it holds \(Shape.count(shape)) scalars but \(scalars.count) were given")
         }
-        let storage = scalars.withUnsafeBufferPointer {
-            TensorStorage(copying: $0.baseAddress!, count: scalars.count)
+        let storage = scalars.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress.map { TensorStorage(copying: $0, count: buffer.count) }
+                ?? TensorStorage(uninitializedCount: 0)
         }
         self.init(storage: storage, shape: shape)
     }
@@ -65,6 +66,10 @@ public struct Tensor {
 
     /// `[start, start + step, …]` up to but excluding `end`.
     public static func arange(_ start: Float = 0, _ end: Float, step: Float = 1) throws -> Tensor {
+        guard start.isFinite, end.isFinite, step.isFinite else {
+            throw TensorError.invalidArgument(operation: "arange",
+                                              detail: "start \(start), end \(end) and step \(step) must be finite")
+        }
         guard step != 0, (end - start) / step >= 0 else {
             throw TensorError.invalidArgument(operation: "arange",
                                               detail: "step \(step) never reaches \(end) from \(start); use a step with the sign of end - start")

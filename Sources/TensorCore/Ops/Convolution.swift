@@ -112,14 +112,22 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, ge
         throw TensorError.shapeMismatch(operation: "convTranspose2d", lhs: x.shape, rhs: weight.shape,
                                         expected: "input [B, C, H, W] and weight [C, C', kh, kw] with the geometry's kernel size")
     }
-    guard outputPadding >= 0, outputPadding < max(geometry.stride.height, geometry.stride.width) else {
-        throw TensorError.invalidArgument(operation: "convTranspose2d",
-                                          detail: "outputPadding \(outputPadding) must be in 0..<stride")
+    // outputPadding is added on both axes, so it must stay below the smaller stride (as
+    // in PyTorch, where it must be smaller than the stride on each axis).
+    guard outputPadding >= 0, outputPadding < min(geometry.stride.height, geometry.stride.width) else {
+        throw TensorError.invalidArgument(
+            operation: "convTranspose2d",
+            detail: "outputPadding \(outputPadding) must be in 0..<\(min(geometry.stride.height, geometry.stride.width)) (below the stride \(geometry.stride) on both axes)")
     }
     let (b, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     let outChannels = weight.shape[1]
     let oh = (h - 1) * geometry.stride.height - 2 * geometry.padding.height + geometry.kernel.height + outputPadding
     let ow = (w - 1) * geometry.stride.width - 2 * geometry.padding.width + geometry.kernel.width + outputPadding
+    guard oh > 0, ow > 0 else {
+        throw TensorError.invalidArgument(
+            operation: "convTranspose2d",
+            detail: "a \(h)×\(w) input with \(geometry) gives an empty \(oh)×\(ow) output; reduce the padding")
+    }
     let rows = try x.permuted([1, 0, 2, 3]).reshaped([c, b * h * w])
     let columns = try weight.reshaped([c, -1]).matmul(rows, transposeSelf: true)
     let output = try columns.col2im(inputShape: [b, outChannels, oh, ow], geometry)
@@ -151,9 +159,11 @@ private struct Im2Col {
             for i in 0..<kh {
                 for j in 0..<kw {
                     let row = (c * kh + i) * kw + j
-                    // Output columns x whose input column x·sw − pw + j lies in [0, width).
-                    let lo = max(0, (pw - j + sw - 1) / sw)
-                    let hi = min(outWidth, (width - 1 + pw - j) / sw + 1)
+                    // Output columns x whose input column x·sw − pw + j lies in [0, width):
+                    // ⌈(pw − j) / sw⌉ ≤ x ≤ ⌊(width − 1 + pw − j) / sw⌋ (floor, not Swift's
+                    // truncation, which rounds a negative bound up when padding exceeds the image).
+                    let lo = max(0, -floorDivision(j - pw, sw))
+                    let hi = min(outWidth, floorDivision(width - 1 + pw - j, sw) + 1)
                     for b in 0..<batch {
                         for y in 0..<outHeight {
                             let iy = y * sh - ph + i
@@ -166,6 +176,12 @@ private struct Im2Col {
                 }
             }
         }
+    }
+
+    /// `⌊a / b⌋` for `b > 0`.
+    @inline(__always)
+    private func floorDivision(_ a: Int, _ b: Int) -> Int {
+        a >= 0 ? a / b : -((b - 1 - a) / b)
     }
 
     func unfold(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {

@@ -29,6 +29,19 @@ extension Tensor {
         return try reshaped(s)
     }
 
+    /// Removes the axis `axis`, which must have extent 1 (the inverse of
+    /// `expandingShape(at:)`): `[…, 1, …] -> […, …]`.
+    public func squeezed(at axis: Int) throws -> Tensor {
+        let a = try Shape.normalize(axis: axis, rank: rank, operation: "squeezed")
+        guard shape[a] == 1 else {
+            throw TensorError.invalidShape(operation: "squeezed", shape: shape,
+                                           expected: "axis \(a) has extent \(shape[a]); only an axis of extent 1 can be removed")
+        }
+        var s = shape
+        s.remove(at: a)
+        return try reshaped(s)
+    }
+
     /// Collapses all axes after the first: `[B, …] -> [B, prod(…)]`.
     public func flattenedBatch() throws -> Tensor {
         try reshaped([shape.first ?? 1, -1])

@@ -18,13 +18,15 @@ extension Tensor {
                     var acc: Float = 0
                     for k in 0..<extent { acc += src[k] }
                     dst[0] = acc
+                } else if extent == 0 {
+                    // An empty axis sums to zero; `src` holds no row to read.
+                    dst.update(repeating: 0, count: inner)
                 } else {
                     dst.update(from: src, count: inner)
-                    for k in 1..<Swift.max(extent, 1) {
+                    for k in 1..<extent {
                         let row = src + k * inner
                         for i in 0..<inner { dst[i] += row[i] }
                     }
-                    if extent == 0 { dst.update(repeating: 0, count: inner) }
                 }
             }
         }
@@ -127,7 +129,9 @@ extension Tensor {
 
     /// `log Σ exp(x)` over one axis, stabilised by the (constant) maximum.
     public func logSumExp(alongAxis axis: Int, keepingDimensions: Bool = false) throws -> Tensor {
-        let shift = try max(alongAxis: axis, keepingDimensions: true).detached
+        // An infinite maximum would make x − shift NaN; shifting by 0 instead gives the
+        // right limits (−∞ for a line of −∞, +∞ when any entry is +∞).
+        let shift = try max(alongAxis: axis, keepingDimensions: true).detached.map { $0.isFinite ? $0 : 0 }
         let total = try log(exp(self - shift).sum(alongAxes: [axis], keepingDimensions: true)) + shift
         return keepingDimensions ? total : try total.reshaped(reducedShape([try Shape.normalize(axis: axis, rank: rank, operation: "logSumExp")], keepingDimensions: false))
     }

@@ -79,7 +79,8 @@ public func square(_ x: Tensor) -> Tensor {
 /// `x^exponent` elementwise for a constant exponent.
 public func pow(_ x: Tensor, _ exponent: Float) -> Tensor {
     x.map { Foundation.pow($0, exponent) }.recording("pow", inputs: [x]) { g, _ in
-        [try g * (exponent * pow(x, exponent - 1))]
+        // x⁰ is constant; exponent · x⁻¹ would make its gradient 0 · ∞ = NaN at 0.
+        [exponent == 0 ? g * 0 : try g * (exponent * pow(x, exponent - 1))]
     }
 }
 

@@ -121,9 +121,12 @@ public struct RandomStream: Equatable, Sendable {
     /// non-negative) weights.
     public mutating func categorical(weights: [Float], count: Int) throws -> [Int] {
         let total = weights.reduce(0, +)
-        guard !weights.isEmpty, weights.allSatisfy({ $0 >= 0 && $0.isFinite }), total > 0 else {
+        guard !weights.isEmpty, weights.allSatisfy({ $0 >= 0 && $0.isFinite }), total > 0, total.isFinite else {
             throw TensorError.invalidArgument(operation: "categorical",
                                               detail: "weights must be finite, non-negative and not all zero")
+        }
+        guard count >= 0 else {
+            throw TensorError.invalidArgument(operation: "categorical", detail: "count \(count) must be non-negative")
         }
         var cumulative = [Float]()
         var running: Float = 0
