@@ -3,7 +3,7 @@ import Foundation
 extension RandomStream {
     /// One standard normal draw.
     public mutating func standardNormal() -> Float {
-        normal([1]).storage.pointer[0]
+        normal([1]).scalar
     }
 
     /// One uniform draw in `[0, 1)`.
