@@ -12,6 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/attaswift/BigInt.git", from: "6.0.1"),
     ],
     targets: [
         // System-library shims, found through pkg-config.
@@ -28,9 +29,18 @@ let package = Package(
         .target(name: "HDF5IO", dependencies: ["CHDF5"]),
         .target(name: "NeuralNet", dependencies: ["TensorCore", "HDF5IO"]),
         .target(name: "EquivariantLayer", dependencies: ["TensorCore", "NeuralNet"]),
+        .target(name: "Datasets", dependencies: ["TensorCore", "HDF5IO"]),
+        .target(name: "Evaluation", dependencies: ["TensorCore", "CBLAS", "CFFTW"]),
+        .target(name: "Reporting", dependencies: ["TensorCore", "CPNG"]),
+        .target(name: "Adversarial", dependencies: ["TensorCore", "NeuralNet", "EquivariantLayer"]),
 
         .executableTarget(name: "Benchmarks", dependencies: ["TensorCore", "NeuralNet", "EquivariantLayer", "CBLAS"],
                           path: "Experiments/Benchmarks"),
+
+        .executableTarget(name: "ProofChecks", dependencies: [
+            "TensorCore", "NeuralNet", "EquivariantLayer", "Adversarial",
+            .product(name: "BigInt", package: "BigInt"),
+        ], path: "Proofs/Checks"),
 
         .testTarget(name: "TensorCoreTests", dependencies: [
             "TensorCore", .product(name: "PropertyBased", package: "swift-property-based"),
@@ -39,6 +49,11 @@ let package = Package(
             "NeuralNet", "TensorCore", "HDF5IO", "CBLAS",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
+        .testTarget(name: "SystemLibraryTests", dependencies: ["CBLAS", "CFFTW", "CHDF5", "CPNG"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TensorCore", "CPNG"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Evaluation", "TensorCore"]),
+        .testTarget(name: "AdversarialTests", dependencies: ["Adversarial", "TensorCore", "NeuralNet"]),
+        .testTarget(name: "ProofChecksTests", dependencies: ["ProofChecks", .product(name: "BigInt", package: "BigInt")]),
         .testTarget(name: "EquivariantLayerTests", dependencies: [
             "EquivariantLayer", "NeuralNet", "TensorCore",
             .product(name: "PropertyBased", package: "swift-property-based"),

@@ -15,3 +15,10 @@ static inline unsigned mb_h5f_acc_rdonly(void) { return H5F_ACC_RDONLY; }
 static inline unsigned mb_h5f_acc_trunc(void) { return H5F_ACC_TRUNC; }
 static inline unsigned mb_h5f_acc_excl(void) { return H5F_ACC_EXCL; }
 static inline size_t mb_h5t_variable(void) { return H5T_VARIABLE; }
+static inline hid_t mb_h5t_native_int8(void) { return H5T_NATIVE_INT8; }
+static inline hid_t mb_h5t_native_int16(void) { return H5T_NATIVE_INT16; }
+static inline hid_t mb_h5t_native_int32(void) { return H5T_NATIVE_INT32; }
+static inline hid_t mb_h5t_native_uint16(void) { return H5T_NATIVE_UINT16; }
+static inline hid_t mb_h5t_native_uint32(void) { return H5T_NATIVE_UINT32; }
+static inline hid_t mb_h5e_default(void) { return H5E_DEFAULT; }
+static inline hid_t mb_h5p_file_access(void) { return H5P_FILE_ACCESS; }

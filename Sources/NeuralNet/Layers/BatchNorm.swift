@@ -1,0 +1,82 @@
+import TensorCore
+
+/// Batch normalisation (Ioffe & Szegedy, 2015), PyTorch's `nn.BatchNorm1d`/`2d` in one
+/// class: `[B, C] -> [B, C]` and `[B, C, H, W] -> [B, C, H, W]` (any `[B, C, …]`),
+/// normalising each channel `c` over every axis except 1:
+///
+///     y = (x − μ_c) / √(σ²_c + ε) · γ_c + β_c
+///
+/// In training mode μ and σ² are the batch mean and biased variance, and the running
+/// statistics move towards them: `r ← (1 − momentum)·r + momentum·s`, where the running
+/// variance receives the *unbiased* batch variance (`σ²·n/(n − 1)`, `n` scalars per
+/// channel), as in PyTorch. In evaluation mode the running statistics are used.
+///
+/// Checkpoint paths: `weight`, `bias` (PyTorch's names), `runningMean`, `runningVariance`
+/// (PyTorch's `running_mean`, `running_var`).
+public final class BatchNorm: Module, Layer {
+    private let _weight: Parameter?
+    private let _bias: Parameter?
+    /// Per-channel running mean `[C]`, initially 0.
+    @Buffer public var runningMean: Tensor
+    /// Per-channel running (unbiased) variance `[C]`, initially 1.
+    @Buffer public var runningVariance: Tensor
+    public let momentum: Float
+    public let epsilon: Float
+
+    /// The scale γ `[C]` (initially 1), `nil` without affine transform.
+    public var weight: Tensor? { _weight?.wrappedValue }
+    /// The shift β `[C]` (initially 0), `nil` without affine transform.
+    public var bias: Tensor? { _bias?.wrappedValue }
+    public var channels: Int { runningMean.count }
+
+    public init(channels: Int, momentum: Float = 0.1, epsilon: Float = 1e-5, affine: Bool = true) throws {
+        guard channels > 0 else {
+            throw TensorError.invalidArgument(operation: "BatchNorm", detail: "channels must be positive (got \(channels))")
+        }
+        guard momentum >= 0, momentum <= 1, epsilon > 0 else {
+            throw TensorError.invalidArgument(operation: "BatchNorm",
+                                              detail: "momentum must be in [0, 1] and epsilon positive (got \(momentum), \(epsilon))")
+        }
+        _weight = affine ? Parameter(wrappedValue: .ones([channels])) : nil
+        _bias = affine ? Parameter(wrappedValue: .zeros([channels])) : nil
+        runningMean = .zeros([channels])
+        runningVariance = .ones([channels])
+        self.momentum = momentum
+        self.epsilon = epsilon
+        super.init()
+    }
+
+    public func callAsFunction(_ input: Tensor) throws -> Tensor {
+        guard input.rank >= 2, input.shape[1] == channels else {
+            throw TensorError.invalidShape(operation: "BatchNorm(\(channels))", shape: input.shape,
+                                           expected: "the input must be [B, \(channels)] or [B, \(channels), H, W]")
+        }
+        // Statistics broadcast as [1, C, 1, …].
+        let statisticsShape = [1, channels] + Array(repeating: 1, count: input.rank - 2)
+        let axes = [0] + Array(2..<input.rank)
+        let centered: Tensor, variance: Tensor
+        if isTraining {
+            let n = input.count / channels
+            guard n > 1 else {
+                throw TensorError.invalidShape(operation: "BatchNorm(\(channels))", shape: input.shape,
+                                               expected: "training needs more than one value per channel; use a larger batch or eval()")
+            }
+            let mean = try input.mean(alongAxes: axes, keepingDimensions: true)
+            centered = try input - mean
+            variance = try square(centered).mean(alongAxes: axes, keepingDimensions: true)
+            try withoutGradient {
+                let unbiased = variance.detached * (Float(n) / Float(n - 1))
+                runningMean = try runningMean * (1 - momentum) + (try mean.detached.reshaped([channels]) * momentum)
+                runningVariance = try runningVariance * (1 - momentum) + (try unbiased.reshaped([channels]) * momentum)
+            }
+        } else {
+            centered = try input - runningMean.reshaped(statisticsShape)
+            variance = try runningVariance.reshaped(statisticsShape)
+        }
+        var scale = 1 / sqrt(variance + epsilon)
+        if let weight { scale = try scale * weight.reshaped(statisticsShape) }
+        let normalized = try centered * scale
+        guard let bias else { return normalized }
+        return try normalized + bias.reshaped(statisticsShape)
+    }
+}

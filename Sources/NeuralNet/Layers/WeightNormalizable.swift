@@ -1,0 +1,24 @@
+import TensorCore
+
+/// A layer whose forward pass is a linear map given by one weight tensor, which can be
+/// evaluated with a substitute weight (a reparametrised one, as in `SpectralNorm`).
+public protocol WeightNormalizable: Layer {
+    /// The layer's own weight.
+    var weight: Tensor { get }
+    /// The weight axis that indexes output features (0 for `Linear` and `Conv2D`, 1 for
+    /// `ConvTranspose2D`, as PyTorch's `spectral_norm` picks it).
+    static var weightOutputAxis: Int { get }
+    /// The forward pass with `weight` in place of the layer's own weight.
+    func callAsFunction(_ input: Tensor, weight: Tensor) throws -> Tensor
+}
+
+extension WeightNormalizable {
+    /// The weight viewed as a matrix `[outputs, −1]` (output axis first).
+    public static func weightMatrix(_ weight: Tensor) throws -> Tensor {
+        let axis = weightOutputAxis
+        guard axis != 0 else { return try weight.reshaped([weight.shape[0], -1]) }
+        var order = Array(0..<weight.rank)
+        order.swapAt(0, axis)
+        return try weight.permuted(order).reshaped([weight.shape[axis], -1])
+    }
+}
