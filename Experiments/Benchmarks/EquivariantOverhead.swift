@@ -18,7 +18,7 @@ enum EquivariantOverhead {
             var rng = RandomStream(seed: 3)
             let x = rng.normal([batch, inC, size, size])
             let equivariant = EquivariantConv2D(inputChannels: inC, outputChannels: outC, kernelSize: k, stride: s,
-                                                padding: 1, generator: &rng)
+                                                padding: 1, random: &rng)
             let weight = equivariant.lambda, bias = equivariant.bias
             let name = "\(inC)→\(outC) \(k)×\(k)/\(s) @\(size)²"
             let plain = try table.measure("conv fwd+bwd \(name)") {

@@ -20,4 +20,6 @@ if OpenBLASKernels.coreName != "Haswell" {
     try MatrixProducts.rawGEMMWithHaswellKernels()
 }
 try MatrixProducts.engineVersusRaw(into: &table)
+try NetworkSteps.mlpTrainingStep(into: &table)
+try NetworkSteps.discriminatorForwardBackward(into: &table)
 try EquivariantOverhead.run(into: &table)

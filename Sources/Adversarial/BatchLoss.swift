@@ -86,3 +86,13 @@ public struct BatchDiscriminatorLoss: Equatable, Sendable {
         return try crossEntropy - bernoulliEntropy(Tensor(u))
     }
 }
+
+extension LossPlacement: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .bgan(.averageLogits): return "BGAN (mean of logits, then sigmoid)"
+        case .bgan(.averageProbabilities): return "BGAN (mean of probabilities)"
+        case .mbgan: return "M-BGAN"
+        }
+    }
+}

@@ -15,13 +15,13 @@ public struct MixedBatch {
     /// Gradients flow into the generated rows only (`real` is used as a constant).
     /// `real` and `generated` must have the same shape `[B, …]`.
     public static func draw(real: Tensor, generated: Tensor, prior: some MixingPrior,
-                            generator: inout RandomStream) throws -> (batch: MixedBatch, complement: MixedBatch) {
+                            random: inout RandomStream) throws -> (batch: MixedBatch, complement: MixedBatch) {
         guard real.shape == generated.shape, real.rank >= 1, real.shape[0] > 0 else {
             throw TensorError.shapeMismatch(operation: "MixedBatch.draw", lhs: real.shape, rhs: generated.shape,
                                             expected: "real and generated batches must have the same shape [B, …] with B ≥ 1")
         }
-        let proportion = try prior.sampleProportion(using: &generator)
-        let isReal = generator.bernoulli([real.shape[0]], probability: proportion)
+        let proportion = try prior.sampleProportion(using: &random)
+        let isReal = random.bernoulli([real.shape[0]], probability: proportion)
         return (try mix(real: real, generated: generated, isReal: isReal),
                 try mix(real: real, generated: generated, isReal: 1 - isReal))
     }

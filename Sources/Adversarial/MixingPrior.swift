@@ -4,7 +4,7 @@ import TensorCore
 /// sample of the batch is real with probability p*.
 public protocol MixingPrior: Sendable {
     /// Draws one proportion p* ∈ [0, 1].
-    func sampleProportion(using generator: inout RandomStream) throws -> Float
+    func sampleProportion(using random: inout RandomStream) throws -> Float
 }
 
 /// Batch smoothing-γ: p* uniform on `[0, γ] ∪ [1 − γ, 1]`, γ ∈ [0, ½].
@@ -23,8 +23,8 @@ public struct BatchSmoothingPrior: MixingPrior, Equatable {
         self.gamma = gamma
     }
 
-    public func sampleProportion(using generator: inout RandomStream) throws -> Float {
-        let u = generator.unitUniform()
+    public func sampleProportion(using random: inout RandomStream) throws -> Float {
+        let u = random.unitUniform()
         if gamma == 0 { return u < 0.5 ? 0 : 1 }
         let position = u * 2 * gamma  // uniform on [0, 2γ): the two intervals laid end to end
         return position < gamma ? position : 1 - 2 * gamma + position
@@ -44,7 +44,7 @@ public struct BetaPrior: MixingPrior, Equatable {
         self.b = b
     }
 
-    public func sampleProportion(using generator: inout RandomStream) throws -> Float {
-        try generator.beta(a, b)
+    public func sampleProportion(using random: inout RandomStream) throws -> Float {
+        try random.beta(a, b)
     }
 }

@@ -24,16 +24,16 @@ public final class EquivariantConv2D: Module, Layer {
 
     public init(inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
                 batchMixing: Bool = true, weighting: BatchMixingWeights = .reweighted,
-                generator: inout RandomStream) {
+                random: inout RandomStream) {
         self.inputChannels = inputChannels
         self.outputChannels = outputChannels
         self.geometry = ConvGeometry(kernel: kernelSize, stride: stride, padding: padding)
         self.weighting = weighting
         let shape = [outputChannels, inputChannels, kernelSize, kernelSize]
         let fanIn = inputChannels * kernelSize * kernelSize
-        _lambda = Parameter(wrappedValue: uniformFanIn(shape, fanIn: fanIn, generator: &generator))
-        gamma = batchMixing ? Parameter(wrappedValue: uniformFanIn(shape, fanIn: fanIn, generator: &generator)) : nil
-        _bias = Parameter(wrappedValue: uniformFanIn([outputChannels], fanIn: fanIn, generator: &generator))
+        _lambda = Parameter(wrappedValue: uniformFanIn(shape, fanIn: fanIn, random: &random))
+        gamma = batchMixing ? Parameter(wrappedValue: uniformFanIn(shape, fanIn: fanIn, random: &random)) : nil
+        _bias = Parameter(wrappedValue: uniformFanIn([outputChannels], fanIn: fanIn, random: &random))
         super.init()
     }
 

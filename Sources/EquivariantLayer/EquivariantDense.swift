@@ -22,17 +22,17 @@ public final class EquivariantDense: Module, Layer {
     /// - Parameters:
     ///   - batchMixing: `false` drops Γ (Deep-Sets-style ablation: samples interact only
     ///     through a final reduction).
-    ///   - generator: source of the initial weights, `U(±1/√l)` as PyTorch's `Linear`.
+    ///   - random: source of the initial weights, `U(±1/√l)` as PyTorch's `Linear`.
     public init(inputSize: Int, outputSize: Int, batchMixing: Bool = true,
-                weighting: BatchMixingWeights = .reweighted, generator: inout RandomStream) {
+                weighting: BatchMixingWeights = .reweighted, random: inout RandomStream) {
         self.inputSize = inputSize
         self.outputSize = outputSize
         self.weighting = weighting
-        _lambda = Parameter(wrappedValue: uniformFanIn([outputSize, inputSize], fanIn: inputSize, generator: &generator))
+        _lambda = Parameter(wrappedValue: uniformFanIn([outputSize, inputSize], fanIn: inputSize, random: &random))
         gamma = batchMixing
-            ? Parameter(wrappedValue: uniformFanIn([outputSize, inputSize], fanIn: inputSize, generator: &generator))
+            ? Parameter(wrappedValue: uniformFanIn([outputSize, inputSize], fanIn: inputSize, random: &random))
             : nil
-        _bias = Parameter(wrappedValue: uniformFanIn([outputSize], fanIn: inputSize, generator: &generator))
+        _bias = Parameter(wrappedValue: uniformFanIn([outputSize], fanIn: inputSize, random: &random))
         super.init()
     }
 

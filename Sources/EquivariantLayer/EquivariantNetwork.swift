@@ -35,17 +35,17 @@ public final class EquivariantNetwork: Module, Layer {
     public static func perceptron(inputSize: Int, hiddenSizes: [Int], outputSize: Int,
                                   activation: () -> any Layer, batchMixing: Bool = true,
                                   weighting: BatchMixingWeights = .reweighted,
-                                  generator: inout RandomStream) -> EquivariantNetwork {
+                                  random: inout RandomStream) -> EquivariantNetwork {
         var layers: [any Layer] = []
         var width = inputSize
         for hidden in hiddenSizes {
             layers.append(EquivariantDense(inputSize: width, outputSize: hidden, batchMixing: batchMixing,
-                                           weighting: weighting, generator: &generator))
+                                           weighting: weighting, random: &random))
             layers.append(activation())
             width = hidden
         }
         layers.append(EquivariantDense(inputSize: width, outputSize: outputSize, batchMixing: batchMixing,
-                                       weighting: weighting, generator: &generator))
+                                       weighting: weighting, random: &random))
         return EquivariantNetwork(layers)
     }
 }

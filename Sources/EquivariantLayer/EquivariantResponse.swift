@@ -18,7 +18,7 @@ func equivariantResponse(_ x: Tensor, validMask: Tensor?, weighting: BatchMixing
 
 /// Uniform initialisation `U(−1/√fanIn, 1/√fanIn)` (PyTorch's default for linear and
 /// convolution weights and biases).
-func uniformFanIn(_ shape: [Int], fanIn: Int, generator: inout RandomStream) -> Tensor {
+func uniformFanIn(_ shape: [Int], fanIn: Int, random: inout RandomStream) -> Tensor {
     let bound = 1 / Float(max(fanIn, 1)).squareRoot()
-    return generator.uniform(shape, low: -bound, high: bound)
+    return random.uniform(shape, low: -bound, high: bound)
 }

@@ -46,7 +46,7 @@ import Testing
         var counts = [Int](repeating: 0, count: batchSize + 1)
         let real = Tensor.ones([batchSize, 2]), fake = Tensor.zeros([batchSize, 2])
         for _ in 0..<draws {
-            let (batch, complement) = try MixedBatch.draw(real: real, generated: fake, prior: prior, generator: &rng)
+            let (batch, complement) = try MixedBatch.draw(real: real, generated: fake, prior: prior, random: &rng)
             let k = Int(batch.isReal.sum().scalar)
             counts[k] += 1
             #expect(batch.realFraction == Float(k) / Float(batchSize))

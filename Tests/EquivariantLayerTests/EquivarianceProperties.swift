@@ -13,7 +13,7 @@ import Testing
         await propertyCheck(count: Self.cases, input: Gen.int(in: 1...64), Gen.int(in: 1...6), Gen.int(in: 1...6),
                             Gen.uint64()) { batch, inputSize, outputSize, seed in
             var rng = RandomStream(seed: seed)
-            let layer = EquivariantDense(inputSize: inputSize, outputSize: outputSize, generator: &rng)
+            let layer = EquivariantDense(inputSize: inputSize, outputSize: outputSize, random: &rng)
             let x = rng.normal([batch, inputSize])
             let order = rng.permutation(batch)
             let y = try layer(x)
@@ -28,7 +28,7 @@ import Testing
             var rng = RandomStream(seed: seed)
             let (kernel, stride, padding) = [(1, 1, 0), (3, 1, 1), (4, 2, 1), (3, 2, 0)][geometryIndex]
             let layer = EquivariantConv2D(inputChannels: channels, outputChannels: 2, kernelSize: kernel,
-                                          stride: stride, padding: padding, generator: &rng)
+                                          stride: stride, padding: padding, random: &rng)
             let x = rng.normal([batch, channels, size, size + 1])
             let order = rng.permutation(batch)
             let y = try layer(x)
@@ -45,7 +45,7 @@ import Testing
             var rng = RandomStream(seed: seed)
             let network = InvariantNetwork(
                 body: .perceptron(inputSize: inputSize, hiddenSizes: [8, 8], outputSize: 2,
-                                  activation: { TestLeakyReLU() }, generator: &rng),
+                                  activation: { TestLeakyReLU() }, random: &rng),
                 reduction: reduction!)
             if training { network.train() } else { network.eval() }
             let x = rng.normal([batch, inputSize])
@@ -62,12 +62,12 @@ import Testing
             var rng = RandomStream(seed: seed)
             let network: any Layer = convolutional
                 ? InvariantNetwork(body: EquivariantNetwork([
-                    EquivariantConv2D(inputChannels: inputSize, outputChannels: 3, kernelSize: 3, padding: 1, generator: &rng),
+                    EquivariantConv2D(inputChannels: inputSize, outputChannels: 3, kernelSize: 3, padding: 1, random: &rng),
                     TestLeakyReLU(),
-                    EquivariantConv2D(inputChannels: 3, outputChannels: 1, kernelSize: 4, stride: 2, padding: 1, generator: &rng),
+                    EquivariantConv2D(inputChannels: 3, outputChannels: 1, kernelSize: 4, stride: 2, padding: 1, random: &rng),
                   ]))
                 : InvariantNetwork(body: .perceptron(inputSize: inputSize, hiddenSizes: [6], outputSize: 1,
-                                                     activation: { TestLeakyReLU() }, generator: &rng))
+                                                     activation: { TestLeakyReLU() }, random: &rng))
             let x = convolutional ? rng.normal([batch, inputSize, 4, 4]) : rng.normal([batch, inputSize])
             let order = rng.permutation(batch)
             let loss = { (input: Tensor) throws -> Tensor in try network(input).sum() }
@@ -82,7 +82,7 @@ import Testing
         await propertyCheck(count: Self.cases, input: Gen.int(in: 1...32), Gen.int(in: 1...8), Gen.uint64()) { valid, padding, seed in
             var rng = RandomStream(seed: seed)
             let network = InvariantNetwork(body: .perceptron(inputSize: 3, hiddenSizes: [5], outputSize: 1,
-                                                             activation: { TestLeakyReLU() }, generator: &rng))
+                                                             activation: { TestLeakyReLU() }, random: &rng))
             let x = rng.normal([valid, 3])
             let padded = try Tensor.concatenate([x, rng.normal([padding, 3], standardDeviation: 100)])
             let mask = Tensor([Float](repeating: 1, count: valid) + [Float](repeating: 0, count: padding))

@@ -15,7 +15,7 @@ import Testing
     /// With Γ = 0 the layer is an ordinary linear layer whose kernel is scaled by B/(B+1).
     @Test func zeroGammaGivesAScaledOrdinaryLayer() throws {
         var rng = RandomStream(seed: 7)
-        let layer = EquivariantDense(inputSize: 4, outputSize: 3, generator: &rng)
+        let layer = EquivariantDense(inputSize: 4, outputSize: 3, random: &rng)
         layer.gamma!.wrappedValue = .zeros([3, 4])
         for batch in [1, 2, 5] {
             let x = rng.normal([batch, 4])
@@ -29,7 +29,7 @@ import Testing
     /// `β + x (B/(B+1) Λ + 1/(B+1) Γ)`.
     @Test func identicalSamplesSeeThemselvesAsTheAverage() throws {
         var rng = RandomStream(seed: 11)
-        let layer = EquivariantDense(inputSize: 3, outputSize: 2, generator: &rng)
+        let layer = EquivariantDense(inputSize: 3, outputSize: 2, random: &rng)
         let sample = rng.normal([1, 3])
         let batch = 6
         let x = try sample.broadcast(to: [batch, 3])
@@ -46,7 +46,7 @@ import Testing
     /// Hand-computed 2-sample example with the plain weighting.
     @Test func plainWeightingMatchesHandComputation() throws {
         var rng = RandomStream(seed: 1)
-        let layer = EquivariantDense(inputSize: 1, outputSize: 1, weighting: .plain, generator: &rng)
+        let layer = EquivariantDense(inputSize: 1, outputSize: 1, weighting: .plain, random: &rng)
         layer.lambda = Tensor(shape: [1, 1], repeating: 2)
         layer.gamma!.wrappedValue = Tensor(shape: [1, 1], repeating: 10)
         layer.bias = Tensor([1])
@@ -55,7 +55,7 @@ import Testing
         #expect(out.scalars == [23, 27])
         // Re-weighted (B = 2): 1 + (2/3)·2·x + (1/3)·10·2.
         layer.gamma!.wrappedValue = Tensor(shape: [1, 1], repeating: 10)
-        let reweighted = EquivariantDense(inputSize: 1, outputSize: 1, generator: &rng)
+        let reweighted = EquivariantDense(inputSize: 1, outputSize: 1, random: &rng)
         reweighted.lambda = layer.lambda
         reweighted.gamma!.wrappedValue = layer.gamma!.wrappedValue
         reweighted.bias = layer.bias
@@ -67,8 +67,8 @@ import Testing
     /// On 1×1 images with 1×1 kernels the convolutional layer is the dense layer.
     @Test func convolutionOnOnePixelImagesEqualsDense() throws {
         var rng = RandomStream(seed: 3)
-        let conv = EquivariantConv2D(inputChannels: 5, outputChannels: 4, kernelSize: 1, generator: &rng)
-        let dense = EquivariantDense(inputSize: 5, outputSize: 4, generator: &rng)
+        let conv = EquivariantConv2D(inputChannels: 5, outputChannels: 4, kernelSize: 1, random: &rng)
+        let dense = EquivariantDense(inputSize: 5, outputSize: 4, random: &rng)
         dense.lambda = try conv.lambda.reshaped([4, 5])
         dense.gamma!.wrappedValue = try conv.gamma!.wrappedValue.reshaped([4, 5])
         dense.bias = conv.bias
@@ -81,7 +81,7 @@ import Testing
 
     @Test func ablationHasNoBatchMixingKernel() throws {
         var rng = RandomStream(seed: 5)
-        let layer = EquivariantDense(inputSize: 2, outputSize: 2, batchMixing: false, generator: &rng)
+        let layer = EquivariantDense(inputSize: 2, outputSize: 2, batchMixing: false, random: &rng)
         #expect(layer.namedParameters.map(\.path) == ["lambda", "bias"])
         // Without Γ each sample's output depends on that sample only.
         let x = rng.normal([4, 2])
@@ -91,7 +91,7 @@ import Testing
 
     @Test func badInputNamesTheShapes() throws {
         var rng = RandomStream(seed: 5)
-        let layer = EquivariantDense(inputSize: 3, outputSize: 2, generator: &rng)
+        let layer = EquivariantDense(inputSize: 3, outputSize: 2, random: &rng)
         #expect(throws: TensorError.self) { try layer(Tensor.zeros([4, 5])) }
         do {
             _ = try layer(Tensor.zeros([4, 5]))

@@ -30,14 +30,14 @@ import Testing
 
     @Test func denseLayer() throws {
         var rng = RandomStream(seed: 21)
-        let layer = EquivariantDense(inputSize: 3, outputSize: 2, generator: &rng)
+        let layer = EquivariantDense(inputSize: 3, outputSize: 2, random: &rng)
         try Self.checkEveryArgument(of: layer, input: rng.normal([4, 3]))
     }
 
     @Test func convolutionalLayer() throws {
         var rng = RandomStream(seed: 22)
         let layer = EquivariantConv2D(inputChannels: 2, outputChannels: 2, kernelSize: 4, stride: 2, padding: 1,
-                                      generator: &rng)
+                                      random: &rng)
         try Self.checkEveryArgument(of: layer, input: rng.normal([3, 2, 4, 4]))
     }
 }

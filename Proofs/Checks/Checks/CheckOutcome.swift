@@ -13,6 +13,8 @@ struct CheckOutcome: Sendable {
     var tolerance: Double?
     /// The first failing comparison, for the report.
     var firstFailure: String?
+    /// Extra lines printed under the check's line (e.g. a table of error versus steps).
+    var notes: [String] = []
 
     var passed: Bool { failures == 0 && comparisons > 0 }
 

@@ -18,6 +18,7 @@ enum CheckRunner {
             }
             let seconds = String(format: "%.2f s", Date().timeIntervalSince(start))
             emit("\(outcome.verdict) \(check.name): \(check.statement) — \(outcome.details) [\(seconds)]")
+            for note in outcome.notes { emit("    \(note)") }
             if outcome.passed { passed += 1 } else { failed += 1 }
         }
         emit("\(passed) passed, \(failed) failed")

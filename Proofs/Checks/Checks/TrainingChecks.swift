@@ -53,13 +53,22 @@ enum TrainingChecks {
         var stream = RandomStream(seed: setup.seed)
         var initStream = stream.split("weights")
         let network = InvariantNetwork(body: .perceptron(inputSize: m, hiddenSizes: setup.hiddenSizes, outputSize: 1,
-                                                         activation: { ReLU() }, generator: &initStream))
+                                                         activation: { ReLU() }, random: &initStream))
         let loss = BatchDiscriminatorLoss(placement: setup.placement)
         let optimizer = try Adam(for: network, learningRate: setup.learningRate)
         let prior = try setup.prior.adversarialPrior()
         let realWeights = setup.real.probabilities.map { Float($0.doubleValue) }
         let generatedWeights = setup.generated.probabilities.map { Float($0.doubleValue) }
 
+        // Error against D* versus training steps, measured at roughly logarithmic intervals.
+        let milestones = Set([0, 10, 30, 100, 300, 1000].filter { $0 < setup.steps } + [setup.steps])
+        var curve = ["| steps | max |D − D*| (P(y) ≥ 1%) | P-weighted mean |D − D*| |", "|---:|---:|---:|"]
+        func recordError(after steps: Int) throws {
+            guard milestones.contains(steps) else { return }
+            let (worst, mean) = try errors(of: network, loss: loss, procedure: procedure, setup: setup)
+            curve.append(String(format: "| %d | %.4f | %.4f |", steps, worst, mean))
+        }
+        try recordError(after: 0)
         for step in 0..<setup.steps {
             // Cosine decay to zero: the last iterates average out the noise of the sampled targets.
             optimizer.learningRate = setup.learningRate * Float(0.5 * (1 + cos(Double.pi * Double(step) / Double(setup.steps))))
@@ -68,7 +77,7 @@ enum TrainingChecks {
                 for _ in 0..<setup.batchesPerStep {
                     let realRows = oneHot(try stream.categorical(weights: realWeights, count: setup.batchSize), supportSize: m)
                     let fakeRows = oneHot(try stream.categorical(weights: generatedWeights, count: setup.batchSize), supportSize: m)
-                    let (mixed, _) = try MixedBatch.draw(real: realRows, generated: fakeRows, prior: prior, generator: &stream)
+                    let (mixed, _) = try MixedBatch.draw(real: realRows, generated: fakeRows, prior: prior, random: &stream)
                     let term = try loss.discriminatorLoss(logits: network.perSampleOutputs(mixed.samples),
                                                           realFraction: mixed.realFraction)
                     total = try total.map { try $0 + term } ?? term
@@ -76,6 +85,7 @@ enum TrainingChecks {
                 return total! / Float(setup.batchesPerStep)
             }
             try optimizer.step(gradients: gradients)
+            try recordError(after: step + 1)
         }
 
         var outcome = CheckOutcome()
@@ -91,7 +101,24 @@ enum TrainingChecks {
         }
         outcome.expect(trainedError <= constantError / 2,
                        "P-weighted error \(trainedError) of the trained D is not half that of D ≡ ½ (\(constantError))")
+        outcome.notes = ["error versus training steps (\(setup.placement)):"] + curve
         return outcome
+    }
+
+    /// The largest |D(y) − D*(y)| over batches with P(y) ≥ `minimumProbability`, and the
+    /// P-weighted mean error over all batches.
+    static func errors(of network: InvariantNetwork, loss: BatchDiscriminatorLoss, procedure: MixedBatchProcedure,
+                       setup: Setup) throws -> (worst: Double, mean: Double) {
+        var worst = 0.0, mean = 0.0
+        for (batch, orderings) in procedure.batchTypes() {
+            let probability = (orderings * procedure.batchProbability(batch)).doubleValue
+            let exact = procedure.posteriorRealFraction(batch).doubleValue
+            let input = oneHot(batch, supportSize: procedure.supportSize)
+            let learned = Double(try withoutGradient { try loss.prediction(logits: network.perSampleOutputs(input)) })
+            mean += probability * abs(learned - exact)
+            if probability >= setup.minimumProbability { worst = max(worst, abs(learned - exact)) }
+        }
+        return (worst, mean)
     }
 
     static func registered(steps: Int) -> [ProofCheck] {

@@ -35,7 +35,7 @@ struct ProjectMixedBatchSampler {
         let generatedRows = try stream.categorical(weights: generated, count: batchSize).map(Float.init)
         let (batch, complement) = try MixedBatch.draw(real: Tensor(shape: [batchSize, 1], scalars: realRows),
                                                       generated: Tensor(shape: [batchSize, 1], scalars: generatedRows),
-                                                      prior: prior, generator: &stream)
+                                                      prior: prior, random: &stream)
         func decode(_ mixed: MixedBatch) -> (batch: [Int], realCount: Int) {
             (mixed.samples.scalars.map { Int($0) }, Int(mixed.isReal.scalars.reduce(0, +)))
         }

@@ -27,8 +27,3 @@ extension Optimizer {
 enum OptimizerCheckpointKeys {
     static let stepCount = "step_count"
 }
-
-// The optimisers of this library; a new `Optimizer` type needs only this one line.
-extension SGD: CheckpointableState {}
-extension Adam: CheckpointableState {}
-extension Adamax: CheckpointableState {}

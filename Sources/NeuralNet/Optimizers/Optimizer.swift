@@ -7,7 +7,7 @@ import TensorCore
 /// let (loss, gradients) = try valueAndGradient(of: model) { try lossFunction(model(x)) }
 /// try optimizer.step(gradients: gradients)
 /// ```
-public protocol Optimizer: AnyObject {
+public protocol Optimizer: CheckpointableState {
     /// The module whose trainable parameters `step` updates.
     var module: Module { get }
     /// Step size; change it between steps for a schedule.
