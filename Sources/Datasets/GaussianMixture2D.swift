@@ -3,7 +3,7 @@ import TensorCore
 /// An equal-weight mixture of isotropic Gaussians in the plane:
 /// `p(x) = (1/K) Σ_k N(x; μ_k, σ² I₂)`.
 ///
-/// The synthetic mode-dropping benchmark of chapter 4 (spec §3.7): a generator that drops
+/// The synthetic mode-dropping benchmark of chapter 4 (spec §3.7): a random that drops
 /// modes or spreads mass between them is visible in a scatter plot and measurable with
 /// `modeCoverage(samples:centers:standardDeviation:)` of the Evaluation module.
 /// The built-in layouts are in `GaussianMixture2D+Presets.swift`.
@@ -53,23 +53,23 @@ public struct GaussianMixture2D: Equatable, Sendable {
     }
 
     /// `count` points `[count, 2]`: for each, a mode drawn uniformly, then Gaussian noise
-    /// of standard deviation σ around its centre. Everything comes from `generator`, so
+    /// of standard deviation σ around its centre. Everything comes from `random`, so
     /// the same stream state gives the same points bit for bit.
-    public func sample(count: Int, generator: inout RandomStream) throws -> Tensor {
-        try sampleWithModes(count: count, generator: &generator).points
+    public func sample(count: Int, random: inout RandomStream) throws -> Tensor {
+        try sampleWithModes(count: count, random: &random).points
     }
 
-    /// Like `sample(count:generator:)`, also returning the mode each point was drawn from
+    /// Like `sample(count:random:)`, also returning the mode each point was drawn from
     /// (`modes[i]` is the row of `centers` of point `i`). Draws the same numbers, so
     /// `sample` and `sampleWithModes` give the same points from the same stream.
-    public func sampleWithModes(count: Int, generator: inout RandomStream) throws -> (points: Tensor, modes: [Int]) {
+    public func sampleWithModes(count: Int, random: inout RandomStream) throws -> (points: Tensor, modes: [Int]) {
         guard count >= 0 else {
             throw DatasetError.invalidParameter(dataset: name, parameter: "count",
                                                 detail: "must be ≥ 0, got \(count)")
         }
         let k = modeCount
-        let modes = (0..<count).map { _ in generator.integer(in: 0..<k) }
-        let noise = generator.normal([count, 2], standardDeviation: standardDeviation)
+        let modes = (0..<count).map { _ in random.integer(in: 0..<k) }
+        let noise = random.normal([count, 2], standardDeviation: standardDeviation)
         let means = centerScalars
         let points = noise.withUnsafeScalars { eps in
             Tensor(shape: [count, 2]) { out, _ in

@@ -55,7 +55,7 @@ public enum AtomicFile {
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw ReportingError.cannotWrite(path: destination,
-                                             detail: "creating \(temporary) failed: \(String(cString: strerror(errno)))")
+                                             detail: systemFailure("creating \(temporary)"))
         }
         defer { close(descriptor) }
         try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
@@ -65,14 +65,14 @@ public enum AtomicFile {
                 if written < 0 {
                     if errno == EINTR { continue }
                     throw ReportingError.cannotWrite(path: destination,
-                                                     detail: "writing \(temporary) failed: \(String(cString: strerror(errno)))")
+                                                     detail: systemFailure("writing \(temporary)"))
                 }
                 offset += written
             }
         }
         guard fsync(descriptor) == 0 else {
             throw ReportingError.cannotWrite(path: destination,
-                                             detail: "syncing \(temporary) to disk failed: \(String(cString: strerror(errno)))")
+                                             detail: systemFailure("syncing \(temporary) to disk"))
         }
     }
 
@@ -91,8 +91,13 @@ public enum AtomicFile {
         }
         guard rename(temporary, path) == 0 else {
             throw ReportingError.cannotWrite(path: path,
-                                             detail: "renaming \(temporary) onto it failed: \(String(cString: strerror(errno)))")
+                                             detail: systemFailure("renaming \(temporary) onto it"))
         }
+    }
+
+    /// `"<action> failed: <errno text> — <fix>"`, read while `errno` is still current.
+    private static func systemFailure(_ action: String) -> String {
+        "\(action) failed: \(String(cString: strerror(errno))) — check that the folder is writable and has free space"
     }
 
     /// Makes the new directory entry durable (best effort: not every file system allows it).

@@ -7,8 +7,9 @@
 /// try grid.set(row: 0, column: 2, try plot.render(width: 240, height: 240))
 /// try grid.savePNG(to: "results/ch4/fig4_3_squares.png")
 /// ```
-/// Each column is as wide as its widest panel and each row as tall as its tallest; panels
-/// are centred in their cells, and cells without a panel stay blank.
+/// Each column is as wide as its widest panel and each row as tall as its tallest (an empty
+/// column or row takes the size of the largest panel); panels are centred in their cells,
+/// and cells without a panel stay blank.
 public struct FigureGrid {
     public let rowCount: Int
     public let columnCount: Int
@@ -52,12 +53,13 @@ public struct FigureGrid {
 
     /// The assembled figure.
     public func render() throws -> Canvas {
-        let columnWidths = (0..<columnCount).map { column in panels.compactMap { $0[column]?.width }.max() ?? 0 }
-        let rowHeights = panels.map { row in row.compactMap { $0?.height }.max() ?? 0 }
-        guard columnWidths.contains(where: { $0 > 0 }) else {
+        let placed = panels.joined().compactMap { $0 }
+        guard let widest = placed.map(\.width).max(), let tallest = placed.map(\.height).max() else {
             throw ReportingError.invalidArgument(operation: "FigureGrid.render",
                                                  detail: "the grid has no panels; add them with set(row:column:_:)")
         }
+        let columnWidths = (0..<columnCount).map { column in panels.compactMap { $0[column]?.width }.max() ?? widest }
+        let rowHeights = panels.map { row in row.compactMap { $0?.height }.max() ?? tallest }
         let lineHeight = BitmapFont.glyphHeight * textScale
         let titleHeight = title.isEmpty ? 0 : BitmapFont.glyphHeight * (textScale + 1) + spacing
         let columnTitleHeight = columnTitles.isEmpty ? 0 : lineHeight + spacing

@@ -52,14 +52,20 @@ public struct LinePlot: Plot {
                     operation: "LinePlot", detail: "series '\(set.name)' has y = \(bad) on a logarithmic y axis; drop values ≤ 0 or use a linear axis")
             }
         }
-        let frame = PlotFrame(title: title, xAxis: xAxis, yAxis: yAxis,
-                              legend: series.map { LegendEntry(name: $0.name, color: $0.color, marker: .line(width: $0.width)) },
-                              legendPlacement: legend, style: style)
         try frame.draw(on: &surface, xValues: series.flatMap(\.x), yValues: series.flatMap(\.y)) { surface, mapping in
             for set in series {
                 surface.drawPolyline(zip(set.x, set.y).map { mapping.point(x: $0, y: $1) }, color: set.color, width: set.width,
                                      opacity: 1)
             }
         }
+    }
+
+    public func mapping(width: Int, height: Int) throws -> PlotMapping {
+        try frame.layout(width: width, height: height, xValues: series.flatMap(\.x), yValues: series.flatMap(\.y)).mapping
+    }
+
+    private var frame: PlotFrame {
+        PlotFrame(title: title, xAxis: xAxis, yAxis: yAxis, legend: series.map { LegendEntry(name: $0.name, color: $0.color, marker: .line(width: $0.width)) },
+                  legendPlacement: legend, style: style)
     }
 }

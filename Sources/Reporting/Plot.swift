@@ -1,6 +1,9 @@
 /// A figure that can draw itself on any `DrawingSurface`; gives every plot PNG and SVG output.
 public protocol Plot {
     func draw<Surface: DrawingSurface>(on surface: inout Surface) throws
+    /// Where data coordinates land in a `width × height` image of this plot (for annotations
+    /// and tests).
+    func mapping(width: Int, height: Int) throws -> PlotMapping
 }
 
 extension Plot {

@@ -24,33 +24,47 @@ struct PlotFrame {
     var legendPlacement: LegendPlacement
     var style: PlotStyle
 
-    func draw<Surface: DrawingSurface>(on surface: inout Surface, xValues: [Double], yValues: [Double],
-                                       marks: (inout Surface, PlotMapping) -> Void) throws {
+    /// Everything placed around the data area, computed from the image size and the data.
+    struct Layout {
+        let mapping: PlotMapping
+        let xTicks: [(value: Double, label: String)]
+        let yTicks: [(value: Double, label: String)]
+    }
+
+    private var tickLength: Int { 5 }
+    private var gap: Int { 4 * style.textScale }
+    private var lineHeight: Int { BitmapFont.glyphHeight * style.textScale }
+
+    /// The data area and ticks of a `width × height` image showing `xValues`, `yValues`.
+    func layout(width: Int, height: Int, xValues: [Double], yValues: [Double]) throws -> Layout {
         let xLimits = try xAxis.resolvedLimits(values: xValues, axisName: "x-axis")
         let yLimits = try yAxis.resolvedLimits(values: yValues, axisName: "y-axis")
         let xTicks = xAxis.ticks(in: xLimits, target: style.tickTarget)
         let yTicks = yAxis.ticks(in: yLimits, target: style.tickTarget)
         let s = style.textScale
-        let lineHeight = BitmapFont.glyphHeight * s
-        let tickLength = 5
-        let gap = 4 * s
-
-        // Margins around the data area.
         let top = title.isEmpty ? 12 : BitmapFont.glyphHeight * style.titleScale + 2 * gap + 4
         let yTickWidth = yTicks.map { BitmapFont.width(of: $0.label, scale: s) }.max() ?? 0
         let left = gap + (yAxis.label.isEmpty ? 0 : BitmapFont.capHeight * s + 2 * gap) + yTickWidth + gap + tickLength
         let bottom = tickLength + gap + lineHeight + (xAxis.label.isEmpty ? 0 : gap + lineHeight) + gap
         let lastXLabel = xTicks.last.map { BitmapFont.width(of: $0.label, scale: s) / 2 + gap } ?? 0
-        let legendBox = legendSize()
         var right = max(12, lastXLabel)
-        if legendPlacement == .outsideRight, let legendBox { right = max(right, legendBox.width + 3 * gap) }
-        let area = PixelRect(x: left, y: top, width: surface.width - left - right, height: surface.height - top - bottom)
+        if legendPlacement == .outsideRight, let legendBox = legendSize() { right = max(right, legendBox.width + 3 * gap) }
+        let area = PixelRect(x: left, y: top, width: width - left - right, height: height - top - bottom)
         guard area.width >= 20, area.height >= 20 else {
             throw ReportingError.invalidArgument(
                 operation: "plot",
-                detail: "a \(surface.width) × \(surface.height) image leaves no room for the data area; make it larger or the text smaller")
+                detail: "a \(width) × \(height) image leaves no room for the data area; make it larger or the text smaller")
         }
-        let mapping = PlotMapping(area: area, xAxis: xAxis, yAxis: yAxis, xLimits: xLimits, yLimits: yLimits)
+        return Layout(mapping: PlotMapping(area: area, xAxis: xAxis, yAxis: yAxis, xLimits: xLimits, yLimits: yLimits),
+                      xTicks: xTicks, yTicks: yTicks)
+    }
+
+    func draw<Surface: DrawingSurface>(on surface: inout Surface, xValues: [Double], yValues: [Double],
+                                       marks: (inout Surface, PlotMapping) -> Void) throws {
+        let layout = try layout(width: surface.width, height: surface.height, xValues: xValues, yValues: yValues)
+        let (mapping, xTicks, yTicks) = (layout.mapping, layout.xTicks, layout.yTicks)
+        let (area, xLimits, yLimits) = (mapping.area, mapping.xLimits, mapping.yLimits)
+        let s = style.textScale
 
         surface.setClip(nil)
         surface.fillRectangle(PixelRect(x: 0, y: 0, width: surface.width, height: surface.height),

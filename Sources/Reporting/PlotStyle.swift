@@ -22,6 +22,9 @@ public struct PlotStyle: Equatable, Sendable {
     /// About how many ticks each linear axis gets.
     public var tickTarget: Int
 
+    /// Text at twice the size (title at three times), for figures shown large or in print.
+    public static let large = PlotStyle(textScale: 2, titleScale: 3)
+
     public init(textScale: Int = 1, titleScale: Int = 2, background: Color = .white, axisColor: Color = .black,
                 gridColor: Color? = Color(hex: 0xEBEBEB), tickTarget: Int = 6) {
         self.textScale = max(1, textScale)

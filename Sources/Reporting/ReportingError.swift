@@ -16,7 +16,7 @@ public enum ReportingError: Error, CustomStringConvertible, Equatable {
             return "file \(path) already exists — choose another path (a new run folder), "
                 + "or pass existing: .overwrite to replace it"
         case let .cannotWrite(path, detail):
-            return "cannot write file \(path): \(detail) — check that the folder exists, is writable and has free space"
+            return "cannot write file \(path): \(detail)"
         case let .cannotRead(path, detail):
             return "cannot read file \(path): \(detail)"
         case let .invalidArgument(operation, detail):

@@ -69,9 +69,6 @@ public struct ScatterPlot: Plot {
     }
 
     public func draw<Surface: DrawingSurface>(on surface: inout Surface) throws {
-        let frame = PlotFrame(title: title, xAxis: xAxis, yAxis: yAxis,
-                              legend: series.map { LegendEntry(name: $0.name, color: $0.color, marker: .dot(radius: $0.radius)) },
-                              legendPlacement: legend, style: style)
         try frame.draw(on: &surface, xValues: series.flatMap(\.x), yValues: series.flatMap(\.y)) { surface, mapping in
             for set in series {
                 for (x, y) in zip(set.x, set.y) {
@@ -81,5 +78,14 @@ public struct ScatterPlot: Plot {
                 }
             }
         }
+    }
+
+    public func mapping(width: Int, height: Int) throws -> PlotMapping {
+        try frame.layout(width: width, height: height, xValues: series.flatMap(\.x), yValues: series.flatMap(\.y)).mapping
+    }
+
+    private var frame: PlotFrame {
+        PlotFrame(title: title, xAxis: xAxis, yAxis: yAxis, legend: series.map { LegendEntry(name: $0.name, color: $0.color, marker: .dot(radius: $0.radius)) },
+                  legendPlacement: legend, style: style)
     }
 }

@@ -72,25 +72,25 @@ import TensorCore
         #expect(throws: DatasetError.self) { try GaussianMixture2D.circles(modeCount: 0) }
         #expect(throws: DatasetError.self) { try GaussianMixture2D.circles(standardDeviation: -1) }
         #expect(throws: DatasetError.self) { try GaussianMixture2D(centers: Tensor.zeros([3, 3]), standardDeviation: 1) }
-        var generator = RandomStream(seed: 1)
-        let error = #expect(throws: DatasetError.self) { try GaussianMixture2D.ring8.sample(count: -1, generator: &generator) }
+        var random = RandomStream(seed: 1)
+        let error = #expect(throws: DatasetError.self) { try GaussianMixture2D.ring8.sample(count: -1, random: &random) }
         #expect(error?.description == "ring8: count must be ≥ 0, got -1")
-        #expect(try GaussianMixture2D.ring8.sample(count: 0, generator: &generator).shape == [0, 2])
+        #expect(try GaussianMixture2D.ring8.sample(count: 0, random: &random).shape == [0, 2])
     }
 
     @Test func theSameSeedGivesTheSameSamplesBitForBit() throws {
         let mixture = try GaussianMixture2D.squares()
         var first = RandomStream(seed: 42), second = RandomStream(seed: 42), other = RandomStream(seed: 43)
-        let a = try mixture.sample(count: 1001, generator: &first)
-        let b = try mixture.sample(count: 1001, generator: &second)
-        let c = try mixture.sample(count: 1001, generator: &other)
+        let a = try mixture.sample(count: 1001, random: &first)
+        let b = try mixture.sample(count: 1001, random: &second)
+        let c = try mixture.sample(count: 1001, random: &other)
         #expect(a.shape == [1001, 2])
         #expect(a.scalars.map(\.bitPattern) == b.scalars.map(\.bitPattern))
         #expect(a.scalars != c.scalars)
         #expect(first == second, "both streams advanced by the same amount")
         // The labelled variant draws the same numbers.
         var third = RandomStream(seed: 42)
-        #expect(try mixture.sampleWithModes(count: 1001, generator: &third).points.scalars == a.scalars)
+        #expect(try mixture.sampleWithModes(count: 1001, random: &third).points.scalars == a.scalars)
     }
 
     /// Each mode receives ≈ N/K points, with mean μ_k and standard deviation σ per coordinate.
@@ -99,8 +99,8 @@ import TensorCore
         let sigma = 0.1
         let mixture = try GaussianMixture2D.squares(modesPerSide: 3, spacing: 2, standardDeviation: sigma)
         let n = 18_000, k = mixture.modeCount
-        var generator = RandomStream(seed: 7)
-        let (points, modes) = try mixture.sampleWithModes(count: n, generator: &generator)
+        var random = RandomStream(seed: 7)
+        let (points, modes) = try mixture.sampleWithModes(count: n, random: &random)
         let xy = points.scalars.map(Double.init)
         let expectedCount = Double(n) / Double(k)
         let countTolerance = 5 * (Double(n) * (1.0 / Double(k)) * (1 - 1.0 / Double(k))).squareRoot()

@@ -72,8 +72,8 @@ import TensorCore
     /// P(‖ε‖ ≤ 3σ) = 1 − e^{−9/2} ≈ 0.98889 for a 2D isotropic Gaussian (5 standard errors).
     @Test func samplesOfTheMixtureCoverEveryMode() throws {
         let grid = GaussianMixture2D.grid25
-        var generator = RandomStream(seed: 2024)
-        let samples = try grid.sample(count: 10_000, generator: &generator)
+        var random = RandomStream(seed: 2024)
+        let samples = try grid.sample(count: 10_000, random: &random)
         let result = try modeCoverage(samples: samples, centers: grid.centers, standardDeviation: 0.05)
         let expected = 1 - exp(-4.5)
         #expect(result.modes == 25)
