@@ -55,6 +55,7 @@ enum CheckRegistry {
             + SymmetricFunctionChecks.registered(trials: configuration.lemmaTrials)
             + NetworkConstructionChecks.registered(trials: configuration.lemmaTrials)
             + (configuration.trainingSteps.map(TrainingChecks.registered(steps:)) ?? [])
+            + (configuration.trainingSteps == nil ? [] : UniversalApproximationChecks.registered())
     }
 
     private static func proposition1(_ c: CheckConfiguration) -> [ProofCheck] {
