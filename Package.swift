@@ -26,12 +26,13 @@ let package = Package(
                        providers: [.apt(["libpng-dev"])]),
 
         .target(name: "TensorCore", dependencies: ["CBLAS"]),
-        .target(name: "HDF5IO", dependencies: ["CHDF5"]),
+        .target(name: "AtomicFiles"),
+        .target(name: "HDF5IO", dependencies: ["CHDF5", "AtomicFiles"]),
         .target(name: "NeuralNet", dependencies: ["TensorCore", "HDF5IO"]),
         .target(name: "EquivariantLayer", dependencies: ["TensorCore", "NeuralNet"]),
         .target(name: "Datasets", dependencies: ["TensorCore", "HDF5IO"]),
         .target(name: "Evaluation", dependencies: ["TensorCore", "CBLAS", "CFFTW"]),
-        .target(name: "Reporting", dependencies: ["TensorCore", "CPNG"]),
+        .target(name: "Reporting", dependencies: ["TensorCore", "CPNG", "AtomicFiles"]),
         .target(name: "Adversarial", dependencies: ["TensorCore", "NeuralNet", "EquivariantLayer"]),
 
         .executableTarget(name: "Benchmarks", dependencies: ["TensorCore", "NeuralNet", "EquivariantLayer", "CBLAS"],

@@ -7,36 +7,62 @@ import TensorCore
 /// average runs over the valid samples only, so padded or partially filled batches
 /// give the statistic of the samples actually present.
 public func batchAverage(_ x: Tensor, validMask: Tensor? = nil) throws -> Tensor {
-    guard x.rank >= 1, x.shape[0] > 0 else {
-        throw TensorError.invalidShape(operation: "batchAverage", shape: x.shape,
-                                       expected: "needs a batch axis with at least one sample")
-    }
-    guard let validMask else { return try x.mean(alongAxes: [0], keepingDimensions: true) }
-    let weights = try validWeights(validMask, batchSize: x.shape[0])
-    let broadcastShape = [x.shape[0]] + [Int](repeating: 1, count: x.rank - 1)
-    return try (x * weights.reshaped(broadcastShape)).sum(alongAxes: [0], keepingDimensions: true)
+    try ValidSamples(validMask, batchSize: batchSize(of: x, operation: "batchAverage")).average(of: x)
 }
 
 /// The number of samples that count in the batch: `B`, or the number of valid samples.
 public func effectiveBatchSize(_ x: Tensor, validMask: Tensor?) throws -> Int {
-    guard let validMask else { return x.shape[0] }
-    let weights = try validWeights(validMask, batchSize: x.shape[0])
-    return weights.scalars.filter { $0 > 0 }.count
+    try ValidSamples(validMask, batchSize: batchSize(of: x, operation: "effectiveBatchSize")).count
 }
 
-/// `mask / Σ mask` after validating that the mask is a non-empty 0/1 vector over the batch.
-func validWeights(_ mask: Tensor, batchSize: Int) throws -> Tensor {
-    guard mask.shape == [batchSize] else {
-        throw TensorError.shapeMismatch(operation: "batch mask", lhs: mask.shape, rhs: [batchSize],
-                                        expected: "the valid-sample mask must be [B] for a batch of B samples")
+func batchSize(of x: Tensor, operation: String) throws -> Int {
+    guard x.rank >= 1, x.shape[0] > 0 else {
+        throw TensorError.invalidShape(operation: operation, shape: x.shape,
+                                       expected: "needs a batch axis with at least one sample")
     }
-    let values = mask.scalars
-    guard values.allSatisfy({ $0 == 0 || $0 == 1 }) else {
-        throw TensorError.invalidArgument(operation: "batch mask", detail: "the valid-sample mask must hold only 0 and 1")
+    return x.shape[0]
+}
+
+/// The rows of a batch that take part in its statistics, parsed once from a valid-sample
+/// mask (`[B]`, 0/1, at least one 1) or all rows when there is no mask.
+struct ValidSamples {
+    /// `mask / Σ mask`, `[B]`; `nil` when every row is valid.
+    let weights: Tensor?
+    /// Indices of the valid rows, in order.
+    let indices: [Int]
+
+    var count: Int { indices.count }
+
+    init(_ mask: Tensor?, batchSize: Int) throws {
+        guard let mask else {
+            weights = nil
+            indices = Array(0..<batchSize)
+            return
+        }
+        guard mask.shape == [batchSize] else {
+            throw TensorError.shapeMismatch(operation: "batch mask", lhs: mask.shape, rhs: [batchSize],
+                                            expected: "the valid-sample mask must be [B] for a batch of B samples")
+        }
+        let values = mask.scalars
+        guard values.allSatisfy({ $0 == 0 || $0 == 1 }) else {
+            throw TensorError.invalidArgument(operation: "batch mask", detail: "the valid-sample mask must hold only 0 and 1")
+        }
+        indices = values.indices.filter { values[$0] == 1 }
+        guard !indices.isEmpty else {
+            throw TensorError.invalidArgument(operation: "batch mask", detail: "the valid-sample mask marks no sample as valid")
+        }
+        weights = mask.detached / Float(indices.count)
     }
-    let valid = values.reduce(0, +)
-    guard valid > 0 else {
-        throw TensorError.invalidArgument(operation: "batch mask", detail: "the valid-sample mask marks no sample as valid")
+
+    /// ρ over the valid rows: `[B, …] -> [1, …]`.
+    func average(of x: Tensor) throws -> Tensor {
+        guard let weights else { return try x.mean(alongAxes: [0], keepingDimensions: true) }
+        let broadcastShape = [x.shape[0]] + [Int](repeating: 1, count: x.rank - 1)
+        return try (x * weights.reshaped(broadcastShape)).sum(alongAxes: [0], keepingDimensions: true)
     }
-    return mask.detached / valid
+
+    /// The valid rows of `x` (`x` itself when all rows are valid).
+    func rows(of x: Tensor) throws -> Tensor {
+        indices.count == x.shape[0] ? x : try x.indexSelect(indices, axis: 0)
+    }
 }

@@ -10,10 +10,9 @@ func equivariantResponse(_ x: Tensor, validMask: Tensor?, weighting: BatchMixing
                          perSample: (_ input: Tensor, _ scale: Float) throws -> Tensor,
                          batchMixing: ((_ average: Tensor, _ scale: Float) throws -> Tensor)?) throws -> Tensor {
     guard let batchMixing else { return try perSample(x, 1) }
-    let batchSize = try effectiveBatchSize(x, validMask: validMask)
-    let (lambdaScale, gammaScale) = weighting.multipliers(batchSize: batchSize)
-    let average = try batchAverage(x, validMask: validMask)
-    return try perSample(x, lambdaScale) + batchMixing(average, gammaScale)
+    let valid = try ValidSamples(validMask, batchSize: batchSize(of: x, operation: "equivariant layer"))
+    let (lambdaScale, gammaScale) = weighting.multipliers(batchSize: valid.count)
+    return try perSample(x, lambdaScale) + batchMixing(valid.average(of: x), gammaScale)
 }
 
 /// Uniform initialisation `U(−1/√fanIn, 1/√fanIn)` (PyTorch's default for linear and

@@ -47,14 +47,13 @@ import Testing
     @Test func plainWeightingMatchesHandComputation() throws {
         var rng = RandomStream(seed: 1)
         let layer = EquivariantDense(inputSize: 1, outputSize: 1, weighting: .plain, random: &rng)
-        layer.lambda = Tensor(shape: [1, 1], repeating: 2)
-        layer.gamma!.wrappedValue = Tensor(shape: [1, 1], repeating: 10)
+        layer.lambda = Tensor(repeating: 2, shape: [1, 1])
+        layer.gamma!.wrappedValue = Tensor(repeating: 10, shape: [1, 1])
         layer.bias = Tensor([1])
         let out = try layer(Tensor(shape: [2, 1], scalars: [1, 3]))
         // ρ = 2; rows: 1 + 2·1 + 10·2 = 23 and 1 + 2·3 + 10·2 = 27.
         #expect(out.scalars == [23, 27])
         // Re-weighted (B = 2): 1 + (2/3)·2·x + (1/3)·10·2.
-        layer.gamma!.wrappedValue = Tensor(shape: [1, 1], repeating: 10)
         let reweighted = EquivariantDense(inputSize: 1, outputSize: 1, random: &rng)
         reweighted.lambda = layer.lambda
         reweighted.gamma!.wrappedValue = layer.gamma!.wrappedValue
@@ -101,8 +100,4 @@ import Testing
         #expect(throws: TensorError.self) { try layer(Tensor.zeros([2, 3]), validMask: Tensor([1, 0, 1])) }
         #expect(throws: TensorError.self) { try layer(Tensor.zeros([2, 3]), validMask: Tensor([0, 0])) }
     }
-}
-
-extension Tensor {
-    init(shape: [Int], repeating value: Float) { self.init(repeating: value, shape: shape) }
 }

@@ -13,28 +13,22 @@ import TensorCore
 public final class Adamax: ElementwiseOptimizer {
     public let module: Module
     public var learningRate: Float
-    public let beta1: Float
-    public let beta2: Float
-    public let epsilon: Float
-    public let weightDecay: Float
+    public let hyperparameters: AdamHyperparameters
     public let store = OptimizerStateStore()
     public var name: String { "Adamax" }
     public var stateNames: [String] { ["exp_avg", "exp_inf"] }
 
     public init(for module: Module, learningRate: Float = 2e-3, beta1: Float = 0.9, beta2: Float = 0.999,
                 epsilon: Float = 1e-8, weightDecay: Float = 0) throws {
-        try validateAdamHyperparameters("Adamax", learningRate, beta1, beta2, epsilon, weightDecay)
+        hyperparameters = try AdamHyperparameters(optimizer: "Adamax", learningRate: learningRate, beta1: beta1,
+                                                  beta2: beta2, epsilon: epsilon, weightDecay: weightDecay)
         self.module = module
         self.learningRate = learningRate
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.epsilon = epsilon
-        self.weightDecay = weightDecay
     }
 
     public func update(_ slot: ParameterSlot) {
-        let stepSize = Float(Double(learningRate) / (1 - pow(Double(beta1), Double(slot.step))))
-        let (b1, b2, wd, eps) = (beta1, beta2, weightDecay, epsilon)
+        let (b1, b2, wd, eps) = (hyperparameters.beta1, hyperparameters.beta2, hyperparameters.weightDecay, hyperparameters.epsilon)
+        let stepSize = Float(Double(learningRate) / (1 - pow(Double(b1), Double(slot.step))))
         slot.forEachLanes { p, g, m, u in
             let gi = g + wd * p
             m = b1 * m + (1 - b1) * gi

@@ -7,8 +7,7 @@
 public func gradients(of output: Tensor, wrt inputs: [Tensor], seed: Tensor? = nil,
                       createGraph: Bool = false) throws -> [Tensor] {
     let targets = inputs.map(\.gradNode)
-    var result = inputs.map { Tensor.zeros($0.shape) }
-    guard let root = output.gradNode else { return result }
+    guard let root = output.gradNode else { return inputs.map { Tensor.zeros($0.shape) } }
     let seedGradient = seed ?? Tensor.ones(output.shape)
     guard seedGradient.shape == output.shape else {
         throw TensorError.shapeMismatch(operation: "gradients(of:wrt:seed:)", lhs: output.shape,
@@ -38,10 +37,10 @@ public func gradients(of output: Tensor, wrt inputs: [Tensor], seed: Tensor? = n
             }
         }
     }
-    for (i, target) in targets.enumerated() {
-        if let target, let gradient = found[ObjectIdentifier(target)] { result[i] = gradient }
+    // Inputs the output does not depend on get zeros, allocated only for them.
+    return zip(inputs, targets).map { input, target in
+        target.flatMap { found[ObjectIdentifier($0)] } ?? Tensor.zeros(input.shape)
     }
-    return result
 }
 
 /// Nodes below `root` from which at least one of `wanted` can be reached, in an order
