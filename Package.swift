@@ -13,6 +13,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/attaswift/BigInt.git", from: "6.0.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
     ],
     targets: [
         // System-library shims, found through pkg-config.
@@ -34,8 +35,19 @@ let package = Package(
         .target(name: "Evaluation", dependencies: ["TensorCore", "CBLAS", "CFFTW"]),
         .target(name: "Reporting", dependencies: ["TensorCore", "CPNG", "AtomicFiles"]),
         .target(name: "Adversarial", dependencies: ["TensorCore", "NeuralNet", "EquivariantLayer"]),
+        .target(name: "MixtureExperiments", dependencies: [
+            "TensorCore", "NeuralNet", "Adversarial", "GenerativeModels", "Datasets", "Evaluation", "Reporting",
+        ]),
+        .target(name: "GenerativeModels", dependencies: ["TensorCore", "NeuralNet", "EquivariantLayer", "Adversarial"]),
 
-        .executableTarget(name: "Benchmarks", dependencies: ["TensorCore", "NeuralNet", "EquivariantLayer", "CBLAS"],
+        .executableTarget(name: "mixedbatch", dependencies: [
+            "MixtureExperiments", "TensorCore", "Reporting",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .executableTarget(name: "Benchmarks", dependencies: [
+            "TensorCore", "NeuralNet", "EquivariantLayer", "CBLAS", "Adversarial", "GenerativeModels", "Datasets",
+        ],
                           path: "Experiments/Benchmarks"),
 
         .executableTarget(name: "ProofChecks", dependencies: [

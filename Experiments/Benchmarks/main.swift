@@ -7,6 +7,10 @@ import TensorCore
 OpenBLASKernels.reexecWithFastKernelsIfNeeded()
 let environment = ProcessInfo.processInfo.environment
 var table = BenchmarkTable()
+if environment["MIXEDBATCH_BENCH_2D_ONLY"] != nil {
+    try AdversarialIterations.run(into: &table, widths: [512, 128, 64])
+    exit(0)
+}
 if environment["MIXEDBATCH_BENCH_GEMM_ONLY"] != nil {
     MatrixProducts.rawGEMM(into: &table)
     exit(0)
@@ -23,3 +27,4 @@ try MatrixProducts.engineVersusRaw(into: &table)
 try NetworkSteps.mlpTrainingStep(into: &table)
 try NetworkSteps.discriminatorForwardBackward(into: &table)
 try EquivariantOverhead.run(into: &table)
+try AdversarialIterations.run(into: &table)

@@ -1,0 +1,31 @@
+import Adversarial
+import Datasets
+import GenerativeModels
+import NeuralNet
+import TensorCore
+
+/// Issue 4's speed target: one 2D training iteration (n_disc = 5 discriminator steps and
+/// one generator step, batch 64, three hidden layers of 512) for GAN, BGAN and M-BGAN —
+/// the model `pytorch_reference_2d.py` times in PyTorch.
+enum AdversarialIterations {
+    static func run(into table: inout BenchmarkTable, widths: [Int] = [512]) throws {
+        let mixture = try GaussianMixture2D.squares()
+        for width in widths {
+            for method in [AdversarialMethod.gan, .bgan, .mbgan] {
+                var random = RandomStream(seed: 7)
+                let generator = try Sequential.perceptron(inputSize: 2, hiddenSizes: [width, width, width], outputSize: 2,
+                                                          random: &random)
+                let discriminator = try method.makeVectorDiscriminator(
+                    VectorDiscriminatorShape(inputSize: 2, hiddenSizes: [width, width, width]), random: &random)
+                let trainer = try AdversarialTrainer(
+                    generator: generator, discriminator: discriminator, objective: method.makeObjective(),
+                    latentSize: 2, batchSize: 64, discriminatorSteps: 5, seed: 7,
+                    sampleReal: { count, random in try mixture.sample(count: count, random: &random) })
+                try table.measure("2D \(method.rawValue) iteration (n_disc 5, batch 64, width \(width))",
+                                  note: "3 hidden layers, Adam") {
+                    try trainer.trainIteration()
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import NeuralNet
+import TensorCore
+
+/// The minibatch-discrimination layer of Salimans et al. (2016), the "batch
+/// discrimination" baseline of chapter 4 (spec §3.2, A4.8).
+///
+/// Each sample's features are projected to K rows of C numbers, `M_i = x_i T ∈ R^{K×C}`;
+/// for each kernel k the closeness of samples i and j is `c_k(i, j) = exp(−‖M_{i,k} − M_{j,k}‖₁)`,
+/// and sample i receives `o_k(i) = Σ_{j ≠ i} c_k(i, j)`, large when other samples of the
+/// batch are close to it (a collapsed generator). The output is `[x_i, o(i)]`.
+///
+/// Shape: `[B, F] -> [B, F + K]`. Cost and memory are O(B² K C).
+public final class MinibatchDiscrimination: Module, Layer {
+    /// T, `[F, K·C]`.
+    @Parameter public var projection: Tensor
+    public let kernels: Int
+    public let kernelDimension: Int
+    public let inputFeatures: Int
+
+    /// Defaults follow Salimans et al.'s released models: 100 kernels of dimension 5.
+    /// T is drawn from N(0, 0.05²).
+    public init(inputFeatures: Int, kernels: Int = 100, kernelDimension: Int = 5,
+                random: inout RandomStream) throws {
+        guard inputFeatures > 0, kernels > 0, kernelDimension > 0 else {
+            throw TensorError.invalidArgument(
+                operation: "MinibatchDiscrimination",
+                detail: "sizes must be positive (features \(inputFeatures), kernels \(kernels), dimension \(kernelDimension))")
+        }
+        self.inputFeatures = inputFeatures
+        self.kernels = kernels
+        self.kernelDimension = kernelDimension
+        _projection = Parameter(wrappedValue: random.normal([inputFeatures, kernels * kernelDimension],
+                                                            standardDeviation: 0.05))
+        super.init()
+    }
+
+    public func callAsFunction(_ x: Tensor) throws -> Tensor {
+        guard x.rank == 2, x.shape[1] == inputFeatures else {
+            throw TensorError.invalidShape(operation: "MinibatchDiscrimination", shape: x.shape,
+                                           expected: "[B, \(inputFeatures)]")
+        }
+        let batchSize = x.shape[0]
+        let rows = try x.matmul(projection).reshaped([batchSize, 1, kernels, kernelDimension])
+        let others = try rows.reshaped([1, batchSize, kernels, kernelDimension])
+        let distances = try abs(rows - others).sum(alongAxes: [3])            // [B, B, K]
+        let closeness = try exp(-distances).sum(alongAxes: [1]) - 1            // drop c_k(i, i) = 1
+        return try Tensor.concatenate([x, closeness], axis: 1)
+    }
+}

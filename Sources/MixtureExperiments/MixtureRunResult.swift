@@ -1,0 +1,66 @@
+import Foundation
+
+/// What a finished 2D run reports: its metrics, timing, loss curves and the generated
+/// points kept for the scatter plots. Written as `result.json` in the run's folder.
+public struct MixtureRunResult: Codable, Equatable, Sendable {
+    /// `completed`, or `diverged` when a loss became NaN or infinite (see `message`).
+    public enum Status: String, Codable, Sendable { case completed, diverged }
+
+    public var name: String
+    public var config: MixtureRunConfig
+    public var status: Status
+    /// Why a diverged run stopped.
+    public var message: String?
+    /// Generator updates done.
+    public var iterations: Int
+    public var metrics: MixtureMetrics
+    /// Training wall time (all sessions of a resumed run), without evaluation.
+    public var seconds: Double
+    public var secondsPerIteration: Double
+    public var history: [LossRecord]
+    public var snapshots: [PointSnapshot]
+}
+
+/// The mode-coverage metrics of spec §7.7 on `samples` generated points.
+public struct MixtureMetrics: Codable, Equatable, Sendable {
+    public var modes: Int
+    public var modesTotal: Int
+    public var hqFraction: Double
+    /// KL of the high-quality histogram to uniform, nats; `nil` when no sample was high
+    /// quality (the KL is then undefined, reported as `inf` in tables).
+    public var reverseKL: Double?
+    public var samples: Int
+}
+
+/// The mean losses over the window of iterations ending at `iteration`.
+public struct LossRecord: Codable, Equatable, Sendable {
+    public var iteration: Int
+    public var discriminator: Double
+    public var generator: Double
+}
+
+/// Generated points `[x₀, y₀, x₁, y₁, …]` after `iteration` generator updates.
+public struct PointSnapshot: Codable, Equatable, Sendable {
+    public var iteration: Int
+    public var points: [Float]
+}
+
+extension MixtureRunResult {
+    static func jsonEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+
+    /// Reads a `result.json`; an unreadable or foreign file gives an error naming it.
+    public static func read(from path: String) throws -> MixtureRunResult {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError("cannot read \(path); it is missing or unreadable")
+        }
+        do {
+            return try JSONDecoder().decode(MixtureRunResult.self, from: data)
+        } catch {
+            throw ConfigError("\(path) is not a result of a 2D run (\(error)); delete it to run again")
+        }
+    }
+}

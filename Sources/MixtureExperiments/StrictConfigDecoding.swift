@@ -1,0 +1,82 @@
+import Foundation
+
+/// A configuration decoded from JSON over a set of defaults: keys present in the JSON
+/// replace the default values, unknown keys are an error (a misspelt key must never be
+/// silently ignored), and type mistakes name the key.
+public protocol StrictlyDecodableConfig: Codable {
+    /// Every key the JSON form may contain.
+    static var configKeys: [String] { get }
+    /// The values a key accepts, when it takes one of a few names (for error messages).
+    static func allowedValues(forKey key: String) -> [String]?
+}
+
+extension StrictlyDecodableConfig {
+    /// `defaults` with the values of the JSON object `data` (from `source`, for messages)
+    /// laid over it.
+    public static func decode(_ data: Data, over defaults: Self, source: String) throws -> Self {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            throw ConfigError("\(source) is not valid JSON (\(error.localizedDescription)); write one JSON object such as {\"method\": \"bgan\"}")
+        }
+        guard let overrides = object as? [String: Any] else {
+            throw ConfigError("\(source) must hold one JSON object of settings, e.g. {\"method\": \"bgan\", \"gamma\": 0.3}")
+        }
+        return try decode(overrides: overrides, over: defaults, source: source)
+    }
+
+    /// `defaults` with `overrides` (JSON-compatible values by key) laid over it.
+    public static func decode(overrides: [String: Any], over defaults: Self, source: String) throws -> Self {
+        for key in overrides.keys.sorted() where !configKeys.contains(key) {
+            let hint = closestKey(to: key).map { " — did you mean '\($0)'?" } ?? ""
+            throw ConfigError("unknown setting '\(key)' in \(source)\(hint) Known settings: \(configKeys.sorted().joined(separator: ", "))")
+        }
+        let base = try JSONSerialization.jsonObject(with: JSONEncoder().encode(defaults)) as? [String: Any] ?? [:]
+        let merged = base.merging(overrides) { _, new in new }
+        do {
+            return try JSONDecoder().decode(Self.self, from: JSONSerialization.data(withJSONObject: merged))
+        } catch let DecodingError.typeMismatch(type, context), let DecodingError.valueNotFound(type, context) {
+            throw ConfigError("setting '\(keyPath(context))' in \(source) must be \(describe(type)) (\(context.debugDescription))")
+        } catch let DecodingError.dataCorrupted(context) {
+            let key = keyPath(context)
+            let allowed = allowedValues(forKey: key).map { "; use one of: " + $0.joined(separator: ", ") } ?? ""
+            throw ConfigError("setting '\(key)' in \(source): \(context.debugDescription)\(allowed)")
+        }
+    }
+
+    /// The known key nearest to `key` in edit distance, when it is close.
+    static func closestKey(to key: String) -> String? {
+        let scored = configKeys.map { ($0, editDistance(key, $0)) }.min { $0.1 < $1.1 }
+        guard let (best, distance) = scored, distance <= max(2, key.count / 3) else { return nil }
+        return best
+    }
+}
+
+private func keyPath(_ context: DecodingError.Context) -> String {
+    context.codingPath.map(\.stringValue).joined(separator: ".")
+}
+
+private func describe(_ type: Any.Type) -> String {
+    switch type {
+    case is String.Type: return "a string"
+    case is Int.Type: return "an integer"
+    case is Float.Type, is Double.Type: return "a number"
+    case is Bool.Type: return "true or false"
+    default: return "a value of type \(type)"
+    }
+}
+
+/// Levenshtein distance between two strings.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    var previous = Array(0...b.count)
+    for i in 1...max(a.count, 1) where !a.isEmpty {
+        var current = [i] + [Int](repeating: 0, count: b.count)
+        for j in stride(from: 1, through: b.count, by: 1) {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        previous = current
+    }
+    return a.isEmpty ? b.count : previous[b.count]
+}

@@ -1,0 +1,21 @@
+import ArgumentParser
+import TensorCore
+
+/// `mixedbatch`: the framework's command-line tool.
+@main
+struct MixedBatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mixedbatch",
+        abstract: "Train and evaluate the generative models of the MixedBatch framework.",
+        subcommands: [Train2D.self])
+
+    static func main() {
+        OpenBLASKernels.reexecWithFastKernelsIfNeeded()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
