@@ -49,7 +49,16 @@ proofs:
 	swift build $(RELEASE_FLAGS) --product ProofChecks
 	$$(swift build $(RELEASE_FLAGS) --show-bin-path)/ProofChecks
 
-chapter3 chapter4 chapter5:
+# Chapter 4 (2D): SCALE=default (minutes), SCALE=thesis (§4.5.1's networks and 20,000 iterations)
+# or SCALE=smoke; JOBS worker processes. Interrupted? Run it again: it resumes.
+SCALE ?= default
+JOBS ?= 2
+chapter4:
+	swift build $(RELEASE_FLAGS) --product mixedbatch
+	swift build $(RELEASE_FLAGS) --product Chapter4
+	$$(swift build $(RELEASE_FLAGS) --show-bin-path)/Chapter4 --scale $(SCALE) --jobs $(JOBS) --output results/chapter4
+
+chapter3 chapter5:
 	@echo "make $@: this chapter's experiments are not implemented yet; see the open issues." >&2; exit 2
 
 clean:

@@ -45,6 +45,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        .executableTarget(name: "Chapter4", dependencies: ["MixtureExperiments", "Reporting", "TensorCore"],
+                          path: "Experiments/Chapter4"),
+
         .executableTarget(name: "Benchmarks", dependencies: [
             "TensorCore", "NeuralNet", "EquivariantLayer", "CBLAS", "Adversarial", "GenerativeModels", "Datasets",
         ],

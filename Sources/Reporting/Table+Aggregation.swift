@@ -34,7 +34,7 @@ extension Table {
         for key in groupOrder {
             let members = groupRows[key] ?? []
             let summaries = summaryIndices.map { index in
-                Self.summary(of: members.compactMap { $0[index].numericValue })
+                TableValue.summarizing(members.compactMap { $0[index].numericValue })
             }
             try result.append(key + [.integer(members.count)] + summaries)
         }
@@ -50,8 +50,12 @@ extension Table {
             }
         }
     }
+}
 
-    private static func summary(of values: [Double]) -> TableValue {
+extension TableValue {
+    /// The `.summary` of `values`: their mean and sample standard deviation
+    /// `sqrt(Σ (x − mean)² / (n − 1))` (NaN for a single value); `.missing` when empty.
+    public static func summarizing(_ values: [Double]) -> TableValue {
         guard !values.isEmpty else { return .missing }
         let n = Double(values.count)
         let mean = values.reduce(0, +) / n

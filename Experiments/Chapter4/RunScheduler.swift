@@ -1,0 +1,57 @@
+import Foundation
+
+/// Runs `mixedbatch train2d` worker processes, `jobs` at a time. Each worker trains one run
+/// in its own folder and resumes it from its checkpoint when one is there, so an
+/// interrupted `make chapter4` continues where it stopped.
+final class RunScheduler {
+    /// What became of one run.
+    enum Outcome: Equatable { case completed, diverged, failed(status: Int32) }
+
+    let executable: URL
+    let jobs: Int
+
+    init(executable: URL, jobs: Int) {
+        self.executable = executable
+        self.jobs = jobs
+    }
+
+    /// Starts a worker per config file (`folder/config.json`) and waits for all; calls
+    /// `finished` (on the calling thread) as each ends. Worker output goes to `folder/worker.log`.
+    func run(folders: [String], finished: (String, Outcome) -> Void) throws -> [String: Outcome] {
+        var outcomes: [String: Outcome] = [:]
+        var pending = folders[...]
+        var running: [Int32: (Process, String)] = [:]
+        let ended = DispatchSemaphore(value: 0)
+        var environment = ProcessInfo.processInfo.environment
+        if jobs > 1 { environment["OPENBLAS_NUM_THREADS"] = "1" }  // one core per worker
+        while !pending.isEmpty || !running.isEmpty {
+            while running.count < jobs, let folder = pending.popFirst() {
+                let process = Process()
+                process.executableURL = executable
+                process.arguments = ["train2d", "--config", folder + "/config.json", "--output", folder, "--resume", "--quiet"]
+                process.environment = environment
+                let logPath = folder + "/worker.log"
+                FileManager.default.createFile(atPath: logPath, contents: nil)
+                let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+                process.standardOutput = log
+                process.standardError = log
+                process.terminationHandler = { _ in ended.signal() }
+                try process.run()
+                running[process.processIdentifier] = (process, folder)
+            }
+            ended.wait()
+            for (pid, (process, folder)) in running where !process.isRunning {
+                running[pid] = nil
+                let outcome: Outcome
+                switch process.terminationStatus {
+                case 0: outcome = .completed
+                case 3: outcome = .diverged
+                default: outcome = .failed(status: process.terminationStatus)
+                }
+                outcomes[folder] = outcome
+                finished(folder, outcome)
+            }
+        }
+        return outcomes
+    }
+}
