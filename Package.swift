@@ -26,10 +26,11 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng",
                        providers: [.apt(["libpng-dev"])]),
 
-        .target(name: "TensorCore", dependencies: ["CBLAS"]),
+        .target(name: "CKernels"),
+        .target(name: "TensorCore", dependencies: ["CBLAS", "CKernels"]),
         .target(name: "AtomicFiles"),
         .target(name: "HDF5IO", dependencies: ["CHDF5", "AtomicFiles"]),
-        .target(name: "NeuralNet", dependencies: ["TensorCore", "HDF5IO"]),
+        .target(name: "NeuralNet", dependencies: ["TensorCore", "HDF5IO", "CKernels"]),
         .target(name: "EquivariantLayer", dependencies: ["TensorCore", "NeuralNet"]),
         .target(name: "Datasets", dependencies: ["TensorCore", "HDF5IO"]),
         .target(name: "Evaluation", dependencies: ["TensorCore", "CBLAS", "CFFTW"]),

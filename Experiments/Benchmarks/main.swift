@@ -7,7 +7,6 @@ import TensorCore
 OpenBLASKernels.reexecWithFastKernelsIfNeeded()
 let environment = ProcessInfo.processInfo.environment
 var table = BenchmarkTable()
-if environment["SCRATCH"] != nil { try Scratch.run(into: &table); exit(0) }
 if environment["MIXEDBATCH_BENCH_2D_ONLY"] != nil {
     try AdversarialIterations.run(into: &table, widths: [512, 128, 64])
     exit(0)

@@ -59,8 +59,10 @@ extension AdversarialMethod {
     /// The objective of this method with `options`.
     public func makeObjective(_ options: ObjectiveOptions = ObjectiveOptions()) throws -> any AdversarialObjective {
         switch self {
-        case .gan, .minibatchDiscrimination, .minibatchStddev, .pacgan:
-            return NonSaturatingObjective()
+        case .gan:
+            return NonSaturatingObjective(scoresJointly: true)  // its discriminator is per-sample
+        case .minibatchDiscrimination, .minibatchStddev, .pacgan:
+            return NonSaturatingObjective()  // batch-aware: each batch is judged alone
         case .mixup:
             return try MixupObjective(alpha: options.mixupAlpha)
         case .bgan:
@@ -70,7 +72,7 @@ extension AdversarialMethod {
             return MixedBatchObjective(prior: try options.prior.makePrior(), placement: .mbgan,
                                        reusesComplement: options.reusesComplement)
         case .wganGP:
-            return try WassersteinGPObjective(penaltyWeight: options.penaltyWeight)
+            return try WassersteinGPObjective(penaltyWeight: options.penaltyWeight, scoresJointly: true)
         }
     }
 }

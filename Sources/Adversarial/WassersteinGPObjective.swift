@@ -13,20 +13,25 @@ import TensorCore
 public struct WassersteinGPObjective: AdversarialObjective {
     /// λ, 10 in Gulrajani et al.
     public let penaltyWeight: Float
+    /// Scores real and generated samples in one pass (per-sample critics only; see
+    /// `NonSaturatingObjective.scoresJointly`).
+    public let scoresJointly: Bool
     public var name: String { "wgan-gp" }
 
-    public init(penaltyWeight: Float = 10) throws {
+    public init(penaltyWeight: Float = 10, scoresJointly: Bool = false) throws {
         guard penaltyWeight >= 0, penaltyWeight.isFinite else {
             throw TensorError.invalidArgument(operation: "WassersteinGPObjective",
                                               detail: "the penalty weight λ = \(penaltyWeight) must be finite and ≥ 0")
         }
         self.penaltyWeight = penaltyWeight
+        self.scoresJointly = scoresJointly
     }
 
     public func discriminatorLoss(_ discriminator: any Layer, real: Tensor, generated: Tensor,
                                   random: inout RandomStream) throws -> Tensor {
         try checkBatches(real, generated, objective: "WassersteinGPObjective")
-        let wasserstein = try discriminator(generated).mean() - discriminator(real).mean()
+        let scores = try scoreSeparately(discriminator, real: real, generated: generated, jointly: scoresJointly)
+        let wasserstein = try scores.generated.mean() - scores.real.mean()
         let penalty = try gradientPenalty(discriminator, real: real.detached, generated: generated.detached,
                                           random: &random)
         return try wasserstein + penaltyWeight * penalty

@@ -46,12 +46,13 @@ public final class EquivariantDense: Module, Layer {
             throw TensorError.shapeMismatch(operation: "EquivariantDense", lhs: x.shape, rhs: [-1, inputSize],
                                             expected: "input must be [B, \(inputSize)]")
         }
-        let lambda = self.lambda, bias = self.bias
-        return try equivariantResponse(
-            x, validMask: validMask, weighting: weighting,
-            perSample: { input, scale in try input.matmul(lambda * scale, transposeOther: true) + bias },
-            batchMixing: gamma.map { gamma in
-                { average, scale in try average.matmul(gamma.wrappedValue * scale, transposeOther: true) }
-            })
+        guard let gamma else { return try affine(x, weight: lambda, bias: bias) }
+        let valid = try ValidSamples(validMask, batchSize: batchSize(of: x, operation: "EquivariantDense"))
+        let (lambdaScale, gammaScale) = weighting.multipliers(batchSize: valid.count)
+        // β + ρ(x) Γ̃ is the same for every sample: it becomes the bias of the per-sample
+        // product, so the batch-mixing term costs one [1, l]·[l, L] product and no
+        // [B, L] broadcast; the multipliers are GEMM's α, never scaled weight copies.
+        let shared = try affine(valid.average(of: x), weight: gamma.wrappedValue, bias: bias, scale: gammaScale)
+        return try affine(x, weight: lambda, bias: shared.reshaped([outputSize]), scale: lambdaScale)
     }
 }

@@ -1,6 +1,7 @@
 import TensorCore
 
-/// The pre-activation of Eq. 4.12, shared by the dense and convolutional layers:
+/// The pre-activation of Eq. 4.12 for the convolutional layer (`EquivariantDense` folds
+/// the batch term into its bias instead):
 /// `β + x_b Λ̃ + ρ(x) Γ̃`, where `perSample` applies Λ (and the bias β) to every sample
 /// and `batchMixing` applies Γ to the batch average ρ(x) (Eq. 4.11), whose result
 /// broadcasts over the batch. Each closure receives the multiplier of its kernel.

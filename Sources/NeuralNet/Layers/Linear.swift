@@ -59,9 +59,8 @@ extension Linear: WeightNormalizable {
                                             lhs: input.shape, rhs: weight.shape,
                                             expected: "the input must be [..., \(inputFeatures)]")
         }
-        let rows = input.rank == 1 ? try input.reshaped([1, -1]) : input
-        var output = try rows.matmul(weight, transposeOther: true)
-        if let bias { output = try output + bias }
-        return input.rank == 1 ? try output.reshaped([outputFeatures]) : output
+        let rows = try input.reshaped([-1, inputFeatures])
+        let output = try affine(rows, weight: weight, bias: bias)
+        return try output.reshaped(Array(input.shape.dropLast()) + [outputFeatures])
     }
 }

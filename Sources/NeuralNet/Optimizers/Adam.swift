@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import TensorCore
 
@@ -31,11 +32,7 @@ public final class Adam: ElementwiseOptimizer {
         let (b1, b2, wd, eps) = (hyperparameters.beta1, hyperparameters.beta2, hyperparameters.weightDecay, hyperparameters.epsilon)
         let stepSize = Float(Double(learningRate) / (1 - pow(Double(b1), t)))
         let correction2 = Float((1 - pow(Double(b2), t)).squareRoot())
-        slot.forEachLanes { p, g, m, v in
-            let gi = g + wd * p
-            m = b1 * m + (1 - b1) * gi
-            v = b2 * v + (1 - b2) * gi * gi
-            p -= stepSize * m / (v.squareRoot() / correction2 + eps)
-        }
+        mixedbatch_adam_step(slot.parameter, slot.gradient, slot.state[0], slot.state[1], slot.count,
+                             b1, b2, eps, wd, stepSize, correction2)
     }
 }

@@ -1,3 +1,5 @@
+import CKernels
+
 /// A reference-counted, 64-byte aligned, contiguous buffer of `Float` scalars.
 ///
 /// `Tensor` is a value type over this buffer: copies share it until one of them is
@@ -8,6 +10,7 @@ public final class TensorStorage {
 
     /// Allocates `count` scalars; their values are undefined until written.
     public init(uninitializedCount count: Int) {
+        _ = allocatorTuned
         self.count = count
         let raw = UnsafeMutableRawPointer.allocate(
             byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
@@ -30,3 +33,13 @@ public final class TensorStorage {
 
     deinit { UnsafeMutableRawPointer(pointer).deallocate() }
 }
+
+/// Training loops free and re-allocate the same large buffers (activations, gradients,
+/// im2col matrices) every step. glibc serves blocks above its mmap threshold (128 KiB at
+/// first) with fresh mappings, so each step paid page faults and page clearing; with the
+/// threshold at its maximum (32 MiB) and trimming raised, such blocks are reused from the
+/// heap. Done once, before the first tensor is allocated.
+private let allocatorTuned: Bool = {
+    mixedbatch_tune_allocator()
+    return true
+}()

@@ -1,0 +1,22 @@
+#ifndef MIXEDBATCH_CKERNELS_H
+#define MIXEDBATCH_CKERNELS_H
+
+/// Fused elementwise kernels whose Swift form does not vectorise (Swift's SIMD square root
+/// is lowered lane by lane). Plain C, no flags: the compiler vectorises them for the
+/// target it is given (`make` passes -march=native).
+
+/// One Adam step over `count` scalars, in place (PyTorch's torch.optim.Adam, L2 decay):
+///   g' = g + weight_decay·p;  m = β1·m + (1−β1)·g';  v = β2·v + (1−β2)·g'²;
+///   p -= step_size · m / (sqrt(v) / correction2 + epsilon)
+/// with step_size = lr / (1 − β1ᵗ) and correction2 = sqrt(1 − β2ᵗ).
+/// The four buffers must not overlap.
+void mixedbatch_adam_step(float *parameter, const float *gradient, float *exp_avg, float *exp_avg_sq,
+                          long count, float beta1, float beta2, float epsilon, float weight_decay,
+                          float step_size, float correction2);
+
+/// Raises glibc's mmap threshold to its maximum (32 MiB) and its trim threshold, so the
+/// large buffers a training loop frees and re-allocates every step are reused from the heap
+/// instead of being mapped, faulted in and cleared anew (see TensorStorage).
+void mixedbatch_tune_allocator(void);
+
+#endif
