@@ -52,7 +52,7 @@ let package = Package(
         .executableTarget(name: "Benchmarks", dependencies: [
             "TensorCore", "NeuralNet", "EquivariantLayer", "CBLAS", "Adversarial", "GenerativeModels", "Datasets",
         ],
-                          path: "Experiments/Benchmarks"),
+                          path: "Experiments/Benchmarks", exclude: ["pytorch_reference_2d.py"]),
 
         .executableTarget(name: "ProofChecks", dependencies: [
             "TensorCore", "NeuralNet", "EquivariantLayer", "Adversarial",
@@ -70,6 +70,12 @@ let package = Package(
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TensorCore", "CPNG"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Evaluation", "TensorCore"]),
         .testTarget(name: "AdversarialTests", dependencies: ["Adversarial", "TensorCore", "NeuralNet"]),
+        .testTarget(name: "GenerativeModelsTests", dependencies: [
+            "GenerativeModels", "Adversarial", "EquivariantLayer", "NeuralNet", "TensorCore",
+        ]),
+        .testTarget(name: "MixtureExperimentsTests", dependencies: [
+            "MixtureExperiments", "GenerativeModels", "Adversarial", "NeuralNet", "Reporting", "TensorCore",
+        ]),
         .testTarget(name: "ProofChecksTests", dependencies: ["ProofChecks", .product(name: "BigInt", package: "BigInt")]),
         .testTarget(name: "EquivariantLayerTests", dependencies: [
             "EquivariantLayer", "NeuralNet", "TensorCore",

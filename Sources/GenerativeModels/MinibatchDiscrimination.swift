@@ -9,9 +9,10 @@ import TensorCore
 /// and sample i receives `o_k(i) = Σ_{j ≠ i} c_k(i, j)`, large when other samples of the
 /// batch are close to it (a collapsed generator). The output is `[x_i, o(i)]`.
 ///
-/// Shape: `[B, F] -> [B, F + K]`. Cost and memory are O(B² K C).
+/// Shape: `[B, F] -> [B, F + K]`. Cost O(B² K C) in the fused `pairwiseL1Distances`;
+/// memory O(B² K).
 public final class MinibatchDiscrimination: Module, Layer {
-    /// T, `[F, K·C]`.
+    /// T, `[F, C·K]`: column `c·K + k` is dimension c of kernel k.
     @Parameter public var projection: Tensor
     public let kernels: Int
     public let kernelDimension: Int
@@ -39,10 +40,9 @@ public final class MinibatchDiscrimination: Module, Layer {
             throw TensorError.invalidShape(operation: "MinibatchDiscrimination", shape: x.shape,
                                            expected: "[B, \(inputFeatures)]")
         }
-        let batchSize = x.shape[0]
-        let rows = try x.matmul(projection).reshaped([batchSize, 1, kernels, kernelDimension])
-        let others = try rows.reshaped([1, batchSize, kernels, kernelDimension])
-        let distances = try abs(rows - others).sum(alongAxes: [3])            // [B, B, K]
+        // T's columns are laid out dimension-major, so x·T reshapes to M [B, C, K].
+        let rows = try x.matmul(projection).reshaped([x.shape[0], kernelDimension, kernels])
+        let distances = try pairwiseL1Distances(rows)                          // [B, B, K]
         let closeness = try exp(-distances).sum(alongAxes: [1]) - 1            // drop c_k(i, i) = 1
         return try Tensor.concatenate([x, closeness], axis: 1)
     }

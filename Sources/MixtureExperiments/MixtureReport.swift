@@ -12,7 +12,7 @@ public enum MixtureReport {
             let config = result.config
             try table.append([
                 .text(config.dataset), .text(config.method.rawValue),
-                config.gammaLabel.map { .number(Double($0)) } ?? .missing,
+                config.gammaLabel.map { .number(Double($0.description) ?? Double($0)) } ?? .missing,  // 0.3, not 0.30000001
                 .text(config.lossPlacementLabel), .integer(Int(config.seed)), .integer(result.iterations),
                 .integer(result.metrics.modes), .integer(result.metrics.modesTotal),
                 .number(result.metrics.hqFraction),

@@ -45,9 +45,10 @@ public final class MixtureRun {
     }
 
     /// Trains (or resumes, or reports) the run; `onIteration` is called after every
-    /// iteration with the number completed. A diverged run is returned with status
-    /// `.diverged`; every other failure throws.
-    public func execute(resume: Bool, onIteration: ((Int) -> Void)? = nil) throws -> MixtureRunResult {
+    /// iteration with the number completed (and after any checkpoint due then); an error it
+    /// throws stops the run there, as an interruption would. A diverged run is returned with
+    /// status `.diverged`; every other failure throws.
+    public func execute(resume: Bool, onIteration: ((Int) throws -> Void)? = nil) throws -> MixtureRunResult {
         try config.validate()
         let files = FileManager.default
         try files.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -97,11 +98,11 @@ public final class MixtureRun {
                 let points = try trainer.generate(count: config.snapshotSamples, random: &random)
                 state.snapshots.append(PointSnapshot(iteration: iteration, points: points.scalars))
             }
-            onIteration?(iteration)
             if iteration % config.checkpointEvery == 0 || iteration == config.iterations {
                 try saveCheckpoint(trainer, state: state)
                 lastCheckpoint = iteration
             }
+            try onIteration?(iteration)
         }
 
         var random = RandomStream(seed: config.seed).split("evaluation")

@@ -19,6 +19,21 @@ public struct MixtureRunResult: Codable, Equatable, Sendable {
     public var secondsPerIteration: Double
     public var history: [LossRecord]
     public var snapshots: [PointSnapshot]
+
+    public init(name: String, config: MixtureRunConfig, status: Status, message: String?, iterations: Int,
+                metrics: MixtureMetrics, seconds: Double, secondsPerIteration: Double, history: [LossRecord],
+                snapshots: [PointSnapshot]) {
+        self.name = name
+        self.config = config
+        self.status = status
+        self.message = message
+        self.iterations = iterations
+        self.metrics = metrics
+        self.seconds = seconds
+        self.secondsPerIteration = secondsPerIteration
+        self.history = history
+        self.snapshots = snapshots
+    }
 }
 
 /// The mode-coverage metrics of spec §7.7 on `samples` generated points.
@@ -30,6 +45,14 @@ public struct MixtureMetrics: Codable, Equatable, Sendable {
     /// quality (the KL is then undefined, reported as `inf` in tables).
     public var reverseKL: Double?
     public var samples: Int
+
+    public init(modes: Int, modesTotal: Int, hqFraction: Double, reverseKL: Double?, samples: Int) {
+        self.modes = modes
+        self.modesTotal = modesTotal
+        self.hqFraction = hqFraction
+        self.reverseKL = reverseKL
+        self.samples = samples
+    }
 }
 
 /// The mean losses over the window of iterations ending at `iteration`.
@@ -37,12 +60,23 @@ public struct LossRecord: Codable, Equatable, Sendable {
     public var iteration: Int
     public var discriminator: Double
     public var generator: Double
+
+    public init(iteration: Int, discriminator: Double, generator: Double) {
+        self.iteration = iteration
+        self.discriminator = discriminator
+        self.generator = generator
+    }
 }
 
 /// Generated points `[x₀, y₀, x₁, y₁, …]` after `iteration` generator updates.
 public struct PointSnapshot: Codable, Equatable, Sendable {
     public var iteration: Int
     public var points: [Float]
+
+    public init(iteration: Int, points: [Float]) {
+        self.iteration = iteration
+        self.points = points
+    }
 }
 
 extension MixtureRunResult {

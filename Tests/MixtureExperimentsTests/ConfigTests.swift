@@ -1,0 +1,74 @@
+import Foundation
+import MixtureExperiments
+import Testing
+
+@Suite struct ConfigTests {
+    static func decode(_ json: String) throws -> MixtureRunConfig {
+        try MixtureRunConfig.decode(Data(json.utf8), over: MixtureRunConfig(), source: "test.json")
+    }
+
+    static func message(_ body: () throws -> Void) -> String {
+        do { try body() } catch let error as ConfigError { return error.message } catch { return "\(error)" }
+        return ""
+    }
+
+    @Test func keysOverrideTheDefaultsAndTheRestStays() throws {
+        let config = try Self.decode(#"{"method": "mbgan", "gamma": 0.5, "n_disc": 2, "snapshot_iterations": [5]}"#)
+        #expect(config.method == .mbgan && config.gamma == 0.5 && config.discriminatorSteps == 2)
+        #expect(config.snapshotIterations == [5])
+        #expect(config.width == 512 && config.iterations == 20_000 && config.batchSize == 64)
+    }
+
+    @Test func mistakesNameTheKeyAndTheFix() {
+        let unknown = Self.message { _ = try Self.decode(#"{"gama": 0.2}"#) }
+        #expect(unknown.contains("unknown setting 'gama'") && unknown.contains("did you mean 'gamma'"))
+        let wrongType = Self.message { _ = try Self.decode(#"{"width": "wide"}"#) }
+        #expect(wrongType.contains("'width'") && wrongType.contains("an integer"))
+        let badMethod = Self.message { _ = try Self.decode(#"{"method": "bgn"}"#) }
+        #expect(badMethod.contains("'method'") && badMethod.contains("mbgan"))
+        #expect(Self.message { _ = try Self.decode("[1, 2]") }.contains("one JSON object"))
+        #expect(Self.message { _ = try Self.decode("{") }.contains("not valid JSON"))
+    }
+
+    @Test func validationRejectsSettingsThatCannotRun() throws {
+        var config = MixtureRunConfig()
+        config.gamma = 0.7
+        #expect(Self.message { try config.validate() }.contains("gamma = 0.7"))
+        config = MixtureRunConfig()
+        config.method = .pacgan
+        config.batchSize = 63
+        #expect(Self.message { try config.validate() }.contains("multiple of pack"))
+        config = MixtureRunConfig()
+        config.dataset = "spiral"
+        #expect(Self.message { try config.validate() }.contains("squares"))
+        config = MixtureRunConfig()
+        config.iterations = 0
+        #expect(Self.message { try config.validate() }.contains("iterations = 0"))
+    }
+
+    @Test func layoutOverridesChangeTheMixture() throws {
+        var config = MixtureRunConfig()
+        config.modes = 49
+        config.spacing = 0.5
+        config.std = 0.01
+        let grid = try config.makeMixture()
+        #expect(grid.modeCount == 49 && grid.standardDeviation == 0.01)
+        #expect(grid.centerScalars[2] - grid.centerScalars[0] == 0.5)
+        config.modes = 24
+        #expect(Self.message { _ = try config.makeMixture() }.contains("not a square number"))
+        config = MixtureRunConfig()
+        config.dataset = "ring8"
+        config.modes = 12
+        let ring = try config.makeMixture()
+        #expect(ring.modeCount == 12 && abs(ring.centerScalars[0] - 1) < 1e-6)
+    }
+
+    @Test func namesAndLabels() {
+        var config = MixtureRunConfig()
+        #expect(config.runName == "squares-bgan-g0.3-s0")
+        #expect(config.lossPlacementLabel == "batch: sigmoid(mean logit)")
+        config.method = .gan
+        config.seed = 2
+        #expect(config.runName == "squares-gan-s2" && config.gammaLabel == nil)
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import MixtureExperiments
+import NeuralNet
+import Reporting
+import Testing
+
+/// A fresh temporary folder, removed afterwards.
+final class TemporaryFolder {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("MixtureRunTests-\(UUID().uuidString)").path
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+struct Interrupted: Error {}
+
+@Suite struct MixtureRunTests {
+    static func tinyConfig(method: String = "bgan") throws -> MixtureRunConfig {
+        try MixtureRunConfig.decode(overrides: [
+            "method": method, "width": 8, "depth": 1, "iterations": 6, "checkpoint_every": 3, "history_every": 2,
+            "evaluation_samples": 200, "snapshot_iterations": [2, 6], "snapshot_samples": 10, "batch_size": 8,
+        ], over: MixtureRunConfig(), source: "test")
+    }
+
+    static func weights(_ path: String) throws -> [Float] {
+        let (generator, discriminator) = try MixtureRun.makeNetworks(try tinyConfig())
+        try Checkpoint.restore(from: path, modules: ["generator": generator, "discriminator": discriminator])
+        return (generator.namedParameters + discriminator.namedParameters).flatMap { $0.parameter.tensor.scalars }
+    }
+
+    @Test func aRunWritesItsResultAndNeverOverwritesIt() throws {
+        let folder = TemporaryFolder()
+        let run = MixtureRun(config: try Self.tinyConfig(), folder: folder.path)
+        let result = try run.execute(resume: false)
+        #expect(result.status == .completed && result.iterations == 6)
+        #expect(result.metrics.modesTotal == 25 && result.metrics.samples == 200)
+        #expect(result.history.map(\.iteration) == [2, 4, 6])
+        #expect(result.snapshots.map(\.iteration) == [2, 6] && result.snapshots[0].points.count == 20)
+        for file in ["result.json", "manifest.json", "checkpoint.h5"] {
+            #expect(FileManager.default.fileExists(atPath: folder.path + "/" + file))
+        }
+        #expect(throws: ConfigError.self) { try run.execute(resume: false) }
+        #expect(try run.execute(resume: true) == result)
+        var other = try Self.tinyConfig()
+        other.gamma = 0.1
+        #expect(throws: ConfigError.self) { try MixtureRun(config: other, folder: folder.path).execute(resume: true) }
+    }
+
+    /// Interrupted after iteration 4 (its last checkpoint at 3) and resumed, a run ends exactly
+    /// where an uninterrupted one does: same curves, snapshots, metrics and weights.
+    @Test func aResumedRunIsBitIdenticalToAnUninterruptedOne() throws {
+        let straight = TemporaryFolder(), interrupted = TemporaryFolder()
+        let config = try Self.tinyConfig()
+        let expected = try MixtureRun(config: config, folder: straight.path).execute(resume: false)
+        let run = MixtureRun(config: config, folder: interrupted.path)
+        #expect(throws: Interrupted.self) {
+            try run.execute(resume: false) { iteration in if iteration == 4 { throw Interrupted() } }
+        }
+        #expect(!FileManager.default.fileExists(atPath: run.resultPath))
+        #expect(throws: ConfigError.self) { try run.execute(resume: false) }  // a checkpoint is there
+        let resumed = try run.execute(resume: true)
+        #expect(resumed.history == expected.history && resumed.snapshots == expected.snapshots)
+        #expect(resumed.metrics == expected.metrics && resumed.iterations == expected.iterations)
+        #expect(try Self.weights(run.checkpointPath) == Self.weights(straight.path + "/checkpoint.h5"))
+    }
+
+    @Test func aCheckpointOfAnotherConfigIsNotResumed() throws {
+        let folder = TemporaryFolder()
+        let run = MixtureRun(config: try Self.tinyConfig(), folder: folder.path)
+        #expect(throws: Interrupted.self) {
+            try run.execute(resume: false) { iteration in if iteration == 3 { throw Interrupted() } }
+        }
+        var other = try Self.tinyConfig()
+        other.width = 16
+        #expect(throws: ConfigError.self) { try MixtureRun(config: other, folder: folder.path).execute(resume: true) }
+    }
+
+    @Test(arguments: ["gan", "mixup", "mbgan", "minibatch-discrimination", "minibatch-stddev", "pacgan", "wgan-gp"])
+    func everyMethodRunsEndToEnd(method: String) throws {
+        let folder = TemporaryFolder()
+        var config = try Self.tinyConfig(method: method)
+        config.iterations = 2
+        config.snapshotIterations = [2]
+        let result = try MixtureRun(config: config, folder: folder.path).execute(resume: false)
+        #expect(result.status == .completed && result.history.count == 1)
+    }
+}

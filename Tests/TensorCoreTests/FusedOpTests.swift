@@ -1,0 +1,46 @@
+import Testing
+import TensorCore
+
+/// The fused ops equal their compositions of elementary ops, in value and in their first
+/// and second derivatives.
+@Suite struct FusedOpTests {
+    @Test(arguments: [true, false])
+    func affineIsScaledMatmulPlusBias(withBias: Bool) throws {
+        var data = TestData(seed: 300)
+        let x = data.uniform([5, 3]), w = data.uniform([4, 3]), b = data.uniform([4])
+        let fused = try affine(x, weight: w, bias: withBias ? b : nil, scale: 0.75)
+        var composed = try x.matmul(w, transposeOther: true) * 0.75
+        if withBias { composed = try composed + b }
+        #expect(zip(fused.scalars, composed.scalars).allSatisfy { abs($0 - $1) < 1e-5 })
+        let inputs = withBias ? [x, w, b] : [x, w]
+        try expectGradientsMatch(inputs) { try affine($0[0], weight: $0[1], bias: withBias ? $0[2] : nil, scale: 0.75) }
+        try expectSecondOrderGradientsMatch(inputs) {
+            tanh(try affine($0[0], weight: $0[1], bias: withBias ? $0[2] : nil, scale: 0.75))
+        }
+        #expect(throws: TensorError.self) { try affine(x, weight: data.uniform([4, 2]), bias: nil) }
+        #expect(throws: TensorError.self) { try affine(x, weight: w, bias: data.uniform([3])) }
+    }
+
+    @Test func matmulScaleIsGEMMsAlpha() throws {
+        var data = TestData(seed: 301)
+        let a = data.uniform([3, 4]), b = data.uniform([4, 2])
+        let scaled = try a.matmul(b, scale: -2), plain = try a.matmul(b) * -2
+        #expect(zip(scaled.scalars, plain.scalars).allSatisfy { abs($0 - $1) < 1e-5 })
+        try expectSecondOrderGradientsMatch([a, b]) { tanh(try $0[0].matmul($0[1], transposeOther: false, scale: 1.5)) }
+    }
+
+    /// `[B, C, K] -> [B, B, K]`, against |M_i − M_j| summed over C by elementary ops.
+    @Test func pairwiseL1DistancesMatchTheComposition() throws {
+        var data = TestData(seed: 302)
+        // Samples 0.5 apart plus noise of at most 0.1: no |M_i − M_j| is near its kink.
+        let offsets = try Tensor.arange(0, 4).reshaped([4, 1, 1]) * 0.5
+        let m = try offsets + data.uniform([4, 3, 5]) * 0.1
+        let fused = try pairwiseL1Distances(m)
+        let composed = try abs(m.reshaped([4, 1, 3, 5]) - m.reshaped([1, 4, 3, 5])).sum(alongAxes: [2])
+        #expect(fused.shape == [4, 4, 5])
+        #expect(zip(fused.scalars, composed.scalars).allSatisfy { abs($0 - $1) < 1e-5 })
+        try expectGradientsMatch([m]) { try pairwiseL1Distances($0[0]) }
+        try expectSecondOrderGradientsMatch([m]) { exp(-(try pairwiseL1Distances($0[0]))) }
+        #expect(throws: TensorError.self) { try pairwiseL1Distances(m.reshaped([4, 15])) }
+    }
+}
