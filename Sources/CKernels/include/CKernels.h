@@ -14,6 +14,12 @@ void mixedbatch_adam_step(float *parameter, const float *gradient, float *exp_av
                           long count, float beta1, float beta2, float epsilon, float weight_decay,
                           float step_size, float correction2);
 
+/// `output[i] = exp(input[i])` within a few units in the last place of the correctly
+/// rounded result, over the whole float range (overflow to +inf, underflow through the
+/// subnormals to 0, NaN kept): range reduction to |r| ≤ ln 2 / 2 and a degree-7 polynomial,
+/// written so the loop vectorises (libm's expf is called one element at a time).
+void mixedbatch_exp(const float *input, float *output, long count);
+
 /// Raises glibc's mmap threshold to its maximum (32 MiB) and its trim threshold, so the
 /// large buffers a training loop frees and re-allocates every step are reused from the heap
 /// instead of being mapped, faulted in and cleared anew (see TensorStorage).
