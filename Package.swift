@@ -46,7 +46,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .executableTarget(name: "Chapter4", dependencies: ["MixtureExperiments", "Reporting", "TensorCore"],
+        .executableTarget(name: "Chapter4", dependencies: ["MixtureExperiments", "Adversarial", "Reporting", "TensorCore"],
                           path: "Experiments/Chapter4"),
 
         .executableTarget(name: "Benchmarks", dependencies: [

@@ -1,4 +1,5 @@
 import Foundation
+import Adversarial
 import MixtureExperiments
 import Reporting
 import TensorCore
@@ -43,12 +44,15 @@ guard FileManager.default.isExecutableFile(atPath: worker.path) else {
 
 let start = Date()
 let configs = chapter4Runs(scale: scale)
+// Minibatch discrimination costs O(B²) per step, several times the others: start those runs
+// first so that no worker is left alone with one at the end.
+let schedule = configs.filter { $0.method == .minibatchDiscrimination } + configs.filter { $0.method != .minibatchDiscrimination }
 let runsFolder = output + "/runs"
 var folders: [String] = []
 var results: [MixtureRunResult] = []
 do {
     try FileManager.default.createDirectory(atPath: runsFolder, withIntermediateDirectories: true)
-    for config in configs {
+    for config in schedule {
         let folder = runsFolder + "/" + config.runName
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let configPath = folder + "/config.json"

@@ -72,3 +72,19 @@ import Testing
         #expect(config.runName == "squares-gan-s2" && config.gammaLabel == nil)
     }
 }
+
+/// The example configs shipped in Experiments/Chapter4/configs decode and validate.
+@Suite struct ShippedConfigTests {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../Experiments/Chapter4/configs").standardized.path
+
+    @Test func everyShippedConfigIsRunnable() throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: Self.folder).filter { $0.hasSuffix(".json") }
+        #expect(names.count >= 4)
+        for name in names {
+            let data = try #require(FileManager.default.contents(atPath: Self.folder + "/" + name))
+            let config = try MixtureRunConfig.decode(data, over: MixtureRunConfig(), source: name)
+            try config.validate()
+        }
+    }
+}

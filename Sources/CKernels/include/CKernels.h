@@ -20,6 +20,14 @@ void mixedbatch_adam_step(float *parameter, const float *gradient, float *exp_av
 /// written so the loop vectorises (libm's expf is called one element at a time).
 void mixedbatch_exp(const float *input, float *output, long count);
 
+/// The kernels of TensorCore's `pairwiseL1Distances` for M `[b, c, k]` (see its doc):
+/// out `[b, b, k]` = Σ_c |M_i − M_j|; the contraction out `[b, c, k]` =
+/// Σ_j (G_ij + G_ji)·sign(M_i − M_j) for G `[b, b, k]`; and its adjoint, out `[b, b, k]` =
+/// Σ_c sign(M_i − M_j)·(R_i − R_j) for R `[b, c, k]`.
+void mixedbatch_pairwise_l1(const float *m, float *out, long b, long c, long k);
+void mixedbatch_pairwise_sign_contraction(const float *m, const float *g, float *out, long b, long c, long k);
+void mixedbatch_pairwise_sign_differences(const float *m, const float *r, float *out, long b, long c, long k);
+
 /// Raises glibc's mmap threshold to its maximum (32 MiB) and its trim threshold, so the
 /// large buffers a training loop frees and re-allocates every step are reused from the heap
 /// instead of being mapped, faulted in and cleared anew (see TensorStorage).
