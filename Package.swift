@@ -47,7 +47,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "Chapter4", dependencies: ["MixtureExperiments", "Adversarial", "Reporting", "TensorCore"],
-                          path: "Experiments/Chapter4"),
+                          path: "Experiments/Chapter4", exclude: ["configs"]),
 
         .executableTarget(name: "Benchmarks", dependencies: [
             "TensorCore", "NeuralNet", "EquivariantLayer", "CBLAS", "Adversarial", "GenerativeModels", "Datasets",

@@ -72,6 +72,7 @@ do {
 
 print("chapter 4 (2D), scale \(scale.name): \(configs.count) runs, \(results.count) already done, \(folders.count) to train "
       + "with \(jobs) worker(s); runs in \(runsFolder)")
+fflush(stdout)
 let progress = ProgressBar(total: folders.count, label: "chapter4 runs")
 var failures: [String] = []
 do {
