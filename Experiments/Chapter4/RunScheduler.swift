@@ -20,7 +20,7 @@ final class RunScheduler {
     func run(folders: [String], finished: (String, Outcome) -> Void) throws -> [String: Outcome] {
         var outcomes: [String: Outcome] = [:]
         var pending = folders[...]
-        var running: [Int32: (Process, String)] = [:]
+        var running: [Int32: (process: Process, folder: String, log: FileHandle)] = [:]
         let ended = DispatchSemaphore(value: 0)
         var environment = ProcessInfo.processInfo.environment
         if jobs > 1 { environment["OPENBLAS_NUM_THREADS"] = "1" }  // one core per worker
@@ -31,17 +31,21 @@ final class RunScheduler {
                 process.arguments = ["train2d", "--config", folder + "/config.json", "--output", folder, "--resume", "--quiet"]
                 process.environment = environment
                 let logPath = folder + "/worker.log"
-                FileManager.default.createFile(atPath: logPath, contents: nil)
+                if !FileManager.default.fileExists(atPath: logPath) {
+                    FileManager.default.createFile(atPath: logPath, contents: nil)
+                }
                 let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+                try log.seekToEnd()  // a resumed run keeps the log of its earlier sessions
                 process.standardOutput = log
                 process.standardError = log
                 process.terminationHandler = { _ in ended.signal() }
                 try process.run()
-                running[process.processIdentifier] = (process, folder)
+                running[process.processIdentifier] = (process, folder, log)
             }
             ended.wait()
-            for (pid, (process, folder)) in running where !process.isRunning {
+            for (pid, (process, folder, log)) in running where !process.isRunning {
                 running[pid] = nil
+                try? log.close()
                 let outcome: Outcome
                 switch process.terminationStatus {
                 case 0: outcome = .completed

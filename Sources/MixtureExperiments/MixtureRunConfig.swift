@@ -101,7 +101,8 @@ extension MixtureRunConfig {
     /// The γ column of the table: the smoothing γ for mixed-batch methods, nil otherwise.
     public var gammaLabel: Float? { method.usesMixedBatches && prior == .smoothing ? gamma : nil }
 
-    /// A name for folders and manifests, e.g. `squares-bgan-g0.3-s0`.
+    /// A name for folders and manifests, e.g. `squares-bgan-g0.3-s0` (`-b16` for a batch size
+    /// other than the default).
     public var runName: String {
         var parts = [dataset, method.rawValue]
         if method.usesMixedBatches {
@@ -109,6 +110,7 @@ extension MixtureRunConfig {
             if method == .bgan && bganAggregation == .probabilities { parts.append("meanprob") }
             if reuseComplement { parts.append("reuse") }
         }
+        if batchSize != MixtureRunConfig().batchSize { parts.append("b\(batchSize)") }
         parts.append("s\(seed)")
         return parts.joined(separator: "-")
     }

@@ -50,6 +50,9 @@ import Testing
         #expect(Set(runs.map(\.runName)).count == runs.count)
         #expect(runs.allSatisfy { $0.iterations == 40 && $0.snapshotIterations == [10, 40] })
         #expect(MethodVariant.chapter4Table.map(\.label).prefix(3) == ["GAN", "mixup GAN", "pure batches (γ = 0)"])
+        let ablation = runs.filter { $0.batchSize == 16 }
+        #expect(ablation.count == 2 * 2 * 2 && ablation.allSatisfy { $0.runName.contains("-b16-") })
+        #expect(MethodVariant(of: ablation[0]).label == "BGAN (γ = 0.3), B = 16")
     }
 
     @Test func theFiguresRender() throws {
