@@ -69,6 +69,7 @@ let package = Package(
         .testTarget(name: "SystemLibraryTests", dependencies: ["CBLAS", "CFFTW", "CHDF5", "CPNG"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TensorCore", "CPNG"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Evaluation", "TensorCore"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TensorCore"]),
         .testTarget(name: "AdversarialTests", dependencies: ["Adversarial", "TensorCore", "NeuralNet"]),
         .testTarget(name: "GenerativeModelsTests", dependencies: [
             "GenerativeModels", "Adversarial", "EquivariantLayer", "NeuralNet", "TensorCore",

@@ -118,7 +118,7 @@ public final class MixtureRun {
             iterations: trainer.iteration, metrics: metrics, seconds: state.elapsedSeconds,
             secondsPerIteration: trainer.iteration == 0 ? 0 : state.elapsedSeconds / Double(trainer.iteration),
             history: state.history, snapshots: state.snapshots)
-        try writeManifest(result)
+        try writeManifest(result, objective: trainer.objective.name)
         try AtomicFile.write(MixtureRunResult.jsonEncoder().encode(result), to: resultPath)
         return result
     }
@@ -164,9 +164,11 @@ public final class MixtureRun {
         return state
     }
 
-    private func writeManifest(_ result: MixtureRunResult) throws {
+    private func writeManifest(_ result: MixtureRunResult, objective: String) throws {
         let configValue = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(config))
-        guard case let .object(configObject) = configValue else { return }
+        guard case var .object(configObject) = configValue else { return }
+        configObject["objective"] = .string(objective)
+        configObject["loss_placement"] = .string(config.lossPlacementLabel)
         var manifest = RunManifest.start(
             name: result.name, seed: config.seed, config: configObject,
             evaluationProtocol: ["generated_samples": .number(Double(config.evaluationSamples)),
