@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "HDF5IO", dependencies: ["CHDF5", "AtomicFiles"]),
         .target(name: "NeuralNet", dependencies: ["TensorCore", "HDF5IO", "CKernels"]),
         .target(name: "EquivariantLayer", dependencies: ["TensorCore", "NeuralNet"]),
-        .target(name: "Datasets", dependencies: ["TensorCore", "HDF5IO"]),
+        .target(name: "Datasets", dependencies: ["TensorCore", "HDF5IO", "CPNG"]),
         .target(name: "Evaluation", dependencies: ["TensorCore", "CBLAS", "CFFTW"]),
         .target(name: "Reporting", dependencies: ["TensorCore", "CPNG", "AtomicFiles"]),
         .target(name: "Adversarial", dependencies: ["TensorCore", "NeuralNet", "EquivariantLayer"]),
@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "GenerativeModels", dependencies: ["TensorCore", "NeuralNet", "EquivariantLayer", "Adversarial"]),
 
         .executableTarget(name: "mixedbatch", dependencies: [
-            "MixtureExperiments", "TensorCore", "Reporting",
+            "MixtureExperiments", "Datasets", "TensorCore", "Reporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -68,7 +68,7 @@ let package = Package(
         ]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CBLAS", "CFFTW", "CHDF5", "CPNG"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TensorCore", "CPNG"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Evaluation", "TensorCore"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Evaluation", "TensorCore", "Reporting"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TensorCore"]),
         .testTarget(name: "AdversarialTests", dependencies: ["Adversarial", "TensorCore", "NeuralNet"]),
         .testTarget(name: "GenerativeModelsTests", dependencies: [
