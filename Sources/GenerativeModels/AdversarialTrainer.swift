@@ -94,16 +94,29 @@ public final class AdversarialTrainer {
     @discardableResult
     public func trainIteration() throws -> AdversarialLosses {
         var discriminatorTotal: Float = 0
-        for _ in 0..<discriminatorSteps {
-            let real = try sampleReal(batchSize, &streams.data)
-            let generated = try withoutGradient { try generator(latentBatch()) }
-            let (loss, gradients) = try valueAndGradient(of: discriminator) {
-                try objective.discriminatorLoss(discriminator, real: real, generated: generated, random: &streams.objective)
-            }
-            try checkFinite(loss.scalar, network: "discriminator")
-            try discriminatorOptimizer.step(gradients: gradients)
-            discriminatorTotal += loss.scalar
+        for _ in 0..<discriminatorSteps { discriminatorTotal += try discriminatorStep() }
+        let generatorLoss = try generatorStep()
+        iteration += 1
+        return AdversarialLosses(discriminator: discriminatorTotal / Float(discriminatorSteps), generator: generatorLoss)
+    }
+
+    /// One discriminator update on a fresh real batch and a fresh generated one; its loss.
+    @discardableResult
+    public func discriminatorStep() throws -> Float {
+        let real = try sampleReal(batchSize, &streams.data)
+        let generated = try withoutGradient { try generator(latentBatch()) }
+        let (loss, gradients) = try valueAndGradient(of: discriminator) {
+            try objective.discriminatorLoss(discriminator, real: real, generated: generated, random: &streams.objective)
         }
+        try checkFinite(loss.scalar, network: "discriminator")
+        try discriminatorOptimizer.step(gradients: gradients)
+        return loss.scalar
+    }
+
+    /// One generator update through the (frozen) discriminator; its loss. Does not count as
+    /// an iteration (`trainIteration` does).
+    @discardableResult
+    public func generatorStep() throws -> Float {
         let real = try sampleReal(batchSize, &streams.data)
         let latent = latentBatch()
         let (loss, gradients) = try discriminator.withParametersFrozen {
@@ -114,8 +127,7 @@ public final class AdversarialTrainer {
         }
         try checkFinite(loss.scalar, network: "generator")
         try generatorOptimizer.step(gradients: gradients)
-        iteration += 1
-        return AdversarialLosses(discriminator: discriminatorTotal / Float(discriminatorSteps), generator: loss.scalar)
+        return loss.scalar
     }
 
     /// `count` generated samples, without recording the graph; draws from `random`.
