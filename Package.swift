@@ -47,7 +47,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "Chapter4", dependencies: ["MixtureExperiments", "Adversarial", "Reporting", "TensorCore"],
-                          path: "Experiments/Chapter4", exclude: ["configs"]),
+                          path: "Experiments/Chapter4", exclude: ["configs", "RESULTS.md"]),
 
         .executableTarget(name: "Benchmarks", dependencies: [
             "TensorCore", "NeuralNet", "EquivariantLayer", "CBLAS", "Adversarial", "GenerativeModels", "Datasets",
