@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "NeuralNet", dependencies: ["TensorCore", "HDF5IO", "CKernels"]),
         .target(name: "EquivariantLayer", dependencies: ["TensorCore", "NeuralNet"]),
         .target(name: "Datasets", dependencies: ["TensorCore", "HDF5IO", "CPNG"]),
-        .target(name: "Evaluation", dependencies: ["TensorCore", "CBLAS", "CFFTW"]),
+        .target(name: "Evaluation", dependencies: ["TensorCore", "NeuralNet", "Datasets", "CBLAS", "CFFTW"]),
         .target(name: "Reporting", dependencies: ["TensorCore", "CPNG", "AtomicFiles"]),
         .target(name: "Adversarial", dependencies: ["TensorCore", "NeuralNet", "EquivariantLayer"]),
         .target(name: "MixtureExperiments", dependencies: [
