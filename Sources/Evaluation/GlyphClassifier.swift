@@ -81,6 +81,27 @@ public final class GlyphClassifier {
         return (0..<images.shape[0]).map { 100 * perChannel[0][$0] + 10 * perChannel[1][$0] + perChannel[2][$0] }
     }
 
+    /// The Inception-Score analogue on stacked glyphs: the score of the 1,000-mode class
+    /// probabilities `p(y | x) = p(y_red | x_red) p(y_green | x_green) p(y_blue | x_blue)`
+    /// (channels classified independently). At most 1,000.
+    public func inceptionScoreAnalogue(ofStacked images: Tensor) throws -> Double {
+        let perChannel = try channels(of: images).map { plane in
+            try withoutGradient { try softmax(head(features(plane)), alongAxis: 1) }.scalars.map(Double.init)
+        }
+        let rows = (0..<images.shape[0]).map { index -> [Double] in
+            var joint = [Double](repeating: 0, count: 1000)
+            for a in 0..<10 {
+                for b in 0..<10 {
+                    let ab = perChannel[0][index * 10 + a] * perChannel[1][index * 10 + b]
+                    for c in 0..<10 { joint[100 * a + 10 * b + c] = ab * perChannel[2][index * 10 + c] }
+                }
+            }
+            let total = joint.reduce(0, +)
+            return joint.map { $0 / total }
+        }
+        return try inceptionScore(probabilities: rows)
+    }
+
     /// Penultimate features of each channel, concatenated: `[N, 3, H, W] -> [N, 192]`.
     public func features(ofStacked images: Tensor) throws -> Tensor {
         try withoutGradient { try Tensor.concatenate(channels(of: images).map { try features($0) }, axis: 1) }

@@ -24,6 +24,21 @@ import Testing
         #expect(try classifier.features(ofStacked: images).shape == [200, 192])
         #expect(throws: TensorError.self) { try classifier.modes(ofStacked: Tensor.zeros([2, 3, 32, 32])) }
         #expect(classifier.weightsHash.count == 16)
+        // 200 samples spread over ~180 distinct modes score far above a single repeated one.
+        let spread = try classifier.inceptionScoreAnalogue(ofStacked: images)
+        let repeated = try classifier.inceptionScoreAnalogue(ofStacked: images.narrowed(axis: 0, start: 0, length: 1)
+            .broadcast(to: [50, 3, 16, 16]))
+        #expect(spread > 50 && abs(repeated - 1) < 1e-6, "IS \(spread) vs \(repeated)")
+    }
+
+    @Test func inceptionScoreFormula() throws {
+        #expect(abs(try inceptionScore(probabilities: [[1, 0, 0], [0, 1, 0], [0, 0, 1]]) - 3) < 1e-12)
+        #expect(abs(try inceptionScore(probabilities: [[0.2, 0.8], [0.2, 0.8]]) - 1) < 1e-12)
+        // Two samples, half-confident: KL = ½·ln(4/3)·… computed by hand: p(y) = (½, ½).
+        let rows: [[Double]] = [[0.75, 0.25], [0.25, 0.75]]
+        let kl = 0.75 * log(1.5) + 0.25 * log(0.5)
+        #expect(abs(try inceptionScore(probabilities: rows) - exp(kl)) < 1e-12)
+        #expect(throws: EvaluationError.self) { try inceptionScore(probabilities: [[0.5, 0.6]]) }
     }
 
     @Test func stackedModeCoverageCountsAndMeasuresTheHistogram() {
