@@ -51,12 +51,14 @@ proofs:
 
 # Chapter 4 (2D): SCALE=default (minutes), SCALE=thesis (§4.5.1's networks and 20,000 iterations)
 # or SCALE=smoke; JOBS worker processes. Interrupted? Run it again: it resumes.
+# The default scale writes to results/chapter4/, another to results/chapter4-<scale>/.
 SCALE ?= default
 JOBS ?= 2
+CHAPTER4_OUTPUT ?= results/chapter4$(if $(filter-out default,$(SCALE)),-$(SCALE))
 chapter4:
 	swift build $(RELEASE_FLAGS) --product mixedbatch
 	swift build $(RELEASE_FLAGS) --product Chapter4
-	$$(swift build $(RELEASE_FLAGS) --show-bin-path)/Chapter4 --scale $(SCALE) --jobs $(JOBS) --output results/chapter4
+	$$(swift build $(RELEASE_FLAGS) --show-bin-path)/Chapter4 --scale $(SCALE) --jobs $(JOBS) --output $(CHAPTER4_OUTPUT)
 
 chapter3 chapter5:
 	@echo "make $@: this chapter's experiments are not implemented yet; see the open issues." >&2; exit 2
