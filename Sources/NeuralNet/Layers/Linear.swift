@@ -59,6 +59,7 @@ extension Linear: WeightNormalizable {
                                             lhs: input.shape, rhs: weight.shape,
                                             expected: "the input must be [..., \(inputFeatures)]")
         }
+        if input.rank == 2 { return try affine(input, weight: weight, bias: bias) }
         let rows = try input.reshaped([-1, inputFeatures])
         let output = try affine(rows, weight: weight, bias: bias)
         return try output.reshaped(Array(input.shape.dropLast()) + [outputFeatures])
