@@ -73,6 +73,22 @@ struct Interrupted: Error {}
         #expect(throws: ConfigError.self) { try MixtureRun(config: other, folder: folder.path).execute(resume: true) }
     }
 
+    /// An absurd learning rate blows the weights up: the run stops at the non-finite loss,
+    /// still writes its result with status `diverged`, and names the iteration and the last
+    /// good checkpoint.
+    @Test func aDivergingRunStopsAndSaysWhere() throws {
+        let folder = TemporaryFolder()
+        var config = try Self.tinyConfig(method: "gan")
+        config.learningRate = 1e10  // diverges at iteration 2, after one checkpoint
+        config.iterations = 50
+        config.checkpointEvery = 1
+        let result = try MixtureRun(config: config, folder: folder.path).execute(resume: false)
+        #expect(result.status == .diverged && (1..<50).contains(result.iterations))
+        let message = try #require(result.message)
+        #expect(message.contains("iteration \(result.iterations + 1)") && message.contains("checkpoint.h5"))
+        #expect(try MixtureRunResult.read(from: folder.path + "/result.json") == result)
+    }
+
     @Test(arguments: ["gan", "mixup", "mbgan", "minibatch-discrimination", "minibatch-stddev", "pacgan", "wgan-gp"])
     func everyMethodRunsEndToEnd(method: String) throws {
         let folder = TemporaryFolder()
