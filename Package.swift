@@ -36,13 +36,15 @@ let package = Package(
         .target(name: "Evaluation", dependencies: ["TensorCore", "NeuralNet", "Datasets", "CBLAS", "CFFTW"]),
         .target(name: "Reporting", dependencies: ["TensorCore", "CPNG", "AtomicFiles"]),
         .target(name: "Adversarial", dependencies: ["TensorCore", "NeuralNet", "EquivariantLayer"]),
+        .target(name: "ExperimentRuns", dependencies: ["GenerativeModels", "NeuralNet", "Reporting"]),
         .target(name: "MixtureExperiments", dependencies: [
             "TensorCore", "NeuralNet", "Adversarial", "GenerativeModels", "Datasets", "Evaluation", "Reporting",
+            "ExperimentRuns",
         ]),
         .target(name: "GenerativeModels", dependencies: ["TensorCore", "NeuralNet", "EquivariantLayer", "Adversarial"]),
 
         .executableTarget(name: "mixedbatch", dependencies: [
-            "MixtureExperiments", "Datasets", "TensorCore", "Reporting",
+            "MixtureExperiments", "ExperimentRuns", "Datasets", "TensorCore", "Reporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -75,7 +77,7 @@ let package = Package(
             "GenerativeModels", "Adversarial", "EquivariantLayer", "NeuralNet", "TensorCore",
         ]),
         .testTarget(name: "MixtureExperimentsTests", dependencies: [
-            "MixtureExperiments", "GenerativeModels", "Adversarial", "NeuralNet", "Reporting", "TensorCore",
+            "MixtureExperiments", "ExperimentRuns", "GenerativeModels", "Adversarial", "NeuralNet", "Reporting", "TensorCore",
         ]),
         .testTarget(name: "ProofChecksTests", dependencies: ["ProofChecks", .product(name: "BigInt", package: "BigInt")]),
         .testTarget(name: "EquivariantLayerTests", dependencies: [

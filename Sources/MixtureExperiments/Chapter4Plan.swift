@@ -1,4 +1,5 @@
 import Adversarial
+import ExperimentRuns
 
 /// How big `make chapter4`'s 2D part is. `thesis` is §4.5.1's setting; `standard` (the
 /// default) keeps every method, dataset and seed of the table but uses networks of width 64

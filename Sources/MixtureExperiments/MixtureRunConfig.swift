@@ -1,5 +1,6 @@
 import Adversarial
 import Datasets
+import ExperimentRuns
 import Foundation
 import GenerativeModels
 
@@ -9,7 +10,7 @@ import GenerativeModels
 /// The defaults are the thesis' settings where it gives them (three hidden ReLU layers of
 /// 512 units, Adam defaults, n_disc = 5, 20,000 iterations, γ = 0.3) and our documented
 /// assumptions where it does not (batch size 64, mixup α = 1; spec A4.1–A4.2).
-public struct MixtureRunConfig: Equatable, Sendable, StrictlyDecodableConfig {
+public struct MixtureRunConfig: RunConfiguration {
     public var method: AdversarialMethod = .bgan
     /// A preset of `GaussianMixture2D.presetNames`.
     public var dataset = "squares"
@@ -178,12 +179,5 @@ extension MixtureRunConfig {
         try require(mixupAlpha > 0, "mixup_alpha = \(mixupAlpha) must be positive")
         try require(penaltyWeight >= 0, "gp_weight = \(penaltyWeight) must be ≥ 0")
         try require(snapshotIterations.allSatisfy { $0 >= 1 }, "snapshot_iterations must all be ≥ 1")
-    }
-
-    /// The config as pretty, sorted JSON (what manifests and checkpoints store).
-    public func jsonText() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 }

@@ -1,3 +1,4 @@
+import ExperimentRuns
 import Foundation
 
 /// What a finished 2D run reports: its metrics, timing, loss curves and the generated
@@ -55,19 +56,6 @@ public struct MixtureMetrics: Codable, Equatable, Sendable {
     }
 }
 
-/// The mean losses over the window of iterations ending at `iteration`.
-public struct LossRecord: Codable, Equatable, Sendable {
-    public var iteration: Int
-    public var discriminator: Double
-    public var generator: Double
-
-    public init(iteration: Int, discriminator: Double, generator: Double) {
-        self.iteration = iteration
-        self.discriminator = discriminator
-        self.generator = generator
-    }
-}
-
 /// Generated points `[x₀, y₀, x₁, y₁, …]` after `iteration` generator updates.
 public struct PointSnapshot: Codable, Equatable, Sendable {
     public var iteration: Int
@@ -79,22 +67,6 @@ public struct PointSnapshot: Codable, Equatable, Sendable {
     }
 }
 
-extension MixtureRunResult {
-    static func jsonEncoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }
-
-    /// Reads a `result.json`; an unreadable or foreign file gives an error naming it.
-    public static func read(from path: String) throws -> MixtureRunResult {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError("cannot read \(path); it is missing or unreadable")
-        }
-        do {
-            return try JSONDecoder().decode(MixtureRunResult.self, from: data)
-        } catch {
-            throw ConfigError("\(path) is not a result of a 2D run (\(error)); delete it to run again")
-        }
-    }
+extension MixtureRunResult: RunResultFile {
+    public static var runKind: String { "a 2D run" }
 }

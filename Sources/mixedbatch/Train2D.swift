@@ -1,4 +1,5 @@
 import ArgumentParser
+import ExperimentRuns
 import Foundation
 import MixtureExperiments
 import Reporting

@@ -1,3 +1,4 @@
+import ExperimentRuns
 import Foundation
 import MixtureExperiments
 import Testing

@@ -1,0 +1,176 @@
+import Foundation
+import GenerativeModels
+import NeuralNet
+import Reporting
+
+/// A result file of a finished run (`result.json`), which names the config it came from.
+public protocol RunResultFile: Codable {
+    associatedtype Config: RunConfiguration
+    var config: Config { get }
+    /// What kind of run writes it, for messages ("a 2D run").
+    static var runKind: String { get }
+}
+
+extension RunResultFile {
+    /// Reads a `result.json`; an unreadable or foreign file gives an error naming it.
+    public static func read(from path: String) throws -> Self {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError("cannot read \(path); it is missing or unreadable")
+        }
+        do {
+            return try JSONDecoder().decode(Self.self, from: data)
+        } catch {
+            throw ConfigError("\(path) is not a result of \(runKind) (\(error)); delete it to run again")
+        }
+    }
+
+    /// Writes `result.json` atomically, keys sorted.
+    public func write(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try AtomicFile.write(encoder.encode(self), to: path, existing: .overwrite)
+    }
+}
+
+/// The folder protocol and training loop shared by every resumable run: `checkpoint.h5`
+/// (every `checkpoint_every` iterations and at the end: both networks, both Adam states,
+/// the random streams, the config and the `TrainingLog`), `result.json` and `manifest.json`.
+///
+/// A folder that already holds a run is never silently reused: with `resume: false` that is
+/// an error; with `resume: true` a finished run is reported again and an unfinished one
+/// continues from its checkpoint, bit for bit as if it had not stopped — provided the config
+/// is the same, which is checked.
+public struct ResumableTraining<Config: RunConfiguration> {
+    public let config: Config
+    public let folder: String
+
+    public var checkpointPath: String { folder + "/checkpoint.h5" }
+    public var resultPath: String { folder + "/result.json" }
+    public var manifestPath: String { folder + "/manifest.json" }
+
+    public init(config: Config, folder: String) {
+        self.config = config
+        self.folder = folder
+    }
+
+    /// What a training session ended with.
+    public struct Outcome<Extras: Codable & Equatable & Sendable> {
+        public var log: TrainingLog<Extras>
+        /// Why the run stopped early (a NaN or infinite loss, with the last good checkpoint), or nil.
+        public var divergence: String?
+    }
+
+    /// Validates the config, creates the folder and returns the finished result in it, if
+    /// there is one and `resume` allows reporting it again.
+    public func finishedResult<Result: RunResultFile>(resume: Bool, as type: Result.Type) throws -> Result?
+    where Result.Config == Config {
+        try config.validate()
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        guard FileManager.default.fileExists(atPath: resultPath) else { return nil }
+        guard resume else {
+            throw ConfigError("\(folder) already holds a finished run (result.json); pass --resume to report it again, "
+                              + "or choose another output folder")
+        }
+        let existing = try Result.read(from: resultPath)
+        guard existing.config == config else {
+            throw ConfigError("\(resultPath) holds a run with a different config; choose another output folder "
+                              + "(results are never overwritten)")
+        }
+        return existing
+    }
+
+    /// Trains `trainer` up to `config.iterations`, first restoring the folder's checkpoint when
+    /// there is one (and `resume` allows it). After every iteration `afterIteration` may add to
+    /// the log's extras (before a checkpoint due then is written), then `onIteration` is told
+    /// the number of iterations done; an error either throws stops the run there, as an
+    /// interruption would. A NaN or infinite loss ends the session with `divergence` set.
+    public func train<Extras>(
+        _ trainer: AdversarialTrainer, resume: Bool, log initial: TrainingLog<Extras>,
+        afterIteration: (_ iteration: Int, _ log: inout TrainingLog<Extras>) throws -> Void = { _, _ in },
+        onIteration: ((Int) throws -> Void)? = nil
+    ) throws -> Outcome<Extras> {
+        var log = initial
+        let hasCheckpoint = FileManager.default.fileExists(atPath: checkpointPath)
+        if hasCheckpoint {
+            guard resume else {
+                throw ConfigError("\(folder) holds the checkpoint of an unfinished run; pass --resume to continue it, "
+                                  + "or choose another output folder")
+            }
+            log = try restore(into: trainer)
+        }
+        var lastCheckpoint: Int? = hasCheckpoint ? trainer.iteration : nil
+        let clock = ContinuousClock()
+        while trainer.iteration < config.iterations {
+            let start = clock.now
+            let losses: AdversarialLosses
+            do {
+                losses = try trainer.trainIteration()
+            } catch let error as TrainingError {
+                guard case .nonFiniteLoss = error else { throw error }
+                let saved = lastCheckpoint.map { "the last good checkpoint is \(checkpointPath) (iteration \($0))" }
+                    ?? "no checkpoint was written before it"
+                return Outcome(log: log, divergence: "\(error.description); \(saved)")
+            }
+            log.elapsedSeconds += (clock.now - start).seconds
+            let iteration = trainer.iteration
+            log.record(losses, iteration: iteration, every: config.historyEvery)
+            try afterIteration(iteration, &log)
+            if iteration % config.checkpointEvery == 0 || iteration == config.iterations {
+                try saveCheckpoint(trainer, log: log)
+                lastCheckpoint = iteration
+            }
+            try onIteration?(iteration)
+        }
+        return Outcome(log: log, divergence: nil)
+    }
+
+    private func saveCheckpoint<Extras>(_ trainer: AdversarialTrainer, log: TrainingLog<Extras>) throws {
+        let logText = String(decoding: try JSONEncoder().encode(log), as: UTF8.self)
+        try Checkpoint.save(to: checkpointPath, step: trainer.iteration,
+                            modules: ["generator": trainer.generator, "discriminator": trainer.discriminator],
+                            optimizers: ["generator": trainer.generatorOptimizer,
+                                         "discriminator": trainer.discriminatorOptimizer],
+                            randomStreams: trainer.streams.named,
+                            metadata: ["config": try config.jsonText(), "state": logText],
+                            overwrite: true)
+    }
+
+    private func restore<Extras>(into trainer: AdversarialTrainer) throws -> TrainingLog<Extras> {
+        let contents = try Checkpoint.inspect(checkpointPath)
+        let savedConfig = try contents.metadata["config"].map { try JSONDecoder().decode(Config.self, from: Data($0.utf8)) }
+        guard savedConfig == config else {
+            throw ConfigError("\(checkpointPath) was written by a run with a different config; resume it with that config "
+                              + "(see its metadata 'config') or choose another output folder")
+        }
+        guard let logText = contents.metadata["state"] else {
+            throw TrainingError.missingState("metadata 'state' in \(checkpointPath)")
+        }
+        let log = try JSONDecoder().decode(TrainingLog<Extras>.self, from: Data(logText.utf8))
+        try Checkpoint.restore(from: checkpointPath,
+                               modules: ["generator": trainer.generator, "discriminator": trainer.discriminator],
+                               optimizers: ["generator": trainer.generatorOptimizer,
+                                            "discriminator": trainer.discriminatorOptimizer])
+        trainer.streams = try TrainingStreams(named: contents.randomStreams)
+        trainer.iteration = contents.step
+        return log
+    }
+
+    /// Writes the run's `manifest.json`: the config (with `configExtras` added), seed, commit,
+    /// library versions and the evaluation protocol next to the numbers.
+    public func writeManifest(configExtras: [String: JSONValue], evaluationProtocol: [String: JSONValue]) throws {
+        var configObject = try config.jsonObject()
+        configObject.merge(configExtras) { _, new in new }
+        var manifest = RunManifest.start(name: config.runName, seed: config.seed, config: configObject,
+                                         evaluationProtocol: evaluationProtocol)
+        manifest.finish()
+        try manifest.write(to: manifestPath, existing: .overwrite)
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    public var seconds: Double {
+        let (whole, attoseconds) = components
+        return Double(whole) + Double(attoseconds) * 1e-18
+    }
+}
