@@ -41,14 +41,20 @@ let package = Package(
             "TensorCore", "NeuralNet", "Adversarial", "GenerativeModels", "Datasets", "Evaluation", "Reporting",
             "ExperimentRuns",
         ]),
+        .target(name: "ImageExperiments", dependencies: [
+            "TensorCore", "NeuralNet", "Adversarial", "GenerativeModels", "Datasets", "Evaluation", "Reporting",
+            "ExperimentRuns",
+        ]),
         .target(name: "GenerativeModels", dependencies: ["TensorCore", "NeuralNet", "EquivariantLayer", "Adversarial"]),
 
         .executableTarget(name: "mixedbatch", dependencies: [
-            "MixtureExperiments", "ExperimentRuns", "Datasets", "TensorCore", "Reporting",
+            "MixtureExperiments", "ImageExperiments", "ExperimentRuns", "Datasets", "TensorCore", "Reporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .executableTarget(name: "Chapter4", dependencies: ["MixtureExperiments", "Adversarial", "Reporting", "TensorCore"],
+        .executableTarget(name: "Chapter4", dependencies: [
+            "MixtureExperiments", "ImageExperiments", "ExperimentRuns", "Datasets", "Adversarial", "Reporting", "TensorCore",
+        ],
                           path: "Experiments/Chapter4", exclude: ["configs", "RESULTS.md"]),
 
         .executableTarget(name: "Benchmarks", dependencies: [

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Runs `mixedbatch train2d` worker processes, `jobs` at a time. Each worker trains one run
+/// Runs `mixedbatch <subcommand>` worker processes (`train2d`, `train-image`), `jobs` at a time. Each worker trains one run
 /// in its own folder and resumes it from its checkpoint when one is there, so an
 /// interrupted `make chapter4` continues where it stopped.
 final class RunScheduler {
@@ -8,10 +8,12 @@ final class RunScheduler {
     enum Outcome: Equatable { case completed, diverged, failed(status: Int32) }
 
     let executable: URL
+    let subcommand: String
     let jobs: Int
 
-    init(executable: URL, jobs: Int) {
+    init(executable: URL, subcommand: String, jobs: Int) {
         self.executable = executable
+        self.subcommand = subcommand
         self.jobs = jobs
     }
 
@@ -28,7 +30,7 @@ final class RunScheduler {
             while running.count < jobs, let folder = pending.popFirst() {
                 let process = Process()
                 process.executableURL = executable
-                process.arguments = ["train2d", "--config", folder + "/config.json", "--output", folder, "--resume", "--quiet"]
+                process.arguments = [subcommand, "--config", folder + "/config.json", "--output", folder, "--resume", "--quiet"]
                 process.environment = environment
                 let logPath = folder + "/worker.log"
                 if !FileManager.default.fileExists(atPath: logPath) {

@@ -78,3 +78,20 @@ public struct ImageDataset: Equatable, Sendable {
         return try ImageDataset(shape: images.shape, pixels: images.values, labels: labels, source: source)
     }
 }
+
+extension ImageDataset {
+    /// Images `[N, C, H, W]` in [−1, 1] (values outside are clipped) quantised to 8 bits,
+    /// `p = round((x + 1)·127.5)`, the inverse of `batch(_:)` up to rounding.
+    public init(images: Tensor, labels: [Int]? = nil, source: String) throws {
+        let pixels = images.scalars.map { UInt8(((Swift.min(1, Swift.max(-1, $0)) + 1) * 127.5).rounded()) }
+        try self.init(shape: images.shape, pixels: pixels, labels: labels, source: source)
+    }
+
+    /// `count` images drawn uniformly with replacement, in [−1, 1]: `[count, C, H, W]`.
+    public func randomBatch(count: Int, random: inout RandomStream) throws -> Tensor {
+        guard self.count > 0 else {
+            throw DatasetError.invalidParameter(dataset: source, parameter: "images", detail: "the dataset is empty")
+        }
+        return try batch((0..<count).map { _ in random.integer(in: 0..<self.count) })
+    }
+}

@@ -101,3 +101,13 @@ public struct ProceduralGlyphs: Equatable, Sendable {
         return (ex * ex + ey * ey).squareRoot()
     }
 }
+
+extension ProceduralGlyphs {
+    /// `count` stacked samples as an 8-bit `ImageDataset` `[count, 3, size, size]` labelled with
+    /// their modes 0–999 — the fixed training set every image run of the procedural data reads.
+    public func stackedDataset(count: Int, random: inout RandomStream) throws -> ImageDataset {
+        let (images, modes) = try stacked(count: count, random: &random)
+        return try ImageDataset(images: images, labels: modes,
+                                source: "procedural stacked glyphs (1,000 modes), \(size)×\(size), \(count) images")
+    }
+}

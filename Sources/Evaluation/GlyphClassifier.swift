@@ -75,36 +75,73 @@ public final class GlyphClassifier {
         return Double(zip(try classify(planes), classes).filter { $0 == $1 }.count) / Double(count)
     }
 
-    /// The modes `100·c_red + 10·c_green + c_blue` of stacked images `[N, 3, H, W]`.
-    public func modes(ofStacked images: Tensor) throws -> [Int] {
-        let perChannel = try channels(of: images).map(classify)
-        return (0..<images.shape[0]).map { 100 * perChannel[0][$0] + 10 * perChannel[1][$0] + perChannel[2][$0] }
+    /// What one pass of the classifier over stacked images `[N, 3, H, W]` gives.
+    public struct StackedAnalysis {
+        /// Penultimate features of each channel, concatenated: `[N, 192]`.
+        public var features: Tensor
+        /// Class probabilities of each channel (red, green, blue), `N × 10` row-major each.
+        public var channelProbabilities: [[Double]]
+
+        public init(features: Tensor, channelProbabilities: [[Double]]) {
+            self.features = features
+            self.channelProbabilities = channelProbabilities
+        }
+
+        /// The modes `100·c_red + 10·c_green + c_blue` (each channel's most likely glyph).
+        public var modes: [Int] {
+            let count = channelProbabilities[0].count / 10
+            let classes = channelProbabilities.map { probabilities in
+                (0..<count).map { row in (0..<10).max { probabilities[row * 10 + $0] < probabilities[row * 10 + $1] }! }
+            }
+            return (0..<count).map { 100 * classes[0][$0] + 10 * classes[1][$0] + classes[2][$0] }
+        }
+
+        /// The Inception-Score analogue over the 1,000 stacked modes: the score of
+        /// `p(y | x) = p(y_red | x_red) p(y_green | x_green) p(y_blue | x_blue)` (channels
+        /// classified independently). At most 1,000.
+        public func inceptionScoreAnalogue() throws -> Double {
+            let p = channelProbabilities
+            let rows = (0..<p[0].count / 10).map { index -> [Double] in
+                var joint = [Double](repeating: 0, count: 1000)
+                for a in 0..<10 {
+                    for b in 0..<10 {
+                        let ab = p[0][index * 10 + a] * p[1][index * 10 + b]
+                        for c in 0..<10 { joint[100 * a + 10 * b + c] = ab * p[2][index * 10 + c] }
+                    }
+                }
+                let total = joint.reduce(0, +)
+                return joint.map { $0 / total }
+            }
+            return try inceptionScore(probabilities: rows)
+        }
     }
 
-    /// The Inception-Score analogue on stacked glyphs: the score of the 1,000-mode class
-    /// probabilities `p(y | x) = p(y_red | x_red) p(y_green | x_green) p(y_blue | x_blue)`
-    /// (channels classified independently). At most 1,000.
-    public func inceptionScoreAnalogue(ofStacked images: Tensor) throws -> Double {
-        let perChannel = try channels(of: images).map { plane in
-            try withoutGradient { try softmax(head(features(plane)), alongAxis: 1) }.scalars.map(Double.init)
-        }
-        let rows = (0..<images.shape[0]).map { index -> [Double] in
-            var joint = [Double](repeating: 0, count: 1000)
-            for a in 0..<10 {
-                for b in 0..<10 {
-                    let ab = perChannel[0][index * 10 + a] * perChannel[1][index * 10 + b]
-                    for c in 0..<10 { joint[100 * a + 10 * b + c] = ab * perChannel[2][index * 10 + c] }
-                }
+    /// Features, class probabilities and modes of stacked images `[N, 3, H, W]` in one pass.
+    public func analyse(stacked images: Tensor) throws -> StackedAnalysis {
+        try withoutGradient {
+            var features: [Tensor] = [], probabilities: [[Double]] = []
+            for plane in try channels(of: images) {
+                let planeFeatures = try self.features(plane)
+                features.append(planeFeatures)
+                probabilities.append(try softmax(head(planeFeatures), alongAxis: 1).scalars.map(Double.init))
             }
-            let total = joint.reduce(0, +)
-            return joint.map { $0 / total }
+            return StackedAnalysis(features: try Tensor.concatenate(features, axis: 1), channelProbabilities: probabilities)
         }
-        return try inceptionScore(probabilities: rows)
+    }
+
+    /// The modes `100·c_red + 10·c_green + c_blue` of stacked images `[N, 3, H, W]`.
+    public func modes(ofStacked images: Tensor) throws -> [Int] {
+        try analyse(stacked: images).modes
+    }
+
+    /// The Inception-Score analogue of stacked images (`StackedAnalysis.inceptionScoreAnalogue`).
+    public func inceptionScoreAnalogue(ofStacked images: Tensor) throws -> Double {
+        try analyse(stacked: images).inceptionScoreAnalogue()
     }
 
     /// Penultimate features of each channel, concatenated: `[N, 3, H, W] -> [N, 192]`.
     public func features(ofStacked images: Tensor) throws -> Tensor {
-        try withoutGradient { try Tensor.concatenate(channels(of: images).map { try features($0) }, axis: 1) }
+        try analyse(stacked: images).features
     }
 
     /// A 64-bit FNV-1a hash of every parameter's bytes, recorded next to metrics computed with

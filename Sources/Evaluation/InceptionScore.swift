@@ -19,11 +19,18 @@ public func inceptionScore(probabilities rows: [[Double]]) throws -> Double {
     return exp(meanKL)
 }
 
-/// Errors of the metrics that take plain arrays rather than tensors.
+/// Errors of the metrics that take plain arrays rather than tensors, and of their feature extractors.
 public enum EvaluationError: Error, CustomStringConvertible, Equatable {
     case invalidInput(String)
+    /// The glyph classifier's checkpoint is missing or is not one.
+    case missingClassifier(path: String)
 
     public var description: String {
-        switch self { case let .invalidInput(detail): return detail }
+        switch self {
+        case let .invalidInput(detail): return detail
+        case let .missingClassifier(path):
+            return "no glyph classifier at \(path); train one with `mixedbatch data glyph-classifier --output \(path)` "
+                + "(make chapter4 trains it into results/chapter4/images/)"
+        }
     }
 }

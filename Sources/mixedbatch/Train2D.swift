@@ -63,68 +63,27 @@ struct Train2D: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        let runConfig: MixtureRunConfig
-        do {
-            runConfig = try resolvedConfig()
-            try runConfig.validate()
-        } catch let error as ConfigError {
-            printError(error.message)
-            throw ExitCode(2)
-        }
+        let runConfig = try validatedConfig(resolvedConfig)
         let folder = output ?? "results/runs/\(runConfig.runName)"
-        let progress = quiet ? nil : ProgressBar(total: runConfig.iterations, label: runConfig.runName)
-        let run = MixtureRun(config: runConfig, folder: folder)
-        let result: MixtureRunResult
-        do {
-            result = try run.execute(resume: resume) { iteration in
-                if let progress, iteration > progress.completed { progress.advance(by: iteration - progress.completed) }
-            }
-        } catch let error as ConfigError {
-            printError(error.message)
-            throw ExitCode(2)
-        } catch {
-            printError("\(error)")
-            throw ExitCode(1)
-        }
-        progress?.finish()
-        print(try summary(result, folder: folder))
-        if result.status == .diverged {
-            printError(result.message ?? "the run diverged")
-            throw ExitCode(3)
+        try executeRun(name: runConfig.runName, iterations: runConfig.iterations, quiet: quiet) { onIteration in
+            let result = try MixtureRun(config: runConfig, folder: folder).execute(resume: resume, onIteration: onIteration)
+            return (summary(result, folder: folder), result.status == .diverged ? result.message ?? "the run diverged" : nil)
         }
     }
 
     /// Defaults, then the config file, then the flags.
     func resolvedConfig() throws -> MixtureRunConfig {
-        var resolved = MixtureRunConfig()
-        if let config {
-            guard let data = FileManager.default.contents(atPath: config) else {
-                throw ConfigError("cannot read the config file \(config); check the path")
-            }
-            resolved = try MixtureRunConfig.decode(data, over: resolved, source: config)
-        }
-        var overrides: [String: Any] = [:]
-        let flags: [(String, Any?)] = [
+        try resolveConfig(defaults: MixtureRunConfig(), file: config, settings: settings, flags: [
             ("method", method), ("dataset", dataset), ("gamma", gamma.map { Double($0) }), ("prior", prior),
             ("beta_a", betaA.map { Double($0) }), ("beta_b", betaB.map { Double($0) }),
             ("bgan_aggregation", lossPlacement), ("batch_size", batchSize), ("width", width), ("depth", depth),
             ("n_disc", nDisc), ("iterations", iterations), ("seed", seed),
-        ]
-        for (key, value) in flags { if let value { overrides[key] = value } }
-        for setting in settings {
-            guard let equals = setting.firstIndex(of: "=") else {
-                throw ConfigError("--set \(setting): write key=value, e.g. --set mixup_alpha=0.5")
-            }
-            let key = String(setting[..<equals]), text = String(setting[setting.index(after: equals)...])
-            let value = (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])) ?? text
-            overrides[key] = value
-        }
-        return try MixtureRunConfig.decode(overrides: overrides, over: resolved, source: "the command line")
+        ])
     }
 
-    func summary(_ result: MixtureRunResult, folder: String) throws -> String {
+    func summary(_ result: MixtureRunResult, folder: String) -> [String: JSONValue] {
         let metrics = result.metrics
-        let object: [String: JSONValue] = [
+        return [
             "name": .string(result.name), "status": .string(result.status.rawValue), "output": .string(folder),
             "method": .string(result.config.method.rawValue), "dataset": .string(result.config.dataset),
             "iterations": .number(Double(result.iterations)),
@@ -133,12 +92,5 @@ struct Train2D: ParsableCommand {
             "reverse_kl": metrics.reverseKL.map(JSONValue.number) ?? .string("inf"),
             "seconds": .number(result.seconds), "seconds_per_iteration": .number(result.secondsPerIteration),
         ]
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(JSONValue.object(object)), as: UTF8.self)
     }
-}
-
-func printError(_ message: String) {
-    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
 }

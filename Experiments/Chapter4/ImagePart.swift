@@ -1,0 +1,90 @@
+import Datasets
+import ExperimentRuns
+import Foundation
+import ImageExperiments
+import Reporting
+
+/// The image part of `make chapter4` (§4.5.2; issue 6): on the procedural stacked glyphs
+/// (made, with their classifier, on first use) or on a user's dataset, every variant of the
+/// image table over the scale's seeds, then the table (CSV + Markdown), the Fig. 4.6 analogue,
+/// the sample grids and a manifest, in `output`. Returns the failed runs.
+func runImagePart(scale: Chapter4ImageScale, output: String, worker: URL, jobs: Int) throws -> [String] {
+    let start = Date()
+    let files = FileManager.default
+    let dataPath = scale.data ?? output + "/data/glyphs-train.h5"
+    var classifierPath: String?
+    var classifierReport: GlyphAssets.ClassifierReport?
+    if scale.data == nil {
+        if !files.fileExists(atPath: dataPath) {
+            let dataset = try GlyphAssets.writeDataset(to: dataPath, count: scale.trainingImages, seed: 0)
+            print("wrote \(dataPath): \(dataset.shape) stacked glyphs")
+        }
+        let path = output + "/data/glyph-classifier.h5"
+        if files.fileExists(atPath: path) {
+            classifierReport = try GlyphAssets.classifierReport(at: path)
+        } else {
+            let progress = ProgressBar(total: scale.classifierSteps, label: "glyph classifier")
+            classifierReport = try GlyphAssets.trainClassifier(
+                to: path, steps: scale.classifierSteps, seed: 0, dataset: ImageDataset.read(fromHDF5: dataPath),
+                requiredAccuracy: scale.requiredAccuracy) { _ in progress.advance() }
+            progress.finish()
+        }
+        if let report = classifierReport {
+            print(String(format: "glyph classifier: %.2f %% held-out accuracy on %d glyphs, %.2f %% of %d training images' "
+                         + "1,000-mode labels", report.heldOutAccuracy * 100, report.heldOutGlyphs,
+                         report.stackedAccuracy * 100, report.stackedImages))
+            try AtomicFile.write(prettyJSON(report), to: output + "/classifier.json", existing: .overwrite)
+        }
+        classifierPath = path
+    } else if !files.fileExists(atPath: dataPath) {
+        throw ConfigError("the \(scale.name) scale trains on \(dataPath), which is missing; make it with "
+                          + "`mixedbatch data convert --format cifar10 --input cifar-10-batches-bin --output \(dataPath)` "
+                          + "(CIFAR-10 binary version: https://www.cs.toronto.edu/~kriz/cifar.html)")
+    }
+
+    let configs = scale.runs(data: dataPath, classifier: classifierPath)
+    let grid = RunGrid<ImageRunResult>(label: "chapter 4 (images), scale \(scale.name)", runsFolder: output + "/runs",
+                                       worker: worker, subcommand: "train-image", jobs: jobs)
+    let (results, failures) = try grid.run(configs) { $0.method == .minibatchDiscrimination }
+
+    try ImageReport.runTable(results).writeCSV(to: output + "/image_table.csv", existing: .overwrite)
+    try AtomicFile.write(ImageReport.markdown(results, variants: scale.variants, scale: scale.name,
+                                              classifier: classifierReport),
+                         to: output + "/image_table.md", existing: .overwrite)
+    if results.contains(where: { !$0.curves.isEmpty }) {
+        try ImageReport.curves(results, variants: scale.variants).savePNG(to: output + "/fig4_6_curves.png", existing: .overwrite)
+    }
+    let seedZero = scale.variants.compactMap { variant in
+        results.first { $0.config.seed == 0 && ImageVariant(of: $0.config) == variant }
+    }
+    let real = try ImageDataset.read(fromHDF5: dataPath)
+    try ImageReport.sampleGrids(real: real.batch(Array(0..<min(16, real.count))),
+                                runFolders: seedZero.map { ($0.config.variantLabel, output + "/runs/" + $0.name) })
+        .savePNG(to: output + "/samples.png", existing: .overwrite)
+
+    var manifest = RunManifest.start(
+        name: "chapter4-images-\(scale.name)", seed: 0,
+        config: ["scale": .string(scale.name), "data": .string(dataPath), "width_multiplier": .number(scale.widthMultiplier),
+                 "iterations": .number(Double(scale.iterations)), "seeds": .array(scale.seeds.map { .number(Double($0)) }),
+                 "jobs": .number(Double(jobs)),
+                 "runs": .array(results.map { result in
+                     .object(["name": .string(result.name), "folder": .string("runs/\(result.name)"),
+                              "seed": .number(Double(result.config.seed)), "status": .string(result.status.rawValue),
+                              "seconds": .number(result.seconds), "manifest": .string("runs/\(result.name)/manifest.json")])
+                 })],
+        evaluationProtocol: ["generated_samples": .number(Double(scale.evaluationSamples)),
+                             "feature_extractor": .string(classifierReport.map { "glyph classifier \($0.weightsHash)" }
+                                 ?? "none (spectral distance only)")],
+        now: start)
+    manifest.finish()
+    try manifest.write(to: output + "/manifest.json", existing: .overwrite)
+    print("wrote \(output)/image_table.csv, image_table.md, fig4_6_curves.png, samples.png, manifest.json "
+          + "(\(results.count) runs, \(String(format: "%.0f", Date().timeIntervalSince(start))) s)")
+    return failures
+}
+
+private func prettyJSON<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}

@@ -1,0 +1,79 @@
+import Datasets
+import Evaluation
+import ExperimentRuns
+import Foundation
+import TensorCore
+
+/// What the image runs on the procedural data need besides the generator: the fixed training
+/// set of stacked glyphs and the classifier that counts their modes and provides the features
+/// of FID, KID, precision / recall and the IS analogue.
+public enum GlyphAssets {
+    /// How a classifier was trained and how well it does on glyphs it never saw.
+    public struct ClassifierReport: Codable, Equatable, Sendable {
+        public var steps: Int
+        public var batchSize: Int
+        public var seed: UInt64
+        /// Per-glyph accuracy on `heldOutGlyphs` fresh glyphs.
+        public var heldOutAccuracy: Double
+        public var heldOutGlyphs: Int
+        /// Accuracy of the 1,000-mode labels of the first `stackedImages` training images.
+        public var stackedAccuracy: Double
+        public var stackedImages: Int
+        public var weightsHash: String
+        public var seconds: Double
+    }
+
+    /// Writes `count` stacked glyphs of `glyphs.size` pixels, labelled with their modes, to `path`
+    /// (an existing file is kept unless `overwrite`).
+    public static func writeDataset(to path: String, count: Int, seed: UInt64, glyphs: ProceduralGlyphs = ProceduralGlyphs(),
+                                    overwrite: Bool = false) throws -> ImageDataset {
+        var random = RandomStream(seed: seed).split("glyph-dataset")
+        let dataset = try glyphs.stackedDataset(count: count, random: &random)
+        try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,
+                                                withIntermediateDirectories: true)
+        try dataset.write(toHDF5: path, overwrite: overwrite)
+        return dataset
+    }
+
+    /// Trains a `GlyphClassifier` for `steps` Adam steps on fresh glyphs, measures it on
+    /// `heldOut` fresh glyphs (another stream) and on the labelled `dataset` if given, and
+    /// saves it to `path` with its report — only if the held-out accuracy reaches
+    /// `requiredAccuracy` (metrics from a worse classifier would mislead), else throws.
+    public static func trainClassifier(to path: String, steps: Int, seed: UInt64, glyphs: ProceduralGlyphs = ProceduralGlyphs(),
+                                       heldOut: Int = 10_000, dataset: ImageDataset? = nil, requiredAccuracy: Double = 0.99,
+                                       overwrite: Bool = false, onStep: ((Int) -> Void)? = nil) throws -> ClassifierReport {
+        let clock = ContinuousClock(), start = clock.now
+        let root = RandomStream(seed: seed)
+        var initRandom = root.split("classifier-init"), trainRandom = root.split("classifier-train")
+        var heldOutRandom = root.split("classifier-held-out")
+        let classifier = try GlyphClassifier(imageSize: glyphs.size, random: &initRandom)
+        let batchSize = 64
+        try classifier.train(on: glyphs, steps: steps, batchSize: batchSize, random: &trainRandom, onStep: onStep)
+        let accuracy = try classifier.accuracy(on: glyphs, count: heldOut, random: &heldOutRandom)
+        var stackedAccuracy = 0.0, stackedCount = 0
+        if let dataset, let labels = dataset.labels {
+            stackedCount = min(dataset.count, 5_000)
+            let images = try dataset.batch(Array(0..<stackedCount))
+            let modes = try ImageEvaluator.analyse(images, classifier: classifier).modes
+            stackedAccuracy = Double(zip(modes, labels).filter { $0 == $1 }.count) / Double(stackedCount)
+        }
+        let report = ClassifierReport(steps: steps, batchSize: batchSize, seed: seed, heldOutAccuracy: accuracy,
+                                      heldOutGlyphs: heldOut, stackedAccuracy: stackedAccuracy, stackedImages: stackedCount,
+                                      weightsHash: classifier.weightsHash, seconds: (clock.now - start).seconds)
+        guard accuracy >= requiredAccuracy else {
+            throw ConfigError(String(format: "the glyph classifier reached %.2f %% held-out accuracy after %d steps, below the "
+                                     + "required %.0f %%; train longer (more steps)", accuracy * 100, steps, requiredAccuracy * 100))
+        }
+        let reportText = String(decoding: try JSONEncoder().encode(report), as: UTF8.self)
+        try classifier.save(to: path, metadata: ["heldout_accuracy": String(format: "%.4f", accuracy), "report": reportText],
+                            overwrite: overwrite)
+        return report
+    }
+
+    /// The report saved with a classifier by `trainClassifier`.
+    public static func classifierReport(at path: String) throws -> ClassifierReport {
+        let (_, metadata) = try GlyphClassifier.load(from: path)
+        guard let text = metadata["report"] else { throw ConfigError("\(path) has no training report; train it again") }
+        return try JSONDecoder().decode(ClassifierReport.self, from: Data(text.utf8))
+    }
+}

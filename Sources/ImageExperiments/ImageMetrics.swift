@@ -1,0 +1,135 @@
+import Datasets
+import Evaluation
+import ExperimentRuns
+import Foundation
+import Reporting
+import TensorCore
+
+/// The metrics of one set of generated images against real ones (issue 6). Those computed in
+/// the glyph classifier's feature space are nil when the run has no classifier.
+public struct ImageMetrics: Codable, Equatable, Sendable {
+    /// Modes covered of `modesTotal` (1,000 stacked-glyph modes) and KL(mode histogram ‖ uniform), nats.
+    public var modes: Int?
+    public var modesTotal: Int?
+    public var reverseKL: Double?
+    /// Fréchet and kernel (KID, unbiased) distances, precision and recall (k = 3) in the
+    /// classifier's 192 penultimate features; the IS analogue over the 1,000 modes.
+    public var fid: Double?
+    public var kid: Double?
+    public var precision: Double?
+    public var recall: Double?
+    public var inceptionScore: Double?
+    /// Distance between the azimuthally averaged power spectra (FFTW) of real and generated images.
+    public var spectralDistance: Double
+    /// Generated and real images used.
+    public var samples: Int
+}
+
+/// A point of the Fig. 4.6 curves: the IS analogue and FID after `iteration` generator updates.
+public struct MetricCurvePoint: Codable, Equatable, Sendable {
+    public var iteration: Int
+    public var inceptionScore: Double
+    public var fid: Double
+}
+
+/// Evaluates generated images against a fixed set of real ones: the real side (features,
+/// their Gaussian statistics, the images for the spectra) is computed once.
+public final class ImageEvaluator {
+    public let classifier: GlyphClassifier?
+    /// Held-out accuracy and weights hash of the classifier, from its checkpoint.
+    public let classifierMetadata: [String: String]
+    let realImages: Tensor
+    let realFeatures: Tensor?
+    let realStatistics: (mean: [Double], covariance: [Double])?
+
+    /// Uses the first `realCount` images of `dataset`; `classifierPath` may be nil (spectral
+    /// distance only).
+    public init(dataset: ImageDataset, realCount: Int, classifierPath: String?) throws {
+        guard realCount <= dataset.count else {
+            throw ConfigError("evaluation_samples = \(realCount) exceeds the \(dataset.count) images of the data; lower it")
+        }
+        realImages = try dataset.batch(Array(0..<realCount))
+        if let classifierPath {
+            let (classifier, metadata) = try GlyphClassifier.load(from: classifierPath)
+            guard dataset.shape[1] == 3, dataset.shape[2] == classifier.imageSize, dataset.shape[3] == classifier.imageSize else {
+                throw ConfigError("the classifier \(classifierPath) reads stacked glyphs [N, 3, \(classifier.imageSize), "
+                                  + "\(classifier.imageSize)], but the data are \(dataset.shape); drop 'classifier' for this data")
+            }
+            self.classifier = classifier
+            classifierMetadata = metadata
+            let features = try Self.analyse(realImages, classifier: classifier).features
+            let matrix = try FeatureMatrix(features, minimumRows: 2, role: "real features")
+            realFeatures = features
+            realStatistics = (matrix.mean, matrix.covariance)
+        } else {
+            classifier = nil
+            classifierMetadata = [:]
+            realFeatures = nil
+            realStatistics = nil
+        }
+    }
+
+    /// Every metric of `generated [N, C, H, W]`.
+    public func metrics(of generated: Tensor) throws -> ImageMetrics {
+        var result = ImageMetrics(spectralDistance: try spectralDistance(real: realImages, generated: generated),
+                                  samples: generated.shape[0])
+        guard let classifier, let realFeatures else { return result }
+        let analysis = try Self.analyse(generated, classifier: classifier)
+        let coverage = stackedModeCoverage(modes: analysis.modes)
+        let features = analysis.features
+        let pr = try precisionRecall(real: realFeatures, generated: features)
+        result.modes = coverage.covered
+        result.modesTotal = 1000
+        result.reverseKL = coverage.reverseKL
+        result.fid = try frechetDistance(real: realFeatures, generated: features)
+        result.kid = try kernelDistance(real: realFeatures, generated: features)
+        result.precision = pr.precision
+        result.recall = pr.recall
+        result.inceptionScore = try analysis.inceptionScoreAnalogue()
+        return result
+    }
+
+    /// The IS analogue and FID of `generated` (for the curves), or nil without a classifier.
+    public func curvePoint(of generated: Tensor, iteration: Int) throws -> MetricCurvePoint? {
+        guard let classifier, let realStatistics else { return nil }
+        let analysis = try Self.analyse(generated, classifier: classifier)
+        let matrix = try FeatureMatrix(analysis.features, minimumRows: 2, role: "generated features")
+        let fid = try frechetDistance(mean1: realStatistics.mean, covariance1: realStatistics.covariance,
+                                      mean2: matrix.mean, covariance2: matrix.covariance)
+        return MetricCurvePoint(iteration: iteration, inceptionScore: try analysis.inceptionScoreAnalogue(), fid: fid)
+    }
+
+    /// The evaluation protocol, for manifests: sample counts, feature extractor and its weights.
+    public var evaluationProtocol: [String: JSONValue] {
+        var result: [String: JSONValue] = [
+            "real_samples": .number(Double(realImages.shape[0])),
+            "spectral_distance": "RMS difference of the log azimuthal power spectra (FFTW), real vs generated",
+        ]
+        if classifier != nil {
+            result["feature_extractor"] = "GlyphClassifier penultimate features (64 per channel, 192 in all)"
+            result["feature_extractor_weights_hash"] = .string(classifierMetadata["weights_hash"] ?? "unknown")
+            result["feature_extractor_heldout_accuracy"] = .string(classifierMetadata["heldout_accuracy"] ?? "unknown")
+            result["modes"] = "argmax class of each channel → 100·r + 10·g + b, of 1,000"
+            result["inception_score"] = "IS over the 1,000 modes, p(y|x) the product of the channels' softmaxes"
+            result["precision_recall"] = "improved precision/recall, k = 3 nearest neighbours"
+        }
+        return result
+    }
+
+    /// The classifier's analysis of `images`, computed in chunks.
+    static func analyse(_ images: Tensor, classifier: GlyphClassifier) throws -> GlyphClassifier.StackedAnalysis {
+        let parts = try chunks(of: images).map { try classifier.analyse(stacked: $0) }
+        guard parts.count > 1 else { return parts[0] }
+        return GlyphClassifier.StackedAnalysis(
+            features: try Tensor.concatenate(parts.map(\.features), axis: 0),
+            channelProbabilities: (0..<3).map { channel in parts.flatMap { $0.channelProbabilities[channel] } })
+    }
+}
+
+/// `images` in pieces of at most `size` rows (bounds the classifier's working memory).
+func chunks(of images: Tensor, size: Int = 500) throws -> [Tensor] {
+    let count = images.shape[0]
+    guard count > size else { return [images] }
+    let sizes = stride(from: 0, to: count, by: size).map { min(size, count - $0) }
+    return try images.split(sizes: sizes, axis: 0)
+}

@@ -1,0 +1,102 @@
+import Adversarial
+import Datasets
+import Evaluation
+import ExperimentRuns
+import Foundation
+import GenerativeModels
+import NeuralNet
+import Reporting
+import TensorCore
+
+/// One image run of chapter 4 in its own folder: trains the SNGAN generator against the
+/// method's convolutional discriminator on an HDF5 image dataset, keeps resumable
+/// checkpoints, records the Fig. 4.6 curves, evaluates the final samples and writes
+/// `result.json`, `samples.png` (+ `samples.h5`) and `manifest.json` (folder protocol of `ResumableTraining`).
+public final class ImageRun {
+    public let config: ImageRunConfig
+    public let folder: String
+
+    public var checkpointPath: String { folder + "/checkpoint.h5" }
+    public var resultPath: String { folder + "/result.json" }
+    public var samplesPath: String { folder + "/samples.png" }
+    /// The grid's images as an 8-bit HDF5 image dataset, for figures that combine runs.
+    public var samplesDataPath: String { folder + "/samples.h5" }
+
+    public init(config: ImageRunConfig, folder: String) {
+        self.config = config
+        self.folder = folder
+    }
+
+    /// The generator `[N, latent] -> [N, C, H, W]` and the method's discriminator for images
+    /// of `shape` (`[C, H, W]`), initialised from the run's seed.
+    public static func makeNetworks(_ config: ImageRunConfig, imageShape: [Int]) throws
+        -> (generator: Sequential, discriminator: Sequential) {
+        guard imageShape.count == 3, imageShape[1] == imageShape[2] else {
+            throw ConfigError("the data's images are \(imageShape); image runs need square images [C, M, M]")
+        }
+        let shape: ConvolutionalGANShape
+        do { shape = try config.networkShape(imageSize: imageShape[1], channels: imageShape[0]) } catch {
+            throw ConfigError("the data's \(imageShape[1])×\(imageShape[2]) images: \(error); convert the data to 32, 48 or 64 pixels")
+        }
+        let root = RandomStream(seed: config.seed)
+        var generatorRandom = root.split("generator-init"), discriminatorRandom = root.split("discriminator-init")
+        return (try shape.makeGenerator(random: &generatorRandom),
+                try shape.makeDiscriminator(config.discriminatorForm, random: &discriminatorRandom))
+    }
+
+    /// Trains (or resumes, or reports) the run; `onIteration` is called after every iteration
+    /// with the number completed; an error it throws stops the run there, as an interruption
+    /// would. A diverged run is returned with status `.diverged`; every other failure throws.
+    public func execute(resume: Bool, onIteration: ((Int) throws -> Void)? = nil) throws -> ImageRunResult {
+        let training = ResumableTraining(config: config, folder: folder)
+        if let finished = try training.finishedResult(resume: resume, as: ImageRunResult.self) { return finished }
+        let dataset = try ImageDataset.read(fromHDF5: config.data)
+        let evaluator = try ImageEvaluator(dataset: dataset, realCount: min(config.evaluationSamples, dataset.count),
+                                           classifierPath: config.classifier)
+        let (generator, discriminator) = try Self.makeNetworks(config, imageShape: Array(dataset.shape.dropFirst()))
+        let trainer = try AdversarialTrainer(
+            generator: generator, discriminator: discriminator, objective: config.method.makeObjective(config.objectiveOptions),
+            latentSize: config.latentSize, batchSize: config.batchSize, discriminatorSteps: config.discriminatorSteps,
+            adam: AdamSettings(learningRate: config.learningRate, beta1: config.beta1, beta2: config.beta2),
+            seed: config.seed, sampleReal: { count, random in try dataset.randomBatch(count: count, random: &random) })
+
+        let outcome = try training.train(trainer, resume: resume, log: TrainingLog(extras: [MetricCurvePoint]()),
+                                         afterIteration: { iteration, log in
+            guard config.curveEvery > 0, iteration % config.curveEvery == 0 || iteration == config.iterations else { return }
+            let images = try generate(trainer, count: config.curveSamples, stream: "curve-\(iteration)")
+            if let point = try evaluator.curvePoint(of: images, iteration: iteration) { log.extras.append(point) }
+        }, onIteration: onIteration)
+
+        let samples = try generate(trainer, count: max(config.evaluationSamples, config.gridSamples), stream: "evaluation")
+        let metrics = try evaluator.metrics(of: samples)
+        let grid = try samples.split(sizes: [config.gridSamples, samples.shape[0] - config.gridSamples], axis: 0)[0]
+        try Canvas.imageGrid(grid, columns: 8).savePNG(to: samplesPath, existing: .overwrite)
+        try ImageDataset(images: grid, source: "\(config.runName) samples after \(trainer.iteration) iterations")
+            .write(toHDF5: samplesDataPath, overwrite: true)
+        let seconds = outcome.log.elapsedSeconds
+        let result = ImageRunResult(
+            name: config.runName, config: config, status: outcome.divergence == nil ? .completed : .diverged,
+            message: outcome.divergence, iterations: trainer.iteration, metrics: metrics, seconds: seconds,
+            secondsPerIteration: trainer.iteration == 0 ? 0 : seconds / Double(trainer.iteration),
+            history: outcome.log.history, curves: outcome.log.extras)
+        var evaluationProtocol = evaluator.evaluationProtocol
+        evaluationProtocol["generated_samples"] = .number(Double(samples.shape[0]))
+        evaluationProtocol["curve_samples"] = .number(Double(config.curveSamples))
+        evaluationProtocol["training_seconds"] = .number(seconds)
+        evaluationProtocol["data"] = .string(dataset.source)
+        try training.writeManifest(
+            configExtras: ["objective": .string(trainer.objective.name),
+                           "discriminator": .string(config.discriminatorForm.rawValue)],
+            evaluationProtocol: evaluationProtocol)
+        try result.write(to: resultPath)
+        return result
+    }
+
+    /// `count` generated images from the named stream of the run's seed, in chunks (the
+    /// generator's batch norm uses each chunk's statistics, as in training).
+    private func generate(_ trainer: AdversarialTrainer, count: Int, stream: String) throws -> Tensor {
+        var random = RandomStream(seed: config.seed).split(stream)
+        let sizes = stride(from: 0, to: count, by: 500).map { min(500, count - $0) }
+        return try Tensor.concatenate(try sizes.map { try trainer.generate(count: $0, random: &random) }, axis: 0)
+    }
+}
