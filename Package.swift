@@ -25,14 +25,19 @@ let package = Package(
                        providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng",
                        providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg",
+                       providers: [.apt(["libjpeg-dev"])]),
 
         .target(name: "CKernels"),
+        // libjpeg behind an error manager that returns instead of calling exit(); its own
+        // target so that TensorCore (through CKernels) never links libjpeg.
+        .target(name: "CJPEGDecoder", dependencies: ["CJPEG"], linkerSettings: [.linkedLibrary("jpeg")]),
         .target(name: "TensorCore", dependencies: ["CBLAS", "CKernels"]),
         .target(name: "AtomicFiles"),
         .target(name: "HDF5IO", dependencies: ["CHDF5", "AtomicFiles"]),
         .target(name: "NeuralNet", dependencies: ["TensorCore", "HDF5IO", "CKernels"]),
         .target(name: "EquivariantLayer", dependencies: ["TensorCore", "NeuralNet"]),
-        .target(name: "Datasets", dependencies: ["TensorCore", "HDF5IO", "CPNG"]),
+        .target(name: "Datasets", dependencies: ["TensorCore", "HDF5IO", "CPNG", "CJPEG", "CJPEGDecoder"]),
         .target(name: "Evaluation", dependencies: ["TensorCore", "NeuralNet", "Datasets", "CBLAS", "CFFTW"]),
         .target(name: "Reporting", dependencies: ["TensorCore", "CPNG", "AtomicFiles"]),
         .target(name: "Adversarial", dependencies: ["TensorCore", "NeuralNet", "EquivariantLayer"]),
@@ -76,7 +81,7 @@ let package = Package(
         ]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CBLAS", "CFFTW", "CHDF5", "CPNG"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TensorCore", "CPNG"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Evaluation", "TensorCore", "Reporting"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Evaluation", "TensorCore", "Reporting", "CJPEGDecoder"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TensorCore"]),
         .testTarget(name: "AdversarialTests", dependencies: ["Adversarial", "TensorCore", "NeuralNet"]),
         .testTarget(name: "GenerativeModelsTests", dependencies: [

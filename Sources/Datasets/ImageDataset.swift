@@ -69,7 +69,7 @@ public struct ImageDataset: Equatable, Sendable {
     public static func read(fromHDF5 path: String) throws -> ImageDataset {
         guard FileManager.default.fileExists(atPath: path) else {
             throw DatasetError.missingFile(path: path, remedy: "make it with `mixedbatch data convert` from CIFAR-10 or STL-10 "
-                                                + "binaries or a folder of PNG images (see README, Datasets)")
+                                                + "binaries or a folder of PNG/JPEG images (see README, Datasets)")
         }
         let file = try HDF5File.open(path)
         let images = try file.read("images", as: UInt8.self)

@@ -1,43 +1,43 @@
 import CPNG
 import Foundation
 
-/// Converts a folder of PNG images (e.g. CelebA re-encoded as PNG) into an `ImageDataset`:
-/// each image is decoded to RGB with libpng, centre-cropped to a square and resized to
-/// `size × size` by area averaging (every output pixel is the mean of the input pixels it
-/// covers, with fractional weights at the edges).
+/// Converts a folder of PNG/JPEG images (e.g. CelebA's .jpg files) into an `ImageDataset`:
+/// each image is decoded to RGB (PNG with libpng, JPEG with libjpeg), centre-cropped to a
+/// square and resized to `size × size` by area averaging (every output pixel is the mean of
+/// the input pixels it covers, with fractional weights at the edges).
 public enum ImageFolderConverter {
-    /// All `*.png` files of `folder`, in name order. JPEG files are reported, not skipped
-    /// silently: this build decodes PNG only (convert them first, e.g. with ImageMagick).
+    /// The file name endings this converter decodes (compared case-insensitively).
+    static let imageExtensions = [".png", ".jpg", ".jpeg"]
+
+    /// All PNG and JPEG files of `folder` (`*.png`, `*.jpg`, `*.jpeg`, any case), in name order,
+    /// as a dataset `[N, 3, size, size]` without labels; other files are ignored. Throws
+    /// `corruptFile` naming the first file that does not decode.
     public static func convert(folder: String, size: Int) throws -> ImageDataset {
         guard size >= 1 else {
             throw DatasetError.invalidParameter(dataset: folder, parameter: "size", detail: "must be ≥ 1, got \(size)")
         }
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
-            throw DatasetError.missingFile(path: folder, remedy: "pass a folder of PNG images")
+            throw DatasetError.missingFile(path: folder, remedy: "pass a folder of PNG/JPEG images")
         }
-        let jpegs = names.filter { [".jpg", ".jpeg"].contains(where: $0.lowercased().hasSuffix) }
-        guard jpegs.isEmpty else {
-            throw DatasetError.invalidParameter(
-                dataset: folder, parameter: "images",
-                detail: "holds \(jpegs.count) JPEG files (e.g. \(jpegs[0])), which this build cannot decode; convert them to PNG "
-                    + "first (e.g. `mogrify -format png *.jpg`)")
-        }
-        let pngs = names.filter { $0.lowercased().hasSuffix(".png") }.sorted()
-        guard !pngs.isEmpty else {
-            throw DatasetError.invalidParameter(dataset: folder, parameter: "images", detail: "holds no .png file")
+        let images = names.filter { name in imageExtensions.contains { name.lowercased().hasSuffix($0) } }.sorted()
+        guard !images.isEmpty else {
+            throw DatasetError.invalidParameter(dataset: folder, parameter: "images",
+                                                detail: "holds no .png, .jpg or .jpeg file")
         }
         var pixels: [UInt8] = []
-        pixels.reserveCapacity(pngs.count * 3 * size * size)
-        for name in pngs {
-            let (width, height, rgb) = try decodePNG(folder + "/" + name)
+        pixels.reserveCapacity(images.count * 3 * size * size)
+        for name in images {
+            let path = folder + "/" + name
+            let (width, height, rgb) = name.lowercased().hasSuffix(".png") ? try decodePNG(path) : try decodeJPEG(path)
             let planes = (0..<3).flatMap { channel in stride(from: channel, to: rgb.count, by: 3).map { rgb[$0] } }
             pixels += areaResizedCentreSquare(planes, channels: 3, width: width, height: height, size: size)
         }
-        return try ImageDataset(shape: [pngs.count, 3, size, size], pixels: pixels, labels: nil,
-                                source: "\(pngs.count) PNG images of \(folder), centre-cropped, area-resized to \(size)×\(size)")
+        return try ImageDataset(shape: [images.count, 3, size, size], pixels: pixels, labels: nil,
+                                source: "\(images.count) PNG/JPEG images of \(folder), centre-cropped, area-resized to \(size)×\(size)")
     }
 
-    /// An RGB image, interleaved rows, through libpng's simplified API.
+    /// The PNG file at `path` as an RGB image, interleaved rows, through libpng's simplified
+    /// API. Returns the width, the height and 3·width·height bytes.
     static func decodePNG(_ path: String) throws -> (width: Int, height: Int, rgb: [UInt8]) {
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)

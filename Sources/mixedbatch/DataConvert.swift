@@ -2,7 +2,7 @@ import ArgumentParser
 import Datasets
 import Foundation
 
-/// `mixedbatch data convert`: turns CIFAR-10 / STL-10 binaries or a folder of PNG images into
+/// `mixedbatch data convert`: turns CIFAR-10 / STL-10 binaries or a folder of PNG/JPEG images into
 /// the HDF5 image datasets (uint8 `[N, C, H, W]`) that the image experiments read.
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "data", abstract: "Prepare datasets.",
@@ -12,16 +12,16 @@ struct DataCommand: ParsableCommand {
 struct DataConvert: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert CIFAR-10 or STL-10 binaries, or a folder of PNG images, to an HDF5 image dataset.",
+        abstract: "Convert CIFAR-10 or STL-10 binaries, or a folder of PNG/JPEG images, to an HDF5 image dataset.",
         discussion: """
         mixedbatch data convert --format cifar10 --input cifar-10-batches-bin --output data/cifar10-train.h5
         mixedbatch data convert --format stl10 --input stl10_binary/unlabeled_X.bin --size 48 --output data/stl10-48.h5
-        mixedbatch data convert --format folder --input celeba-png --size 64 --output data/celeba-64.h5
+        mixedbatch data convert --format folder --input img_align_celeba --size 64 --output data/celeba-64.h5
         """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case cifar10, stl10, folder }
 
-    @Option(help: "cifar10 (a cifar-10-batches-bin folder), stl10 (a *_X.bin file) or folder (PNG images).")
+    @Option(help: "cifar10 (a cifar-10-batches-bin folder), stl10 (a *_X.bin file) or folder (PNG/JPEG images).")
     var format: Format
 
     @Option(help: "The folder or file to read.")

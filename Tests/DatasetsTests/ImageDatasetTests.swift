@@ -77,8 +77,11 @@ final class TemporaryFolder {
         #expect(dataset.shape == [2, 3, 2, 2] && dataset.labels == nil)
         #expect(Array(dataset.pixels[0..<4]) == [200, 0, 0, 0])    // red plane: the white column is cropped away
         #expect(Array(dataset.pixels[4..<8]) == [100, 0, 0, 0])
+        // A JPEG that stops after its start-of-image marker is decoded, and is corrupt.
         FileManager.default.createFile(atPath: folder.path + "/c.jpg", contents: Data([0xFF, 0xD8]))
-        #expect(throws: DatasetError.self) { try ImageFolderConverter.convert(folder: folder.path, size: 2) }
+        #expect(throws: DatasetError.corruptFile(path: folder.path + "/c.jpg", detail: "libjpeg: Premature end of JPEG file")) {
+            try ImageFolderConverter.convert(folder: folder.path, size: 2)
+        }
     }
 
     @Test func hdf5RoundTripKeepsEverythingAndNeverOverwrites() throws {
