@@ -90,6 +90,10 @@ let package = Package(
         .testTarget(name: "MixtureExperimentsTests", dependencies: [
             "MixtureExperiments", "ExperimentRuns", "GenerativeModels", "Adversarial", "NeuralNet", "Reporting", "TensorCore",
         ]),
+        .testTarget(name: "ImageExperimentsTests", dependencies: [
+            "ImageExperiments", "ExperimentRuns", "GenerativeModels", "Adversarial", "Datasets", "Evaluation", "NeuralNet",
+            "Reporting", "TensorCore",
+        ]),
         .testTarget(name: "ProofChecksTests", dependencies: ["ProofChecks", .product(name: "BigInt", package: "BigInt")]),
         .testTarget(name: "EquivariantLayerTests", dependencies: [
             "EquivariantLayer", "NeuralNet", "TensorCore",

@@ -65,11 +65,12 @@ public struct ImageDataset: Equatable, Sendable {
     }
 
     /// Reads a dataset written by `write(toHDF5:)`. A missing file gives an error that says
-    /// how to make it (`mixedbatch data convert`).
+    /// how to make it (`mixedbatch data glyphs` or `mixedbatch data convert`).
     public static func read(fromHDF5 path: String) throws -> ImageDataset {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw DatasetError.missingFile(path: path, remedy: "make it with `mixedbatch data convert` from CIFAR-10 or STL-10 "
-                                                + "binaries or a folder of PNG/JPEG images (see README, Datasets)")
+            throw DatasetError.missingFile(path: path, remedy: "make it with `mixedbatch data glyphs` (the procedural glyphs) or "
+                                                + "`mixedbatch data convert` from CIFAR-10 or STL-10 binaries or a folder of "
+                                                + "PNG/JPEG images (see README, Datasets)")
         }
         let file = try HDF5File.open(path)
         let images = try file.read("images", as: UInt8.self)

@@ -13,7 +13,9 @@ public struct ImageMetrics: Codable, Equatable, Sendable {
     public var modesTotal: Int?
     public var reverseKL: Double?
     /// Fréchet and kernel (KID, unbiased) distances, precision and recall (k = 3) in the
-    /// classifier's 192 penultimate features; the IS analogue over the 1,000 modes.
+    /// classifier's 192 penultimate features, divided by the real features' spread (the root
+    /// of their mean per-feature variance) so that FID is in units of it; the IS analogue over
+    /// the 1,000 modes.
     public var fid: Double?
     public var kid: Double?
     public var precision: Double?
@@ -23,6 +25,21 @@ public struct ImageMetrics: Codable, Equatable, Sendable {
     public var spectralDistance: Double
     /// Generated and real images used.
     public var samples: Int
+
+    public init(modes: Int? = nil, modesTotal: Int? = nil, reverseKL: Double? = nil, fid: Double? = nil, kid: Double? = nil,
+                precision: Double? = nil, recall: Double? = nil, inceptionScore: Double? = nil, spectralDistance: Double,
+                samples: Int) {
+        self.modes = modes
+        self.modesTotal = modesTotal
+        self.reverseKL = reverseKL
+        self.fid = fid
+        self.kid = kid
+        self.precision = precision
+        self.recall = recall
+        self.inceptionScore = inceptionScore
+        self.spectralDistance = spectralDistance
+        self.samples = samples
+    }
 }
 
 /// A point of the Fig. 4.6 curves: the IS analogue and FID after `iteration` generator updates.
@@ -30,6 +47,12 @@ public struct MetricCurvePoint: Codable, Equatable, Sendable {
     public var iteration: Int
     public var inceptionScore: Double
     public var fid: Double
+
+    public init(iteration: Int, inceptionScore: Double, fid: Double) {
+        self.iteration = iteration
+        self.inceptionScore = inceptionScore
+        self.fid = fid
+    }
 }
 
 /// Evaluates generated images against a fixed set of real ones: the real side (features,
@@ -39,7 +62,10 @@ public final class ImageEvaluator {
     /// Held-out accuracy and weights hash of the classifier, from its checkpoint.
     public let classifierMetadata: [String: String]
     let realImages: Tensor
+    /// Real features, already divided by `featureScale`.
     let realFeatures: Tensor?
+    /// The root of the real features' mean per-feature variance.
+    let featureScale: Float
     let realStatistics: (mean: [Double], covariance: [Double])?
 
     /// Uses the first `realCount` images of `dataset`; `classifierPath` may be nil (spectral
@@ -57,13 +83,20 @@ public final class ImageEvaluator {
             }
             self.classifier = classifier
             classifierMetadata = metadata
-            let features = try Self.analyse(realImages, classifier: classifier).features
+            let raw = try FeatureMatrix(Self.analyse(realImages, classifier: classifier).features, minimumRows: 2,
+                                        role: "real features")
+            let dimension = raw.dimension, rawCovariance = raw.covariance
+            let spread = ((0..<dimension).reduce(0) { $0 + rawCovariance[$1 * dimension + $1] } / Double(dimension)).squareRoot()
+            let scale = Float(spread > 0 ? spread : 1)
+            featureScale = scale
+            let features = try Tensor(shape: [raw.rows, dimension], scalars: raw.values.map { Float($0) / scale })
             let matrix = try FeatureMatrix(features, minimumRows: 2, role: "real features")
             realFeatures = features
             realStatistics = (matrix.mean, matrix.covariance)
         } else {
             classifier = nil
             classifierMetadata = [:]
+            featureScale = 1
             realFeatures = nil
             realStatistics = nil
         }
@@ -76,7 +109,7 @@ public final class ImageEvaluator {
         guard let classifier, let realFeatures else { return result }
         let analysis = try Self.analyse(generated, classifier: classifier)
         let coverage = stackedModeCoverage(modes: analysis.modes)
-        let features = analysis.features
+        let features = analysis.features * (1 / featureScale)
         let pr = try precisionRecall(real: realFeatures, generated: features)
         result.modes = coverage.covered
         result.modesTotal = 1000
@@ -93,7 +126,7 @@ public final class ImageEvaluator {
     public func curvePoint(of generated: Tensor, iteration: Int) throws -> MetricCurvePoint? {
         guard let classifier, let realStatistics else { return nil }
         let analysis = try Self.analyse(generated, classifier: classifier)
-        let matrix = try FeatureMatrix(analysis.features, minimumRows: 2, role: "generated features")
+        let matrix = try FeatureMatrix(analysis.features * (1 / featureScale), minimumRows: 2, role: "generated features")
         let fid = try frechetDistance(mean1: realStatistics.mean, covariance1: realStatistics.covariance,
                                       mean2: matrix.mean, covariance2: matrix.covariance)
         return MetricCurvePoint(iteration: iteration, inceptionScore: try analysis.inceptionScoreAnalogue(), fid: fid)
@@ -106,7 +139,8 @@ public final class ImageEvaluator {
             "spectral_distance": "RMS difference of the log azimuthal power spectra (FFTW), real vs generated",
         ]
         if classifier != nil {
-            result["feature_extractor"] = "GlyphClassifier penultimate features (64 per channel, 192 in all)"
+            result["feature_extractor"] = "GlyphClassifier penultimate features (64 per channel, 192 in all), divided by the real features' spread"
+            result["feature_scale"] = .number(Double(featureScale))
             result["feature_extractor_weights_hash"] = .string(classifierMetadata["weights_hash"] ?? "unknown")
             result["feature_extractor_heldout_accuracy"] = .string(classifierMetadata["heldout_accuracy"] ?? "unknown")
             result["modes"] = "argmax class of each channel → 100·r + 10·g + b, of 1,000"

@@ -22,4 +22,19 @@ public struct ImageRunResult: Codable, Equatable, Sendable, RunResultFile {
     public var curves: [MetricCurvePoint]
 
     public static var runKind: String { "an image run" }
+
+    public init(name: String, config: ImageRunConfig, status: Status, message: String?, iterations: Int,
+                metrics: ImageMetrics, seconds: Double, secondsPerIteration: Double, history: [LossRecord],
+                curves: [MetricCurvePoint]) {
+        self.name = name
+        self.config = config
+        self.status = status
+        self.message = message
+        self.iterations = iterations
+        self.metrics = metrics
+        self.seconds = seconds
+        self.secondsPerIteration = secondsPerIteration
+        self.history = history
+        self.curves = curves
+    }
 }
