@@ -21,6 +21,8 @@ public enum AdversarialMethod: String, CaseIterable, Codable, Sendable {
     case pacgan
     /// WGAN with gradient penalty (Gulrajani et al. 2017).
     case wganGP = "wgan-gp"
+    /// The standard (non-saturating) loss with WGAN-GP's gradient penalty: Table 4.1's "GP".
+    case ganGP = "gan-gp"
 
     /// Whether the discriminator sees mixed batches (BGAN, M-BGAN).
     public var usesMixedBatches: Bool { self == .bgan || self == .mbgan }
@@ -36,7 +38,7 @@ public struct ObjectiveOptions: Equatable, Sendable {
     public var reusesComplement = false
     /// α of mixup's Beta(α, α).
     public var mixupAlpha: Float = 1
-    /// λ of WGAN-GP.
+    /// λ of the gradient penalty (WGAN-GP, GAN-GP).
     public var penaltyWeight: Float = 10
 
     public init() {}
@@ -73,6 +75,9 @@ extension AdversarialMethod {
                                        reusesComplement: options.reusesComplement)
         case .wganGP:
             return try WassersteinGPObjective(penaltyWeight: options.penaltyWeight, scoresJointly: true)
+        case .ganGP:
+            return try GradientPenaltyObjective(base: NonSaturatingObjective(scoresJointly: true),
+                                                penaltyWeight: options.penaltyWeight)
         }
     }
 }

@@ -39,7 +39,7 @@ extension AdversarialMethod {
         }
         let hidden = shape.hiddenSizes
         switch self {
-        case .gan, .mixup, .wganGP:
+        case .gan, .mixup, .wganGP, .ganGP:
             return try Sequential.perceptron(inputSize: shape.inputSize, hiddenSizes: hidden, outputSize: 1,
                                              random: &random)
         case .bgan, .mbgan:

@@ -11,9 +11,9 @@ import GenerativeModels
 /// β1 = 0.5, β2 = 0.999; latent 128; γ = 0.3 within its searched [0.2, 0.5]) and our documented
 /// assumptions where it does not (batch size 64 as Miyato et al., n_disc = 1; A4.3, A4.9).
 public struct ImageRunConfig: RunConfiguration {
-    /// gan, bgan, mbgan, minibatch-discrimination or wgan-gp (`imageMethods`).
+    /// gan, gan-gp, wgan-gp, minibatch-discrimination, bgan or mbgan (`imageMethods`).
     public var method: AdversarialMethod = .mbgan
-    /// GAN / WGAN-GP only: spectrally normalise every layer of the discriminator (SN-GAN).
+    /// GAN / GAN-GP / WGAN-GP only: spectrally normalise every layer of the discriminator (SN-GAN).
     public var spectralNorm = false
     /// The training images: an HDF5 file of uint8 `[N, C, H, W]` (`mixedbatch data glyphs` or
     /// `mixedbatch data convert` make one).
@@ -54,7 +54,7 @@ public struct ImageRunConfig: RunConfiguration {
     public enum PriorKind: String, Codable, Sendable { case smoothing, beta }
 
     /// The methods an image run trains.
-    public static let imageMethods: [AdversarialMethod] = [.gan, .bgan, .mbgan, .minibatchDiscrimination, .wganGP]
+    public static let imageMethods: [AdversarialMethod] = [.gan, .ganGP, .wganGP, .minibatchDiscrimination, .bgan, .mbgan]
 
     public init() {}
 
@@ -94,6 +94,7 @@ extension ImageRunConfig {
         switch method {
         case .gan: return spectralNorm ? "SN-GAN" : "GAN"
         case .wganGP: return spectralNorm ? "SN-WGAN-GP" : "WGAN-GP"
+        case .ganGP: return spectralNorm ? "SN-GAN-GP" : "GAN-GP"
         case .minibatchDiscrimination: return "minibatch discrimination"
         case .bgan where prior == .smoothing && gamma == 0: return "pure batches"
         case .bgan, .mbgan:
@@ -135,8 +136,8 @@ extension ImageRunConfig {
         try require(Self.imageMethods.contains(method),
                     "method = \(method.rawValue) has no image discriminator; use one of "
                         + Self.imageMethods.map(\.rawValue).joined(separator: ", "))
-        try require(!spectralNorm || [.gan, .wganGP].contains(method),
-                    "spectral_norm applies to gan and wgan-gp only (the thesis' equivariant discriminators have none, A4.5)")
+        try require(!spectralNorm || [.gan, .ganGP, .wganGP].contains(method),
+                    "spectral_norm applies to gan, gan-gp and wgan-gp only (the thesis' equivariant discriminators have none, A4.5)")
         try require(!data.isEmpty, "data must name an HDF5 image file (make one with `mixedbatch data glyphs`)")
         try require((0...0.5).contains(gamma), "gamma = \(gamma) must be in [0, 0.5] (0: pure batches, 0.5: uniform prior)")
         try require(betaA > 0 && betaB > 0, "beta_a = \(betaA) and beta_b = \(betaB) must be positive")

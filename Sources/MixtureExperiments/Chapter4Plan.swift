@@ -80,6 +80,7 @@ public struct MethodVariant: Equatable, Sendable {
         case .minibatchStddev: return "minibatch stddev"
         case .pacgan: return "PacGAN (m = 2)"
         case .wganGP: return "WGAN-GP"
+        case .ganGP: return "GAN-GP"
         }
     }
 

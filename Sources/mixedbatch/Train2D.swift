@@ -19,7 +19,7 @@ struct Train2D: ParsableCommand {
     @Option(help: "A JSON file of settings (snake_case keys, e.g. {\"method\": \"mbgan\", \"gamma\": 0.5}).")
     var config: String?
 
-    @Option(help: "gan, mixup, bgan, mbgan, minibatch-discrimination, minibatch-stddev, pacgan or wgan-gp.")
+    @Option(help: "gan, mixup, bgan, mbgan, minibatch-discrimination, minibatch-stddev, pacgan, wgan-gp or gan-gp.")
     var method: String?
 
     @Option(help: "squares, circles, grid25 or ring8.")

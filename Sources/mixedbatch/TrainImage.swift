@@ -25,10 +25,10 @@ struct TrainImage: ParsableCommand {
     @Option(help: "A JSON file of settings (snake_case keys, e.g. {\"method\": \"mbgan\", \"gamma\": 0.5}).")
     var config: String?
 
-    @Option(help: "gan, bgan, mbgan, minibatch-discrimination or wgan-gp.")
+    @Option(help: "gan, gan-gp, wgan-gp, minibatch-discrimination, bgan or mbgan.")
     var method: String?
 
-    @Flag(name: .customLong("spectral-norm"), help: "GAN / WGAN-GP: spectrally normalise the discriminator (SN-GAN).")
+    @Flag(name: .customLong("spectral-norm"), help: "GAN, GAN-GP, WGAN-GP: spectrally normalise the discriminator.")
     var spectralNorm = false
 
     @Option(help: "The HDF5 image dataset to train on.")

@@ -133,6 +133,24 @@ import Testing
         #expect(abs(Double(g) + Self.fakePoints.map(Self.score).reduce(0, +) / 3) < 1e-5)
     }
 
+    /// GAN-GP: the non-saturating losses plus λ(‖w‖ − 1)² for a linear critic; the generator's
+    /// loss is the base objective's, untouched.
+    @Test func gradientPenaltyAddsToTheBaseDiscriminatorLossOnly() throws {
+        let critic = try Self.linearCritic()
+        let base = NonSaturatingObjective()
+        let objective = try GradientPenaltyObjective(base: base, penaltyWeight: 10)
+        let real = try Self.tensor(Self.realPoints), fake = try Self.tensor(Self.fakePoints)
+        var random = RandomStream(seed: 6), unused = RandomStream(seed: 6)
+        let loss = try objective.discriminatorLoss(critic, real: real, generated: fake, random: &random).scalar
+        let plain = try base.discriminatorLoss(critic, real: real, generated: fake, random: &unused).scalar
+        let norm = (0.25 + 1.0).squareRoot()
+        #expect(abs(Double(loss - plain) - 10 * (norm - 1) * (norm - 1)) < 1e-4)
+        let g = try objective.generatorLoss(critic, real: real, generated: fake, random: &random).scalar
+        #expect(g == (try base.generatorLoss(critic, real: real, generated: fake, random: &unused).scalar))
+        #expect(throws: TensorError.self) { try GradientPenaltyObjective(base: base, penaltyWeight: -1) }
+        #expect(try AdversarialMethod.ganGP.makeObjective() is GradientPenaltyObjective)
+    }
+
     /// The penalty's gradient in the critic's weights (a second-order derivative) matches
     /// finite differences.
     @Test func gradientPenaltyIsDifferentiableInTheWeights() throws {

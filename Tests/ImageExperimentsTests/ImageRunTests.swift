@@ -72,7 +72,7 @@ enum Fixture {
 
     /// Interrupted after iteration 3 (its last checkpoint at 2) and resumed, a run ends exactly
     /// where an uninterrupted one does: same losses, curves, metrics and weights.
-    @Test(arguments: ["mbgan", "gan"])
+    @Test(arguments: ["mbgan", "gan", "gan-gp"])
     func aResumedRunIsBitIdenticalToAnUninterruptedOne(method: String) throws {
         let straight = TemporaryFolder(), interrupted = TemporaryFolder()
         let config = try Fixture.config(["method": method])
