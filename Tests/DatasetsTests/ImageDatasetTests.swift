@@ -46,7 +46,7 @@ final class TemporaryFolder {
         } catch let error as DatasetError {
             #expect(error.description.contains("test_batch.bin") && error.description.contains("CIFAR-10 binary version"))
         }
-        FileManager.default.createFile(atPath: folder.path + "/test_batch.bin", contents: Data(repeating: 0, count: 3000))
+        _ = FileManager.default.createFile(atPath: folder.path + "/test_batch.bin", contents: Data(repeating: 0, count: 3000))
         #expect(throws: DatasetError.self) { try BinaryImageReaders.cifar10(folder: folder.path, split: .test) }
     }
 

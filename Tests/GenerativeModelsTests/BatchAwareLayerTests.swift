@@ -101,7 +101,7 @@ func permuted(_ x: Tensor, _ order: [Int]) throws -> Tensor { try x.indexSelect(
         let alone = try discriminator(x.narrowed(axis: 0, start: 0, length: 4)).scalars
         let together = try discriminator(x).scalars.prefix(4)
         let perSample = zip(alone, together).allSatisfy { abs($0 - $1) < 1e-5 }
-        #expect(perSample == [.gan, .mixup, .wganGP].contains(method))
+        #expect(perSample == [.gan, .mixup, .wganGP, .ganGP].contains(method))
         let order = [5, 2, 7, 0, 1, 6, 3, 4]
         let shuffled = try discriminator(permuted(x, order)), direct = try permuted(discriminator(x), order)
         #expect(zip(shuffled.scalars, direct.scalars).allSatisfy { abs($0 - $1) < 1e-4 })

@@ -28,6 +28,26 @@ void mixedbatch_pairwise_l1(const float *m, float *out, long b, long c, long k);
 void mixedbatch_pairwise_sign_contraction(const float *m, const float *g, float *out, long b, long c, long k);
 void mixedbatch_pairwise_sign_differences(const float *m, const float *r, float *out, long b, long c, long k);
 
+/// The sliding window of a 2-D convolution over `[batch, channels, height, width]` images,
+/// giving `out_height × out_width` positions (TensorCore's `ConvGeometry` and `Im2Col`).
+struct mixedbatch_conv_geometry {
+    long batch, channels, height, width;
+    long kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w;
+    long out_height, out_width;
+};
+
+/// Unfolds sliding windows: image `[B, C, H, W]` -> columns `[C·kh·kw, B·H'·W']`, row
+/// `(c·kh + i)·kw + j`, column `(b·H' + y)·W' + x`; positions outside the image read 0.
+void mixedbatch_im2col(const struct mixedbatch_conv_geometry *geometry, const float *image, float *columns);
+
+/// The adjoint of `mixedbatch_im2col`: overwrites image `[B, C, H, W]` with the sum of the
+/// columns' entries over every window position that reads each pixel.
+void mixedbatch_col2im(const struct mixedbatch_conv_geometry *geometry, const float *columns, float *image);
+
+/// `output[i] = tanh(input[i])` within a few ulp: an odd Taylor polynomial for |x| < 0.3,
+/// `1 − 2 / (exp(2|x|) + 1)` with the sign restored above, ±1 beyond |x| = 9.1 (NaN kept).
+void mixedbatch_tanh(const float *input, float *output, long count);
+
 /// Raises glibc's mmap threshold to its maximum (32 MiB) and its trim threshold, so the
 /// large buffers a training loop frees and re-allocates every step are reused from the heap
 /// instead of being mapped, faulted in and cleared anew (see TensorStorage).

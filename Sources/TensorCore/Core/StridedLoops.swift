@@ -45,7 +45,7 @@ struct StridedLayout {
     /// Calls `body(runIndex, offsets)` for every inner run, where `runIndex` counts runs
     /// (the output offset is `runIndex * innerCount`) and `offsets[k]` is operand k's
     /// offset of the run's first element.
-    @inlinable
+    @inlinable @inline(__always)
     func forEachRun(_ body: (Int, UnsafeMutablePointer<Int>) -> Void) {
         let outerRank = shape.count - 1
         let operands = strides.count

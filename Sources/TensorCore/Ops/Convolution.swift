@@ -1,3 +1,5 @@
+import CKernels
+
 // 2-D convolutions as im2col + GEMM. `im2col` and `col2im` are adjoint linear maps, so
 // convolutions and transposed convolutions are compositions of differentiable
 // primitives (im2col, matmul, reshape, permute), and their second derivatives
@@ -56,8 +58,8 @@ extension Tensor {
         let (oh, ow) = try g.outputSize(height: h, width: w, operation: "im2col")
         let inputShape = shape
         return Tensor(shape: [c * g.kernel.height * g.kernel.width, b * oh * ow]) { out, _ in
-            Im2Col(g: g, batch: b, channels: c, height: h, width: w, outHeight: oh, outWidth: ow)
-                .unfold(storage.pointer, into: out)
+            var geometry = g.kernelGeometry(batch: b, channels: c, height: h, width: w, outHeight: oh, outWidth: ow)
+            mixedbatch_im2col(&geometry, storage.pointer, out)
         }.recording("im2col", inputs: [self]) { grad, _ in
             [try grad.col2im(inputShape: inputShape, g)]
         }
@@ -77,9 +79,8 @@ extension Tensor {
                                             expected: "columns must match the window geometry of \(inputShape)")
         }
         return Tensor(shape: inputShape) { out, n in
-            out.initialize(repeating: 0, count: n)
-            Im2Col(g: g, batch: b, channels: c, height: h, width: w, outHeight: oh, outWidth: ow)
-                .fold(storage.pointer, into: out)
+            var geometry = g.kernelGeometry(batch: b, channels: c, height: h, width: w, outHeight: oh, outWidth: ow)
+            mixedbatch_col2im(&geometry, storage.pointer, out)
         }.recording("col2im", inputs: [self]) { grad, _ in
             [try grad.im2col(g)]
         }
@@ -143,68 +144,14 @@ private func addChannelBias(_ output: Tensor, _ bias: Tensor?, operation: String
     return try output + bias.reshaped([1, -1, 1, 1])
 }
 
-/// The index arithmetic shared by `im2col` (unfold) and `col2im` (fold).
-private struct Im2Col {
-    let g: ConvGeometry
-    let batch, channels, height, width, outHeight, outWidth: Int
-
-    /// Calls `body(rowPointerOffset, imageOffset, validRange, sourceStride)` per output row
-    /// segment: for window row `(c, i, j)`, image `b` and output row `y`, the columns
-    /// `x` in `validRange` read input column `x·sw − pw + j`.
-    @inline(__always)
-    private func forEachSegment(_ body: (_ column: Int, _ input: Int, _ valid: Range<Int>, _ firstX: Int) -> Void) {
-        let (kh, kw) = g.kernel, (sh, sw) = g.stride, (ph, pw) = g.padding
-        let columnsPerRow = batch * outHeight * outWidth
-        for c in 0..<channels {
-            for i in 0..<kh {
-                for j in 0..<kw {
-                    let row = (c * kh + i) * kw + j
-                    // Output columns x whose input column x·sw − pw + j lies in [0, width):
-                    // ⌈(pw − j) / sw⌉ ≤ x ≤ ⌊(width − 1 + pw − j) / sw⌋ (floor, not Swift's
-                    // truncation, which rounds a negative bound up when padding exceeds the image).
-                    let lo = max(0, -floorDivision(j - pw, sw))
-                    let hi = min(outWidth, floorDivision(width - 1 + pw - j, sw) + 1)
-                    for b in 0..<batch {
-                        for y in 0..<outHeight {
-                            let iy = y * sh - ph + i
-                            let column = row * columnsPerRow + (b * outHeight + y) * outWidth
-                            let inside = iy >= 0 && iy < height && lo < hi
-                            let input = ((b * channels + c) * height + (inside ? iy : 0)) * width
-                            body(column, input, inside ? lo..<hi : 0..<0, -pw + j)
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// `⌊a / b⌋` for `b > 0`.
-    @inline(__always)
-    private func floorDivision(_ a: Int, _ b: Int) -> Int {
-        a >= 0 ? a / b : -((b - 1 - a) / b)
-    }
-
-    func unfold(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
-        let sw = g.stride.width, ow = outWidth
-        forEachSegment { column, input, valid, firstX in
-            let dst = out + column
-            if valid.isEmpty { dst.update(repeating: 0, count: ow); return }
-            for x in 0..<valid.lowerBound { dst[x] = 0 }
-            for x in valid.upperBound..<ow { dst[x] = 0 }
-            let src = x + input + firstX
-            if sw == 1 {
-                (dst + valid.lowerBound).update(from: src + valid.lowerBound, count: valid.count)
-            } else {
-                for x in valid { dst[x] = src[x * sw] }
-            }
-        }
-    }
-
-    func fold(_ columns: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
-        let sw = g.stride.width
-        forEachSegment { column, input, valid, firstX in
-            let src = columns + column, dst = out + input + firstX
-            for x in valid { dst[x * sw] += src[x] }
-        }
+extension ConvGeometry {
+    /// The window over `[batch, channels, height, width]` images for the C kernels of
+    /// `im2col` / `col2im` (CKernels' `mixedbatch_im2col`, `mixedbatch_col2im`).
+    func kernelGeometry(batch: Int, channels: Int, height: Int, width: Int, outHeight: Int,
+                        outWidth: Int) -> mixedbatch_conv_geometry {
+        mixedbatch_conv_geometry(batch: batch, channels: channels, height: height, width: width,
+                                 kernel_h: kernel.height, kernel_w: kernel.width, stride_h: stride.height,
+                                 stride_w: stride.width, pad_h: padding.height, pad_w: padding.width,
+                                 out_height: outHeight, out_width: outWidth)
     }
 }
