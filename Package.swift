@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "GenerativeModels", dependencies: ["TensorCore", "NeuralNet", "EquivariantLayer", "Adversarial"]),
 
         .executableTarget(name: "mixedbatch", dependencies: [
-            "MixtureExperiments", "ImageExperiments", "ExperimentRuns", "Datasets", "TensorCore", "Reporting",
+            "MixtureExperiments", "ImageExperiments", "ExperimentRuns", "Datasets", "Evaluation", "TensorCore", "Reporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -65,7 +65,7 @@ let package = Package(
         .executableTarget(name: "Benchmarks", dependencies: [
             "TensorCore", "NeuralNet", "EquivariantLayer", "CBLAS", "Adversarial", "GenerativeModels", "Datasets",
         ],
-                          path: "Experiments/Benchmarks", exclude: ["pytorch_reference_2d.py"]),
+                          path: "Experiments/Benchmarks", exclude: ["pytorch_reference_2d.py", "pytorch_reference_sngan.py"]),
 
         .executableTarget(name: "ProofChecks", dependencies: [
             "TensorCore", "NeuralNet", "EquivariantLayer", "Adversarial",

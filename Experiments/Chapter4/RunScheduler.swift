@@ -34,7 +34,7 @@ final class RunScheduler {
                 process.environment = environment
                 let logPath = folder + "/worker.log"
                 if !FileManager.default.fileExists(atPath: logPath) {
-                    FileManager.default.createFile(atPath: logPath, contents: nil)
+                    _ = FileManager.default.createFile(atPath: logPath, contents: nil)
                 }
                 let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
                 try log.seekToEnd()  // a resumed run keeps the log of its earlier sessions

@@ -15,12 +15,8 @@ public struct GradientPenaltyObjective: AdversarialObjective {
     public var name: String { "\(base.name) + gradient penalty" }
 
     public init(base: any AdversarialObjective, penaltyWeight: Float = 10) throws {
-        guard penaltyWeight >= 0, penaltyWeight.isFinite else {
-            throw TensorError.invalidArgument(operation: "GradientPenaltyObjective",
-                                              detail: "the penalty weight λ = \(penaltyWeight) must be finite and ≥ 0")
-        }
         self.base = base
-        self.penaltyWeight = penaltyWeight
+        self.penaltyWeight = try validatedPenaltyWeight(penaltyWeight, objective: "GradientPenaltyObjective")
     }
 
     public func discriminatorLoss(_ discriminator: any Layer, real: Tensor, generated: Tensor,

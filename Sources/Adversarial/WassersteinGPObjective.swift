@@ -19,11 +19,7 @@ public struct WassersteinGPObjective: AdversarialObjective {
     public var name: String { "wgan-gp" }
 
     public init(penaltyWeight: Float = 10, scoresJointly: Bool = false) throws {
-        guard penaltyWeight >= 0, penaltyWeight.isFinite else {
-            throw TensorError.invalidArgument(operation: "WassersteinGPObjective",
-                                              detail: "the penalty weight λ = \(penaltyWeight) must be finite and ≥ 0")
-        }
-        self.penaltyWeight = penaltyWeight
+        self.penaltyWeight = try validatedPenaltyWeight(penaltyWeight, objective: "WassersteinGPObjective")
         self.scoresJointly = scoresJointly
     }
 
@@ -42,6 +38,14 @@ public struct WassersteinGPObjective: AdversarialObjective {
         try checkBatches(real, generated, objective: "WassersteinGPObjective")
         return try -discriminator(generated).mean()
     }
+}
+
+/// λ itself when it is finite and ≥ 0; otherwise an error naming `objective`.
+func validatedPenaltyWeight(_ weight: Float, objective: String) throws -> Float {
+    guard weight >= 0, weight.isFinite else {
+        throw TensorError.invalidArgument(operation: objective, detail: "the penalty weight λ = \(weight) must be finite and ≥ 0")
+    }
+    return weight
 }
 
 /// `E[(‖∇_x̂ D(x̂)‖₂ − 1)²]` over interpolates `x̂ = ε x + (1 − ε) x̃` with one `ε ~ U[0, 1]`

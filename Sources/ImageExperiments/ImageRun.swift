@@ -21,6 +21,8 @@ public final class ImageRun {
     public var samplesPath: String { folder + "/samples.png" }
     /// The grid's images as an 8-bit HDF5 image dataset, for figures that combine runs.
     public var samplesDataPath: String { folder + "/samples.h5" }
+    /// All evaluated samples, with `export_samples`.
+    public var evaluationSamplesPath: String { folder + "/evaluation_samples.h5" }
 
     public init(config: ImageRunConfig, folder: String) {
         self.config = config
@@ -67,12 +69,17 @@ public final class ImageRun {
             if let point = try evaluator.curvePoint(of: images, iteration: iteration) { log.extras.append(point) }
         }, onIteration: onIteration)
 
-        let samples = try generate(trainer, count: max(config.evaluationSamples, config.gridSamples), stream: "evaluation")
+        let generated = try generate(trainer, count: max(config.evaluationSamples, config.gridSamples), stream: "evaluation")
+        let samples = try generated.narrowed(axis: 0, start: 0, length: config.evaluationSamples)
         let metrics = try evaluator.metrics(of: samples)
-        let grid = try samples.split(sizes: [config.gridSamples, samples.shape[0] - config.gridSamples], axis: 0)[0]
+        let grid = try generated.narrowed(axis: 0, start: 0, length: config.gridSamples)
         try Canvas.imageGrid(grid, columns: 8).savePNG(to: samplesPath, existing: .overwrite)
         try ImageDataset(images: grid, source: "\(config.runName) samples after \(trainer.iteration) iterations")
             .write(toHDF5: samplesDataPath, overwrite: true)
+        if config.exportSamples {
+            try ImageDataset(images: samples, source: "\(config.runName): \(samples.shape[0]) samples after \(trainer.iteration) iterations")
+                .write(toHDF5: evaluationSamplesPath, overwrite: true)
+        }
         let seconds = outcome.log.elapsedSeconds
         let result = ImageRunResult(
             name: config.runName, config: config, status: outcome.divergence == nil ? .completed : .diverged,

@@ -48,6 +48,9 @@ public struct ImageRunConfig: RunConfiguration {
     public var curveSamples = 1_000
     /// Images in the sample grid written at the end (`samples.png`, 8 per row).
     public var gridSamples = 64
+    /// Also write the `evaluation_samples` generated images as `evaluation_samples.h5` (uint8
+    /// NCHW), e.g. for Inception-based IS / FID with another tool.
+    public var exportSamples = false
     public var historyEvery = 100
     public var checkpointEvery = 1_000
 
@@ -64,7 +67,7 @@ public struct ImageRunConfig: RunConfiguration {
         case latentSize = "latent_size", discriminatorSteps = "n_disc", iterations, seed
         case learningRate = "learning_rate", beta1 = "adam_beta1", beta2 = "adam_beta2", penaltyWeight = "gp_weight"
         case evaluationSamples = "evaluation_samples", curveEvery = "curve_every", curveSamples = "curve_samples"
-        case gridSamples = "grid_samples", historyEvery = "history_every", checkpointEvery = "checkpoint_every"
+        case gridSamples = "grid_samples", exportSamples = "export_samples", historyEvery = "history_every", checkpointEvery = "checkpoint_every"
     }
 
     public static var configKeys: [String] { CodingKeys.allCases.map(\.rawValue) }

@@ -1,7 +1,47 @@
 import ArgumentParser
+import Datasets
+import Evaluation
 import ExperimentRuns
 import Foundation
 import Reporting
+
+/// The options every `train…` command shares: the config file, `--set`, the common training
+/// flags, the output folder, `--resume` and `--quiet`.
+struct RunCommandOptions: ParsableArguments {
+    @Option(help: "A JSON file of settings (snake_case keys, e.g. {\"method\": \"mbgan\", \"gamma\": 0.5}).")
+    var config: String?
+
+    @Option(name: .customLong("batch-size")) var batchSize: Int?
+    @Option(name: .customLong("n-disc"), help: "Discriminator steps per generator step.") var nDisc: Int?
+    @Option(help: "Generator updates.") var iterations: Int?
+    @Option var seed: UInt64?
+
+    @Option(name: .customLong("set"), parsing: .singleValue,
+            help: ArgumentHelp("Any other setting as key=value (JSON value), e.g. --set gamma=0.5.", valueName: "key=value"))
+    var settings: [String] = []
+
+    @Option(help: "The run's folder (default: results/runs/<run name>).")
+    var output: String?
+
+    @Flag(help: "Continue an unfinished run in --output from its checkpoint, or report a finished one.")
+    var resume = false
+
+    @Flag(help: "No progress bar.")
+    var quiet = false
+
+    /// The config: `defaults`, then `--config`, then the command's own `flags` and the
+    /// common ones, then `--set`; validated (a `ConfigError` exits with status 2).
+    func resolve<Config: RunConfiguration>(_ defaults: Config, flags: [(String, Any?)]) throws -> Config {
+        try validatedConfig {
+            try resolveConfig(defaults: defaults, file: config, settings: settings, flags: flags + [
+                ("batch_size", batchSize), ("n_disc", nDisc), ("iterations", iterations), ("seed", seed),
+            ])
+        }
+    }
+
+    /// `--output`, or `results/runs/<run name>`.
+    func folder(for runName: String) -> String { output ?? "results/runs/\(runName)" }
+}
 
 /// A run's settings from three layers: `defaults`, then the JSON config `file` (if any), then
 /// the command line — the typed `flags` that were given and `--set key=value` `settings`
@@ -35,7 +75,8 @@ func printError(_ message: String) {
 
 /// Runs one training run the way every `train…` command does: a progress bar unless `quiet`,
 /// the JSON summary on standard output, and the exit status — 0 trained, 3 the loss diverged
-/// (the summary and message say where), 2 bad input (a `ConfigError`), 1 anything else.
+/// (the summary and message say where), 2 bad input (a `ConfigError`, a missing or corrupt data
+/// file, a missing classifier), 1 anything else.
 /// `execute` trains, reporting iterations done, and returns the summary and any divergence.
 func executeRun(name: String, iterations: Int, quiet: Bool,
                 _ execute: (_ onIteration: @escaping (Int) -> Void) throws -> (summary: [String: JSONValue], divergence: String?))
@@ -48,6 +89,12 @@ func executeRun(name: String, iterations: Int, quiet: Bool,
         }
     } catch let error as ConfigError {
         printError(error.message)
+        throw ExitCode(2)
+    } catch let error as DatasetError {  // a missing or corrupt data file
+        printError(error.description)
+        throw ExitCode(2)
+    } catch let error as EvaluationError {  // a missing classifier
+        printError(error.description)
         throw ExitCode(2)
     } catch {
         printError("\(error)")

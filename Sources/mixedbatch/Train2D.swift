@@ -16,9 +16,6 @@ struct Train2D: ParsableCommand {
         Example: mixedbatch train2d --method bgan --gamma 0.3 --dataset squares --iterations 2000 --output results/runs/demo
         """)
 
-    @Option(help: "A JSON file of settings (snake_case keys, e.g. {\"method\": \"mbgan\", \"gamma\": 0.5}).")
-    var config: String?
-
     @Option(help: "gan, mixup, bgan, mbgan, minibatch-discrimination, minibatch-stddev, pacgan, wgan-gp or gan-gp.")
     var method: String?
 
@@ -41,44 +38,24 @@ struct Train2D: ParsableCommand {
             help: "BGAN's reduction: logits (sigmoid of the mean logit) or probabilities (mean of sigmoids).")
     var lossPlacement: String?
 
-    @Option(name: .customLong("batch-size")) var batchSize: Int?
     @Option(help: "Units per hidden layer.") var width: Int?
     @Option(help: "Hidden layers per network.") var depth: Int?
-    @Option(name: .customLong("n-disc"), help: "Discriminator steps per generator step.") var nDisc: Int?
-    @Option(help: "Generator updates.") var iterations: Int?
-    @Option var seed: UInt64?
 
-    @Option(name: .customLong("set"), parsing: .singleValue,
-            help: ArgumentHelp("Any other setting as key=value (JSON value), e.g. --set mixup_alpha=0.5.",
-                               valueName: "key=value"))
-    var settings: [String] = []
+    @OptionGroup var common: RunCommandOptions
 
-    @Option(help: "The run's folder (default: results/runs/<run name>).")
-    var output: String?
-
-    @Flag(help: "Continue an unfinished run in --output from its checkpoint, or report a finished one.")
-    var resume = false
-
-    @Flag(help: "No progress bar.")
-    var quiet = false
 
     func run() throws {
-        let runConfig = try validatedConfig(resolvedConfig)
-        let folder = output ?? "results/runs/\(runConfig.runName)"
-        try executeRun(name: runConfig.runName, iterations: runConfig.iterations, quiet: quiet) { onIteration in
-            let result = try MixtureRun(config: runConfig, folder: folder).execute(resume: resume, onIteration: onIteration)
-            return (summary(result, folder: folder), result.status == .diverged ? result.message ?? "the run diverged" : nil)
-        }
-    }
-
-    /// Defaults, then the config file, then the flags.
-    func resolvedConfig() throws -> MixtureRunConfig {
-        try resolveConfig(defaults: MixtureRunConfig(), file: config, settings: settings, flags: [
+        let runConfig = try common.resolve(MixtureRunConfig(), flags: [
             ("method", method), ("dataset", dataset), ("gamma", gamma.map { Double($0) }), ("prior", prior),
             ("beta_a", betaA.map { Double($0) }), ("beta_b", betaB.map { Double($0) }),
-            ("bgan_aggregation", lossPlacement), ("batch_size", batchSize), ("width", width), ("depth", depth),
-            ("n_disc", nDisc), ("iterations", iterations), ("seed", seed),
+            ("bgan_aggregation", lossPlacement), ("width", width), ("depth", depth),
         ])
+        let folder = common.folder(for: runConfig.runName)
+        try executeRun(name: runConfig.runName, iterations: runConfig.iterations, quiet: common.quiet) { onIteration in
+            let result = try MixtureRun(config: runConfig, folder: folder).execute(resume: common.resume,
+                                                                                    onIteration: onIteration)
+            return (summary(result, folder: folder), result.status == .diverged ? result.message ?? "the run diverged" : nil)
+        }
     }
 
     func summary(_ result: MixtureRunResult, folder: String) -> [String: JSONValue] {

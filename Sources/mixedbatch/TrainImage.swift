@@ -22,9 +22,6 @@ struct TrainImage: ParsableCommand {
           --output data/cifar10-train.h5; then train-image --data data/cifar10-train.h5 --iterations 200000.
         """)
 
-    @Option(help: "A JSON file of settings (snake_case keys, e.g. {\"method\": \"mbgan\", \"gamma\": 0.5}).")
-    var config: String?
-
     @Option(help: "gan, gan-gp, wgan-gp, minibatch-discrimination, bgan or mbgan.")
     var method: String?
 
@@ -43,36 +40,19 @@ struct TrainImage: ParsableCommand {
     @Option(name: .customLong("width-multiplier"), help: "Channel counts relative to the full-width networks.")
     var widthMultiplier: Double?
 
-    @Option(name: .customLong("batch-size")) var batchSize: Int?
-    @Option(name: .customLong("n-disc"), help: "Discriminator steps per generator step.") var nDisc: Int?
-    @Option(help: "Generator updates.") var iterations: Int?
-    @Option var seed: UInt64?
 
-    @Option(name: .customLong("set"), parsing: .singleValue,
-            help: ArgumentHelp("Any other setting as key=value (JSON value), e.g. --set curve_every=500.",
-                               valueName: "key=value"))
-    var settings: [String] = []
+    @OptionGroup var common: RunCommandOptions
 
-    @Option(help: "The run's folder (default: results/runs/<run name>).")
-    var output: String?
-
-    @Flag(help: "Continue an unfinished run in --output from its checkpoint, or report a finished one.")
-    var resume = false
-
-    @Flag(help: "No progress bar.")
-    var quiet = false
 
     func run() throws {
-        let runConfig = try validatedConfig {
-            try resolveConfig(defaults: ImageRunConfig(), file: config, settings: settings, flags: [
-                ("method", method), ("spectral_norm", spectralNorm ? true : nil), ("data", data),
-                ("classifier", classifier), ("gamma", gamma.map { Double($0) }), ("width_multiplier", widthMultiplier),
-                ("batch_size", batchSize), ("n_disc", nDisc), ("iterations", iterations), ("seed", seed),
-            ])
-        }
-        let folder = output ?? "results/runs/\(runConfig.runName)"
-        try executeRun(name: runConfig.runName, iterations: runConfig.iterations, quiet: quiet) { onIteration in
-            let result = try ImageRun(config: runConfig, folder: folder).execute(resume: resume, onIteration: onIteration)
+        let runConfig = try common.resolve(ImageRunConfig(), flags: [
+            ("method", method), ("spectral_norm", spectralNorm ? true : nil), ("data", data),
+            ("classifier", classifier), ("gamma", gamma.map { Double($0) }), ("width_multiplier", widthMultiplier),
+        ])
+        let folder = common.folder(for: runConfig.runName)
+        try executeRun(name: runConfig.runName, iterations: runConfig.iterations, quiet: common.quiet) { onIteration in
+            let result = try ImageRun(config: runConfig, folder: folder).execute(resume: common.resume,
+                                                                                  onIteration: onIteration)
             return (summary(result, folder: folder), result.status == .diverged ? result.message ?? "the run diverged" : nil)
         }
     }

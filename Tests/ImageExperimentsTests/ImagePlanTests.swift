@@ -24,6 +24,19 @@ import Testing
         for config in runs { try config.validate() }
     }
 
+    /// The thesis scale: Table 4.1's rows on CIFAR-10 at full width, 400,000 steps of both
+    /// players (200,000 generator iterations at n_disc = 1), samples exported for Inception metrics.
+    @Test func theThesisScaleIsTable4_1OnCIFAR10() throws {
+        let scale = Chapter4ImageScale.thesis
+        let runs = scale.runs(data: scale.data ?? "", classifier: nil)
+        #expect(Set(runs.map(\.variantLabel)) == ["WGAN-GP", "GAN-GP", "SN-GAN", "minibatch discrimination", "BGAN γ=0.3",
+                                                  "M-BGAN γ=0.3"])
+        #expect(runs.allSatisfy { $0.widthMultiplier == 1 && $0.iterations * ($0.discriminatorSteps + 1) == 400_000 })
+        #expect(runs.allSatisfy { $0.exportSamples && $0.data == "data/cifar10-train.h5" && $0.classifier == nil })
+        for config in runs { try config.validate() }
+        #expect(throws: ConfigError.self) { try Chapter4ImageScale.named("huge") }
+    }
+
     @Test func eachMethodGetsItsDiscriminatorForm() throws {
         var config = ImageRunConfig()
         let expected: [(AdversarialMethod, Bool, ConvolutionalDiscriminatorForm)] = [

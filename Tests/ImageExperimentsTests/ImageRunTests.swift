@@ -91,11 +91,13 @@ enum Fixture {
 
     @Test func withoutAClassifierOnlyTheSpectralDistanceIsComputed() throws {
         let folder = TemporaryFolder()
-        var config = try Fixture.config(["method": "gan", "spectral_norm": true, "curve_every": 0])
+        var config = try Fixture.config(["method": "gan", "spectral_norm": true, "curve_every": 0, "export_samples": true])
         config.classifier = nil
-        let result = try ImageRun(config: config, folder: folder.path).execute(resume: false)
+        let run = ImageRun(config: config, folder: folder.path)
+        let result = try run.execute(resume: false)
         #expect(result.metrics.fid == nil && result.metrics.modes == nil && result.metrics.inceptionScore == nil)
         #expect(result.metrics.spectralDistance.isFinite && result.curves.isEmpty)
+        #expect(try ImageDataset.read(fromHDF5: run.evaluationSamplesPath).shape == [24, 3, 32, 32])
     }
 
     @Test func badSettingsAndFilesAreNamed() throws {

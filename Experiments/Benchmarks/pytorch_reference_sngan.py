@@ -1,0 +1,134 @@
+"""PyTorch reference timings for one SNGAN discriminator step and one generator step.
+
+Run from the repository root:
+
+    python3 Experiments/Benchmarks/pytorch_reference_sngan.py
+
+Mirrors `ImageSteps` of the Swift benchmarks: the full-width standard CNN of spec §3.5 at 32x32,
+batch 64, Adam (lr 2e-4, betas 0.5, 0.999), on the CPU with two threads.
+
+* per-sample discriminator, GAN loss: a D step scores 64 real and 64 generated images in one
+  pass (generator forward without gradient, D forward + backward, Adam); a G step runs G and D
+  forward and backward and updates G.
+* equivariant discriminator (every convolution phi(x)_b = bias + conv_L(x_b) B/(B+1) +
+  conv_G(mean_b x) 1/(B+1)), M-BGAN loss: a D step scores one mixed batch of 64 (real rows
+  where beta = 1), the per-sample Bernoulli loss against the batch's real fraction.
+
+Prints the median wall time (ms) over at least 3 s after 3 warm-up steps, as Markdown. Exits 0
+with a note if torch is absent.
+"""
+
+import platform
+import statistics
+import sys
+import time
+
+try:
+    import torch
+    import torch.nn.functional as F
+    from torch import nn
+except ImportError:
+    print("torch is not importable; skipping the PyTorch reference")
+    sys.exit(0)
+
+BATCH, LATENT, WARMUP, MIN_SECONDS = 64, 128, 3, 3.0
+
+
+def generator():
+    layers = [nn.Linear(LATENT, 512 * 4 * 4), nn.Unflatten(1, (512, 4, 4)), nn.BatchNorm2d(512), nn.ReLU()]
+    channels = 512
+    for out in (256, 128, 64):
+        layers += [nn.ConvTranspose2d(channels, out, 4, 2, 1), nn.BatchNorm2d(out), nn.ReLU()]
+        channels = out
+    layers += [nn.Conv2d(channels, 3, 3, 1, 1), nn.Tanh()]
+    return nn.Sequential(*layers)
+
+
+def discriminator_convolutions():
+    spec, channels = [], 3
+    for width in (64, 128, 256):
+        spec += [(channels, width, 3, 1), (width, width, 4, 2)]
+        channels = width
+    return spec + [(channels, 512, 3, 1)]
+
+
+class EquivariantConv2d(nn.Module):
+    """Eq. 4.12 with convolutions: per-sample kernel Lambda, batch-mean kernel Gamma."""
+
+    def __init__(self, cin, cout, kernel, stride):
+        super().__init__()
+        self.per_sample = nn.Conv2d(cin, cout, kernel, stride, 1)
+        self.mixing = nn.Conv2d(cin, cout, kernel, stride, 1, bias=False)
+
+    def forward(self, x):
+        b = x.shape[0]
+        return self.per_sample(x) * (b / (b + 1)) + self.mixing(x.mean(0, keepdim=True)) * (1 / (b + 1))
+
+
+def discriminator(equivariant):
+    layers = []
+    for cin, cout, kernel, stride in discriminator_convolutions():
+        conv = EquivariantConv2d(cin, cout, kernel, stride) if equivariant else nn.Conv2d(cin, cout, kernel, stride, 1)
+        layers += [conv, nn.LeakyReLU(0.1)]
+    return nn.Sequential(*layers, nn.Flatten(), nn.Linear(512 * 4 * 4, 1))
+
+
+def median_ms(step):
+    for _ in range(WARMUP):
+        step()
+    times, start = [], time.perf_counter()
+    while time.perf_counter() - start < MIN_SECONDS or len(times) < 3:
+        t = time.perf_counter()
+        step()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+def main():
+    torch.set_num_threads(2)
+    torch.manual_seed(0)
+    rows = []
+    for equivariant in (False, True):
+        g, d = generator(), discriminator(equivariant)
+        opt_g = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999))
+        opt_d = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999))
+        real = torch.rand(BATCH, 3, 32, 32) * 2 - 1
+
+        def d_step():
+            with torch.no_grad():
+                fake = g(torch.randn(BATCH, LATENT))
+            opt_d.zero_grad()
+            if equivariant:
+                beta = (torch.rand(BATCH, 1, 1, 1) < 0.5).float()
+                logits = d(beta * real + (1 - beta) * fake)
+                loss = F.binary_cross_entropy_with_logits(logits, beta.view(BATCH, 1).mean().expand(BATCH, 1))
+            else:
+                logits = d(torch.cat([real, fake]))
+                targets = torch.cat([torch.ones(BATCH, 1), torch.zeros(BATCH, 1)])
+                loss = F.binary_cross_entropy_with_logits(logits, targets)
+            loss.backward()
+            opt_d.step()
+
+        def g_step():
+            opt_g.zero_grad()
+            fake = g(torch.randn(BATCH, LATENT))
+            if equivariant:
+                beta = (torch.rand(BATCH, 1, 1, 1) < 0.5).float()
+                logits = d(beta * real + (1 - beta) * fake)
+            else:
+                logits = d(fake)
+            loss = F.binary_cross_entropy_with_logits(logits, torch.ones(BATCH, 1))
+            loss.backward()
+            opt_g.step()
+
+        name = "equivariant (M-BGAN)" if equivariant else "per-sample (GAN)"
+        rows.append((name, median_ms(d_step), median_ms(g_step)))
+    print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads, {platform.processor() or platform.machine()}")
+    print("| SNGAN 32x32, batch 64, full width | D step (ms) | G step (ms) |")
+    print("|---|---:|---:|")
+    for name, d_ms, g_ms in rows:
+        print(f"| {name} | {d_ms:.0f} | {g_ms:.0f} |")
+
+
+if __name__ == "__main__":
+    main()
