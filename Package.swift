@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "Evaluation", dependencies: ["TensorCore", "NeuralNet", "Datasets", "CBLAS", "CFFTW"]),
         .target(name: "Reporting", dependencies: ["TensorCore", "CPNG", "AtomicFiles"]),
         .target(name: "Adversarial", dependencies: ["TensorCore", "NeuralNet", "EquivariantLayer"]),
-        .target(name: "ExperimentRuns", dependencies: ["GenerativeModels", "NeuralNet", "Reporting"]),
+        .target(name: "ExperimentRuns", dependencies: ["GenerativeModels", "Adversarial", "NeuralNet", "Reporting", "TensorCore"]),
         .target(name: "MixtureExperiments", dependencies: [
             "TensorCore", "NeuralNet", "Adversarial", "GenerativeModels", "Datasets", "Evaluation", "Reporting",
             "ExperimentRuns",

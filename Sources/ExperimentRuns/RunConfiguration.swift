@@ -1,5 +1,9 @@
+import Adversarial
 import Foundation
+import GenerativeModels
+import NeuralNet
 import Reporting
+import TensorCore
 
 /// The settings of one resumable training run (a 2D mixture run, an image run): decoded
 /// strictly from JSON, validated before anything is trained, and stored verbatim in every
@@ -32,5 +36,32 @@ extension RunConfiguration {
             return [:]
         }
         return object
+    }
+}
+
+/// The settings of a run that trains one generator against one discriminator with
+/// `AdversarialTrainer` (every chapter-4 run: 2D mixtures, images).
+public protocol AdversarialRunConfiguration: RunConfiguration {
+    var method: AdversarialMethod { get }
+    var objectiveOptions: ObjectiveOptions { get }
+    var latentSize: Int { get }
+    var batchSize: Int { get }
+    /// n_disc: discriminator updates per generator update.
+    var discriminatorSteps: Int { get }
+    var learningRate: Float { get }
+    var beta1: Float { get }
+    var beta2: Float { get }
+}
+
+extension AdversarialRunConfiguration {
+    /// The trainer of `generator` against `discriminator` with this run's objective, sizes,
+    /// Adam settings and seed; `sampleReal` draws real batches.
+    public func makeTrainer(generator: any Layer, discriminator: any Layer,
+                            sampleReal: @escaping (_ count: Int, _ random: inout RandomStream) throws -> Tensor) throws
+        -> AdversarialTrainer {
+        try AdversarialTrainer(
+            generator: generator, discriminator: discriminator, objective: method.makeObjective(objectiveOptions),
+            latentSize: latentSize, batchSize: batchSize, discriminatorSteps: discriminatorSteps,
+            adam: AdamSettings(learningRate: learningRate, beta1: beta1, beta2: beta2), seed: seed, sampleReal: sampleReal)
     }
 }

@@ -56,12 +56,9 @@ public final class ImageRun {
         let evaluator = try ImageEvaluator(dataset: dataset, realCount: min(config.evaluationSamples, dataset.count),
                                            classifierPath: config.classifier)
         let (generator, discriminator) = try Self.makeNetworks(config, imageShape: Array(dataset.shape.dropFirst()))
-        let trainer = try AdversarialTrainer(
-            generator: generator, discriminator: discriminator, objective: config.method.makeObjective(config.objectiveOptions),
-            latentSize: config.latentSize, batchSize: config.batchSize, discriminatorSteps: config.discriminatorSteps,
-            adam: AdamSettings(learningRate: config.learningRate, beta1: config.beta1, beta2: config.beta2),
-            seed: config.seed, sampleReal: { count, random in try dataset.randomBatch(count: count, random: &random) })
-
+        let trainer = try config.makeTrainer(generator: generator, discriminator: discriminator) { count, random in
+            try dataset.randomBatch(count: count, random: &random)
+        }
         let outcome = try training.train(trainer, resume: resume, log: TrainingLog(extras: [MetricCurvePoint]()),
                                          afterIteration: { iteration, log in
             guard config.curveEvery > 0, iteration % config.curveEvery == 0 || iteration == config.iterations else { return }
@@ -69,22 +66,12 @@ public final class ImageRun {
             if let point = try evaluator.curvePoint(of: images, iteration: iteration) { log.extras.append(point) }
         }, onIteration: onIteration)
 
-        let generated = try generate(trainer, count: max(config.evaluationSamples, config.gridSamples), stream: "evaluation")
-        let samples = try generated.narrowed(axis: 0, start: 0, length: config.evaluationSamples)
-        let metrics = try evaluator.metrics(of: samples)
-        let grid = try generated.narrowed(axis: 0, start: 0, length: config.gridSamples)
-        try Canvas.imageGrid(grid, columns: 8).savePNG(to: samplesPath, existing: .overwrite)
-        try ImageDataset(images: grid, source: "\(config.runName) samples after \(trainer.iteration) iterations")
-            .write(toHDF5: samplesDataPath, overwrite: true)
-        if config.exportSamples {
-            try ImageDataset(images: samples, source: "\(config.runName): \(samples.shape[0]) samples after \(trainer.iteration) iterations")
-                .write(toHDF5: evaluationSamplesPath, overwrite: true)
-        }
+        let samples = try writeSamples(of: trainer)
         let seconds = outcome.log.elapsedSeconds
         let result = ImageRunResult(
             name: config.runName, config: config, status: outcome.divergence == nil ? .completed : .diverged,
-            message: outcome.divergence, iterations: trainer.iteration, metrics: metrics, seconds: seconds,
-            secondsPerIteration: trainer.iteration == 0 ? 0 : seconds / Double(trainer.iteration),
+            message: outcome.divergence, iterations: trainer.iteration, metrics: try evaluator.metrics(of: samples),
+            seconds: seconds, secondsPerIteration: trainer.iteration == 0 ? 0 : seconds / Double(trainer.iteration),
             history: outcome.log.history, curves: outcome.log.extras)
         var evaluationProtocol = evaluator.evaluationProtocol
         evaluationProtocol["generated_samples"] = .number(Double(samples.shape[0]))
@@ -97,6 +84,23 @@ public final class ImageRun {
             evaluationProtocol: evaluationProtocol)
         try result.write(to: resultPath)
         return result
+    }
+
+    /// Generates the evaluation samples `[evaluation_samples, C, H, W]`, writes the first
+    /// `grid_samples` as `samples.png` and `samples.h5` (and all of them with `export_samples`)
+    /// and returns them.
+    private func writeSamples(of trainer: AdversarialTrainer) throws -> Tensor {
+        let generated = try generate(trainer, count: max(config.evaluationSamples, config.gridSamples), stream: "evaluation")
+        let samples = try generated.narrowed(axis: 0, start: 0, length: config.evaluationSamples)
+        let grid = try generated.narrowed(axis: 0, start: 0, length: config.gridSamples)
+        let after = "after \(trainer.iteration) iterations"
+        try Canvas.imageGrid(grid, columns: 8).savePNG(to: samplesPath, existing: .overwrite)
+        try ImageDataset(images: grid, source: "\(config.runName) samples \(after)").write(toHDF5: samplesDataPath, overwrite: true)
+        if config.exportSamples {
+            try ImageDataset(images: samples, source: "\(config.runName): \(samples.shape[0]) samples \(after)")
+                .write(toHDF5: evaluationSamplesPath, overwrite: true)
+        }
+        return samples
     }
 
     /// `count` generated images from the named stream of the run's seed, in chunks (the

@@ -10,7 +10,7 @@ import GenerativeModels
 /// The defaults are the thesis' CIFAR-10 settings where it gives them (Adam α = 2·10⁻⁴,
 /// β1 = 0.5, β2 = 0.999; latent 128; γ = 0.3 within its searched [0.2, 0.5]) and our documented
 /// assumptions where it does not (batch size 64 as Miyato et al., n_disc = 1; A4.3, A4.9).
-public struct ImageRunConfig: RunConfiguration {
+public struct ImageRunConfig: AdversarialRunConfiguration {
     /// gan, gan-gp, wgan-gp, minibatch-discrimination, bgan or mbgan (`imageMethods`).
     public var method: AdversarialMethod = .mbgan
     /// GAN / GAN-GP / WGAN-GP only: spectrally normalise every layer of the discriminator (SN-GAN).

@@ -48,11 +48,9 @@ public final class MixtureRun {
         if let finished = try training.finishedResult(resume: resume, as: MixtureRunResult.self) { return finished }
         let mixture = try config.makeMixture()
         let (generator, discriminator) = try Self.makeNetworks(config)
-        let trainer = try AdversarialTrainer(
-            generator: generator, discriminator: discriminator, objective: config.method.makeObjective(config.objectiveOptions),
-            latentSize: config.latentSize, batchSize: config.batchSize, discriminatorSteps: config.discriminatorSteps,
-            adam: AdamSettings(learningRate: config.learningRate, beta1: config.beta1, beta2: config.beta2),
-            seed: config.seed, sampleReal: { count, random in try mixture.sample(count: count, random: &random) })
+        let trainer = try config.makeTrainer(generator: generator, discriminator: discriminator) { count, random in
+            try mixture.sample(count: count, random: &random)
+        }
         let outcome = try training.train(trainer, resume: resume, log: TrainingLog(extras: [PointSnapshot]()),
                                          afterIteration: { iteration, log in
             guard config.snapshotIterations.contains(iteration) else { return }

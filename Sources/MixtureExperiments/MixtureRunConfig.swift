@@ -10,7 +10,7 @@ import GenerativeModels
 /// The defaults are the thesis' settings where it gives them (three hidden ReLU layers of
 /// 512 units, Adam defaults, n_disc = 5, 20,000 iterations, γ = 0.3) and our documented
 /// assumptions where it does not (batch size 64, mixup α = 1; spec A4.1–A4.2).
-public struct MixtureRunConfig: RunConfiguration {
+public struct MixtureRunConfig: AdversarialRunConfiguration {
     public var method: AdversarialMethod = .bgan
     /// A preset of `GaussianMixture2D.presetNames`.
     public var dataset = "squares"
