@@ -26,7 +26,7 @@ final class TemporaryFolder {
         let folder = try TemporaryFolder()
         for batch in 1...5 {
             let bytes = Self.cifarRecord(label: UInt8(batch)) + Self.cifarRecord(label: UInt8(batch + 4))
-            FileManager.default.createFile(atPath: folder.path + "/data_batch_\(batch).bin", contents: Data(bytes))
+            _ = FileManager.default.createFile(atPath: folder.path + "/data_batch_\(batch).bin", contents: Data(bytes))
         }
         let dataset = try BinaryImageReaders.cifar10(folder: folder.path)
         #expect(dataset.shape == [10, 3, 32, 32])
@@ -55,8 +55,8 @@ final class TemporaryFolder {
         let folder = try TemporaryFolder()
         var bytes = [UInt8](repeating: 0, count: 2 * 3 * 96 * 96)
         bytes[1 * 27_648 + 2 * 9_216 + 5 * 96 + 7] = 200  // image 1, channel 2, column 5, row 7
-        FileManager.default.createFile(atPath: folder.path + "/train_X.bin", contents: Data(bytes))
-        FileManager.default.createFile(atPath: folder.path + "/train_y.bin", contents: Data([3, 10]))
+        _ = FileManager.default.createFile(atPath: folder.path + "/train_X.bin", contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: folder.path + "/train_y.bin", contents: Data([3, 10]))
         let dataset = try BinaryImageReaders.stl10(imagesFile: folder.path + "/train_X.bin")
         #expect(dataset.shape == [2, 3, 96, 96] && dataset.labels == [2, 9])
         #expect(dataset.pixels[1 * 27_648 + 2 * 9_216 + 7 * 96 + 5] == 200)
@@ -78,7 +78,7 @@ final class TemporaryFolder {
         #expect(Array(dataset.pixels[0..<4]) == [200, 0, 0, 0])    // red plane: the white column is cropped away
         #expect(Array(dataset.pixels[4..<8]) == [100, 0, 0, 0])
         // A JPEG that stops after its start-of-image marker is decoded, and is corrupt.
-        FileManager.default.createFile(atPath: folder.path + "/c.jpg", contents: Data([0xFF, 0xD8]))
+        _ = FileManager.default.createFile(atPath: folder.path + "/c.jpg", contents: Data([0xFF, 0xD8]))
         #expect(throws: DatasetError.corruptFile(path: folder.path + "/c.jpg", detail: "libjpeg: Premature end of JPEG file")) {
             try ImageFolderConverter.convert(folder: folder.path, size: 2)
         }

@@ -80,7 +80,7 @@ import Testing
     /// generated sample is realistic (precision 1) but the second cluster is not covered (recall ½).
     @Test func precisionAndRecallOfAModeDroppingGenerator() throws {
         var random = RandomStream(seed: 9)
-        let clusterA = random.normal([20, 2], standardDeviation: 0.1), clusterB = try random.normal([20, 2], standardDeviation: 0.1) + 10
+        let clusterA = random.normal([20, 2], standardDeviation: 0.1), clusterB = random.normal([20, 2], standardDeviation: 0.1) + 10
         let real = try Tensor.concatenate([clusterA, clusterB], axis: 0)
         let generated = clusterA
         let result = try precisionRecall(real: real, generated: generated)
