@@ -52,7 +52,8 @@ proofs:
 # Chapter 4: the 2D mixtures, then the images (results in <output>/images/).
 # SCALE=default (under 30 minutes on 2 cores), SCALE=thesis (§4.5.1's 2D networks and iterations;
 # CIFAR-10 at full width for 200,000 iterations, which needs data/cifar10-train.h5 and a bigger
-# machine) or SCALE=smoke; PART=all|2d|images; JOBS worker processes. Interrupted? Run it
+# machine) or SCALE=smoke; PART=all|2d|images; JOBS worker processes; DATA=file.h5 runs the image
+# part on that HDF5 dataset (no glyph classifier: spectral distance only). Interrupted? Run it
 # again: it resumes. The default scale writes to results/chapter4/, another to results/chapter4-<scale>/.
 SCALE ?= default
 PART ?= all
@@ -61,7 +62,8 @@ CHAPTER4_OUTPUT ?= results/chapter4$(if $(filter-out default,$(SCALE)),-$(SCALE)
 chapter4:
 	swift build $(RELEASE_FLAGS) --product mixedbatch
 	swift build $(RELEASE_FLAGS) --product Chapter4
-	$$(swift build $(RELEASE_FLAGS) --show-bin-path)/Chapter4 --scale $(SCALE) --part $(PART) --jobs $(JOBS) --output $(CHAPTER4_OUTPUT)
+	$$(swift build $(RELEASE_FLAGS) --show-bin-path)/Chapter4 --scale $(SCALE) --part $(PART) --jobs $(JOBS) \
+	  --output $(CHAPTER4_OUTPUT) $(if $(DATA),--data $(DATA))
 
 chapter3 chapter5:
 	@echo "make $@: this chapter's experiments are not implemented yet; see the open issues." >&2; exit 2

@@ -51,8 +51,10 @@ func runImagePart(scale: Chapter4ImageScale, output: String, worker: URL, jobs: 
     try AtomicFile.write(ImageReport.markdown(results, variants: scale.variants, scale: scale.name,
                                               classifier: classifierReport),
                          to: output + "/image_table.md", existing: .overwrite)
+    var written = ["image_table.csv", "image_table.md"]
     if results.contains(where: { !$0.curves.isEmpty }) {
         try ImageReport.curves(results, variants: scale.variants).savePNG(to: output + "/fig4_6_curves.png", existing: .overwrite)
+        written.append("fig4_6_curves.png")
     }
     let seedZero = scale.variants.compactMap { variant in
         results.first { $0.config.seed == 0 && ImageVariant(of: $0.config) == variant }
@@ -78,8 +80,8 @@ func runImagePart(scale: Chapter4ImageScale, output: String, worker: URL, jobs: 
         now: start)
     manifest.finish()
     try manifest.write(to: output + "/manifest.json", existing: .overwrite)
-    print("wrote \(output)/image_table.csv, image_table.md, fig4_6_curves.png, samples.png, manifest.json "
-          + "(\(results.count) runs, \(String(format: "%.0f", Date().timeIntervalSince(start))) s)")
+    print("wrote \(output)/" + (written + ["samples.png", "manifest.json"]).joined(separator: ", ")
+          + " (\(results.count) runs, \(String(format: "%.0f", Date().timeIntervalSince(start))) s)")
     return failures
 }
 

@@ -10,6 +10,7 @@ import TensorCore
 // results/chapter4/images/.
 //
 //   Chapter4 [--scale default|thesis|smoke] [--part all|2d|images] [--output results/chapter4] [--jobs 2]
+//            [--data images.h5]   (the image part on this HDF5 dataset instead of the scale's)
 //
 // Each run lives in <output>/runs/<name>/ (images: <output>/images/runs/<name>/) and is trained
 // by a `mixedbatch` worker; finished runs are kept and unfinished ones resume from their
@@ -33,15 +34,18 @@ func option(_ name: String, default value: String) -> String {
 let scaleName = option("--scale", default: ProcessInfo.processInfo.environment["SCALE"] ?? "default")
 let part = option("--part", default: "all")
 let output = option("--output", default: "results/chapter4")
+let data = option("--data", default: ProcessInfo.processInfo.environment["DATA"] ?? "")
 guard let jobs = Int(option("--jobs", default: "2")), jobs >= 1 else { fail("--jobs must be a positive integer") }
-guard arguments.isEmpty else { fail("unknown arguments \(arguments); use --scale, --part, --output and --jobs") }
+guard arguments.isEmpty else { fail("unknown arguments \(arguments); use --scale, --part, --output, --jobs and --data") }
 guard ["all", "2d", "images"].contains(part) else { fail("--part must be all, 2d or images, not '\(part)'") }
 
-let mixtureScale: Chapter4Scale, imageScale: Chapter4ImageScale
+let mixtureScale: Chapter4Scale
+var imageScale: Chapter4ImageScale
 do {
     mixtureScale = try Chapter4Scale.named(scaleName)
     imageScale = try Chapter4ImageScale.named(scaleName)
 } catch { fail("\(error)") }
+if !data.isEmpty { imageScale.data = data }
 let executableFolder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
 let worker = executableFolder.appendingPathComponent("mixedbatch")
 guard FileManager.default.isExecutableFile(atPath: worker.path) else {

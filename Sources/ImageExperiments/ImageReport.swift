@@ -56,6 +56,10 @@ public enum ImageReport {
                            + "not comparable with Inception-based numbers.\n\n",
                            classifier.steps, classifier.heldOutAccuracy * 100, classifier.heldOutGlyphs,
                            classifier.stackedAccuracy * 100, classifier.stackedImages, classifier.weightsHash)
+        } else {
+            text += "No feature extractor for these data (Inception's weights cannot be fetched here, and the glyph classifier "
+                + "reads only the procedural glyphs): only the spectral distance is computed. Runs with `export_samples` "
+                + "write their evaluated samples as `evaluation_samples.h5` for Inception-based IS and FID elsewhere.\n\n"
         }
         text += "The last column is the thesis' Table 4.1 (CIFAR-10, Inception features), for the ranking only; its BGAN and "
             + "M-BGAN numbers are the best of a search over γ ∈ [0.2, 0.5] and n_disc (A4.9), so they stand beside each of our γ rows.\n\n"
