@@ -13,10 +13,11 @@ static inline void valid_columns(const struct mixedbatch_conv_geometry *g, long 
     *hi = last < g->out_width ? last : g->out_width;
 }
 
-void mixedbatch_im2col(const struct mixedbatch_conv_geometry *g, const float *restrict image, float *restrict columns) {
+void mixedbatch_im2col(const struct mixedbatch_conv_geometry *g, long first_channel, long end_channel,
+                       const float *restrict image, float *restrict columns) {
     const long oh = g->out_height, ow = g->out_width, sw = g->stride_w;
     const long per_row = g->batch * oh * ow;
-    for (long c = 0; c < g->channels; c++) {
+    for (long c = first_channel; c < end_channel; c++) {
         for (long i = 0; i < g->kernel_h; i++) {
             for (long j = 0; j < g->kernel_w; j++) {
                 float *row = columns + ((c * g->kernel_h + i) * g->kernel_w + j) * per_row;
@@ -45,11 +46,15 @@ void mixedbatch_im2col(const struct mixedbatch_conv_geometry *g, const float *re
     }
 }
 
-void mixedbatch_col2im(const struct mixedbatch_conv_geometry *g, const float *restrict columns, float *restrict image) {
+void mixedbatch_col2im(const struct mixedbatch_conv_geometry *g, long first_channel, long end_channel,
+                       const float *restrict columns, float *restrict image) {
     const long oh = g->out_height, ow = g->out_width, sw = g->stride_w;
-    const long per_row = g->batch * oh * ow;
-    memset(image, 0, (size_t)(g->batch * g->channels * g->height * g->width) * sizeof(float));
-    for (long c = 0; c < g->channels; c++) {
+    const long per_row = g->batch * oh * ow, plane = g->height * g->width;
+    for (long b = 0; b < g->batch; b++) {
+        memset(image + (b * g->channels + first_channel) * plane, 0,
+               (size_t)((end_channel - first_channel) * plane) * sizeof(float));
+    }
+    for (long c = first_channel; c < end_channel; c++) {
         for (long i = 0; i < g->kernel_h; i++) {
             for (long j = 0; j < g->kernel_w; j++) {
                 const float *row = columns + ((c * g->kernel_h + i) * g->kernel_w + j) * per_row;

@@ -26,6 +26,21 @@ import TensorCore
         }
     }
 
+    /// Inputs big enough (over 2²⁰ elements touched) for im2col and col2im to split their
+    /// channels across threads when OpenBLAS runs several: the same results as the definition,
+    /// and col2im sums every window into the right pixel (the adjoint identity, in Float64).
+    @Test(arguments: [ConvGeometry(kernel: 3, stride: 1, padding: 1), ConvGeometry(kernel: 4, stride: 2, padding: 1)])
+    func largeInputsSplitAcrossThreadsAgree(geometry: ConvGeometry) throws {
+        var data = TestData(seed: 31)
+        let x = data.uniform([4, 8, 96, 96])
+        let columns = try x.im2col(geometry)
+        #expect(columns.count >= 1 << 20)
+        #expect(isIdentical(columns, NaiveConvolution.im2col(x, geometry)))
+        let c = data.uniform(columns.shape)
+        let lhs = innerProduct(columns, c), rhs = innerProduct(x, try c.col2im(inputShape: x.shape, geometry))
+        #expect(Swift.abs(lhs - rhs) <= 1e-6 * (1 + Swift.abs(lhs)), "\(lhs) vs \(rhs)")
+    }
+
     @Test func conv2dMatchesDirectConvolution() async {
         await propertyCheck(input: Generators.convolution, Gen.int(in: 1...3), Generators.seed) { conv, outChannels, seed throws in
             var data = TestData(seed: seed)

@@ -38,11 +38,16 @@ struct mixedbatch_conv_geometry {
 
 /// Unfolds sliding windows: image `[B, C, H, W]` -> columns `[C·kh·kw, B·H'·W']`, row
 /// `(c·kh + i)·kw + j`, column `(b·H' + y)·W' + x`; positions outside the image read 0.
-void mixedbatch_im2col(const struct mixedbatch_conv_geometry *geometry, const float *image, float *columns);
+/// Writes the rows of channels `first_channel ..< end_channel` only, so that disjoint channel
+/// ranges can run on different threads.
+void mixedbatch_im2col(const struct mixedbatch_conv_geometry *geometry, long first_channel, long end_channel,
+                       const float *image, float *columns);
 
-/// The adjoint of `mixedbatch_im2col`: overwrites image `[B, C, H, W]` with the sum of the
-/// columns' entries over every window position that reads each pixel.
-void mixedbatch_col2im(const struct mixedbatch_conv_geometry *geometry, const float *columns, float *image);
+/// The adjoint of `mixedbatch_im2col`: overwrites the planes of channels
+/// `first_channel ..< end_channel` of image `[B, C, H, W]` with the sum of the columns' entries
+/// over every window position that reads each pixel.
+void mixedbatch_col2im(const struct mixedbatch_conv_geometry *geometry, long first_channel, long end_channel,
+                       const float *columns, float *image);
 
 /// `output[i] = tanh(input[i])` within a few ulp: an odd Taylor polynomial for |x| < 0.3,
 /// `1 − 2 / (exp(2|x|) + 1)` with the sign restored above, ±1 beyond |x| = 9.1 (NaN kept).

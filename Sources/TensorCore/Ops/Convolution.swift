@@ -1,4 +1,6 @@
+import CBLAS
 import CKernels
+import Dispatch
 
 // 2-D convolutions as im2col + GEMM. `im2col` and `col2im` are adjoint linear maps, so
 // convolutions and transposed convolutions are compositions of differentiable
@@ -57,9 +59,12 @@ extension Tensor {
         let (b, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
         let (oh, ow) = try g.outputSize(height: h, width: w, operation: "im2col")
         let inputShape = shape
-        return Tensor(shape: [c * g.kernel.height * g.kernel.width, b * oh * ow]) { out, _ in
-            var geometry = g.kernelGeometry(batch: b, channels: c, height: h, width: w, outHeight: oh, outWidth: ow)
-            mixedbatch_im2col(&geometry, storage.pointer, out)
+        return Tensor(shape: [c * g.kernel.height * g.kernel.width, b * oh * ow]) { out, n in
+            let image = storage.pointer
+            withUnsafePointer(to: g.kernelGeometry(batch: b, channels: c, height: h, width: w, outHeight: oh, outWidth: ow)) {
+                geometry in
+                forEachChannelRange(c, work: n) { first, end in mixedbatch_im2col(geometry, first, end, image, out) }
+            }
         }.recording("im2col", inputs: [self]) { grad, _ in
             [try grad.col2im(inputShape: inputShape, g)]
         }
@@ -79,8 +84,11 @@ extension Tensor {
                                             expected: "columns must match the window geometry of \(inputShape)")
         }
         return Tensor(shape: inputShape) { out, n in
-            var geometry = g.kernelGeometry(batch: b, channels: c, height: h, width: w, outHeight: oh, outWidth: ow)
-            mixedbatch_col2im(&geometry, storage.pointer, out)
+            let columns = storage.pointer, columnCount = count
+            withUnsafePointer(to: g.kernelGeometry(batch: b, channels: c, height: h, width: w, outHeight: oh, outWidth: ow)) {
+                geometry in
+                forEachChannelRange(c, work: columnCount) { first, end in mixedbatch_col2im(geometry, first, end, columns, out) }
+            }
         }.recording("col2im", inputs: [self]) { grad, _ in
             [try grad.im2col(g)]
         }
@@ -142,6 +150,17 @@ private func addChannelBias(_ output: Tensor, _ bias: Tensor?, operation: String
                                         expected: "bias must be [C'] with C' = \(output.shape[1])")
     }
     return try output + bias.reshaped([1, -1, 1, 1])
+}
+
+/// Calls `body(first, end)` over a split of `0..<channels` into disjoint ranges: one range, or —
+/// when the `work` (elements touched) is large and OpenBLAS runs several threads, whose other
+/// cores are otherwise idle outside GEMM — one range per OpenBLAS thread, concurrently.
+private func forEachChannelRange(_ channels: Int, work: Int, _ body: (Int, Int) -> Void) {
+    let parts = work >= 1 << 20 ? min(channels, KernelThreads.count) : 1
+    guard parts > 1 else { return body(0, channels) }
+    DispatchQueue.concurrentPerform(iterations: parts) { part in
+        body(part * channels / parts, (part + 1) * channels / parts)
+    }
 }
 
 extension ConvGeometry {
