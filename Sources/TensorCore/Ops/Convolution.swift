@@ -1,6 +1,4 @@
-import CBLAS
 import CKernels
-import Dispatch
 
 // 2-D convolutions as im2col + GEMM. `im2col` and `col2im` are adjoint linear maps, so
 // convolutions and transposed convolutions are compositions of differentiable
@@ -63,7 +61,7 @@ extension Tensor {
             let image = storage.pointer
             withUnsafePointer(to: g.kernelGeometry(batch: b, channels: c, height: h, width: w, outHeight: oh, outWidth: ow)) {
                 geometry in
-                forEachChannelRange(c, work: n) { first, end in mixedbatch_im2col(geometry, first, end, image, out) }
+                KernelThreads.forEachPart(of: c, work: n) { mixedbatch_im2col(geometry, $0.lowerBound, $0.upperBound, image, out) }
             }
         }.recording("im2col", inputs: [self]) { grad, _ in
             [try grad.col2im(inputShape: inputShape, g)]
@@ -87,7 +85,9 @@ extension Tensor {
             let columns = storage.pointer, columnCount = count
             withUnsafePointer(to: g.kernelGeometry(batch: b, channels: c, height: h, width: w, outHeight: oh, outWidth: ow)) {
                 geometry in
-                forEachChannelRange(c, work: columnCount) { first, end in mixedbatch_col2im(geometry, first, end, columns, out) }
+                KernelThreads.forEachPart(of: c, work: columnCount) {
+                    mixedbatch_col2im(geometry, $0.lowerBound, $0.upperBound, columns, out)
+                }
             }
         }.recording("col2im", inputs: [self]) { grad, _ in
             [try grad.im2col(g)]
@@ -150,17 +150,6 @@ private func addChannelBias(_ output: Tensor, _ bias: Tensor?, operation: String
                                         expected: "bias must be [C'] with C' = \(output.shape[1])")
     }
     return try output + bias.reshaped([1, -1, 1, 1])
-}
-
-/// Calls `body(first, end)` over a split of `0..<channels` into disjoint ranges: one range, or —
-/// when the `work` (elements touched) is large and OpenBLAS runs several threads, whose other
-/// cores are otherwise idle outside GEMM — one range per OpenBLAS thread, concurrently.
-private func forEachChannelRange(_ channels: Int, work: Int, _ body: (Int, Int) -> Void) {
-    let parts = work >= 1 << 20 ? min(channels, KernelThreads.count) : 1
-    guard parts > 1 else { return body(0, channels) }
-    DispatchQueue.concurrentPerform(iterations: parts) { part in
-        body(part * channels / parts, (part + 1) * channels / parts)
-    }
 }
 
 extension ConvGeometry {
