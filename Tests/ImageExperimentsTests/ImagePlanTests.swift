@@ -70,6 +70,7 @@ import Testing
         let markdown = try ImageReport.markdown(results, variants: variants, scale: "test", classifier: nil)
         #expect(markdown.contains("15.000 ± 7.071"))  // GAN's modes over its two seeds
         #expect(markdown.contains("7.49 / 23.7"))  // M-BGAN's Table 4.1 entry
+        #expect(markdown.contains("No feature extractor"))  // no classifier: the table says what is missing
         let figure = try ImageReport.curves(results, variants: variants).render()
         #expect(figure.width > 500 && figure.height > 300)
     }
