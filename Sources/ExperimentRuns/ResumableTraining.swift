@@ -3,6 +3,9 @@ import GenerativeModels
 import NeuralNet
 import Reporting
 
+/// How a run ended: `completed`, or `diverged` when a loss became NaN or infinite.
+public enum RunStatus: String, Codable, Sendable { case completed, diverged }
+
 /// A result file of a finished run (`result.json`), which names the config it came from.
 public protocol RunResultFile: Codable {
     associatedtype Config: RunConfiguration
@@ -58,6 +61,8 @@ public struct ResumableTraining<Config: RunConfiguration> {
         public var log: TrainingLog<Extras>
         /// Why the run stopped early (a NaN or infinite loss, with the last good checkpoint), or nil.
         public var divergence: String?
+
+        public var status: RunStatus { divergence == nil ? .completed : .diverged }
     }
 
     /// Validates the config, creates the folder and returns the finished result in it, if

@@ -90,6 +90,7 @@ public final class ImageEvaluator {
             let scale = Float(spread > 0 ? spread : 1)
             featureScale = scale
             let features = try Tensor(shape: [raw.rows, dimension], scalars: raw.values.map { Float($0) / scale })
+            // The statistics of the scaled features as stored, computed once for every FID of the run.
             let matrix = try FeatureMatrix(features, minimumRows: 2, role: "real features")
             realFeatures = features
             realStatistics = (matrix.mean, matrix.covariance)
@@ -114,7 +115,7 @@ public final class ImageEvaluator {
         result.modes = coverage.covered
         result.modesTotal = 1000
         result.reverseKL = coverage.reverseKL
-        result.fid = try frechetDistance(real: realFeatures, generated: features)
+        result.fid = try fid(of: features)
         result.kid = try kernelDistance(real: realFeatures, generated: features)
         result.precision = pr.precision
         result.recall = pr.recall
@@ -124,12 +125,18 @@ public final class ImageEvaluator {
 
     /// The IS analogue and FID of `generated` (for the curves), or nil without a classifier.
     public func curvePoint(of generated: Tensor, iteration: Int) throws -> MetricCurvePoint? {
-        guard let classifier, let realStatistics else { return nil }
+        guard let classifier, realStatistics != nil else { return nil }
         let analysis = try Self.analyse(generated, classifier: classifier)
-        let matrix = try FeatureMatrix(analysis.features * (1 / featureScale), minimumRows: 2, role: "generated features")
-        let fid = try frechetDistance(mean1: realStatistics.mean, covariance1: realStatistics.covariance,
-                                      mean2: matrix.mean, covariance2: matrix.covariance)
-        return MetricCurvePoint(iteration: iteration, inceptionScore: try analysis.inceptionScoreAnalogue(), fid: fid)
+        return MetricCurvePoint(iteration: iteration, inceptionScore: try analysis.inceptionScoreAnalogue(),
+                                fid: try fid(of: analysis.features * (1 / featureScale)))
+    }
+
+    /// The Fréchet distance of scaled generated features `[N, 192]` to the cached real statistics.
+    private func fid(of features: Tensor) throws -> Double {
+        guard let realStatistics else { throw ConfigError("no feature extractor: FID needs a classifier") }
+        let matrix = try FeatureMatrix(features, minimumRows: 2, role: "generated features")
+        return try frechetDistance(mean1: realStatistics.mean, covariance1: realStatistics.covariance,
+                                   mean2: matrix.mean, covariance2: matrix.covariance)
     }
 
     /// The evaluation protocol, for manifests: sample counts, feature extractor and its weights.

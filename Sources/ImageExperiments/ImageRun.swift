@@ -69,7 +69,7 @@ public final class ImageRun {
         let samples = try writeSamples(of: trainer)
         let seconds = outcome.log.elapsedSeconds
         let result = ImageRunResult(
-            name: config.runName, config: config, status: outcome.divergence == nil ? .completed : .diverged,
+            name: config.runName, config: config, status: outcome.status,
             message: outcome.divergence, iterations: trainer.iteration, metrics: try evaluator.metrics(of: samples),
             seconds: seconds, secondsPerIteration: trainer.iteration == 0 ? 0 : seconds / Double(trainer.iteration),
             history: outcome.log.history, curves: outcome.log.extras)

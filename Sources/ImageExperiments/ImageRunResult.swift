@@ -5,7 +5,7 @@ import Foundation
 /// metric curves. Written as `result.json` in the run's folder, next to `samples.png`.
 public struct ImageRunResult: Codable, Equatable, Sendable, RunResultFile {
     /// `completed`, or `diverged` when a loss became NaN or infinite (see `message`).
-    public enum Status: String, Codable, Sendable { case completed, diverged }
+    public typealias Status = RunStatus
 
     public var name: String
     public var config: ImageRunConfig

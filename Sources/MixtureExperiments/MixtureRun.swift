@@ -69,7 +69,7 @@ public final class MixtureRun {
                                      samples: coverage.sampleCount)
         let seconds = outcome.log.elapsedSeconds
         let result = MixtureRunResult(
-            name: config.runName, config: config, status: outcome.divergence == nil ? .completed : .diverged,
+            name: config.runName, config: config, status: outcome.status,
             message: outcome.divergence, iterations: trainer.iteration, metrics: metrics, seconds: seconds,
             secondsPerIteration: trainer.iteration == 0 ? 0 : seconds / Double(trainer.iteration),
             history: outcome.log.history, snapshots: outcome.log.extras)

@@ -5,7 +5,7 @@ import Foundation
 /// points kept for the scatter plots. Written as `result.json` in the run's folder.
 public struct MixtureRunResult: Codable, Equatable, Sendable {
     /// `completed`, or `diverged` when a loss became NaN or infinite (see `message`).
-    public enum Status: String, Codable, Sendable { case completed, diverged }
+    public typealias Status = RunStatus
 
     public var name: String
     public var config: MixtureRunConfig
