@@ -40,30 +40,34 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["TensorCore", "HDF5IO", "CPNG", "CJPEG", "CJPEGDecoder"]),
         .target(name: "Evaluation", dependencies: ["TensorCore", "NeuralNet", "Datasets", "CBLAS", "CFFTW"]),
         .target(name: "Reporting", dependencies: ["TensorCore", "CPNG", "AtomicFiles"]),
-        .target(name: "Adversarial", dependencies: ["TensorCore", "NeuralNet", "EquivariantLayer"]),
-        .target(name: "ExperimentRuns", dependencies: ["GenerativeModels", "Adversarial", "NeuralNet", "Reporting", "TensorCore"]),
+        // The generic training layer: procedures of players, metrics, sampling and likelihood
+        // protocols, settings groups. Nothing generic imports anything adversarial.
+        .target(name: "Training", dependencies: ["TensorCore", "NeuralNet"]),
+        .target(name: "Distributions", dependencies: ["TensorCore", "NeuralNet", "Training"]),
+        // GANs: objectives, mixing priors, discriminators, the SNGAN stack, the GAN procedure.
+        .target(name: "Adversarial", dependencies: ["TensorCore", "NeuralNet", "EquivariantLayer", "Training"]),
+        .target(name: "ExperimentRuns", dependencies: ["Training", "NeuralNet", "Reporting", "TensorCore"]),
         .target(name: "MixtureExperiments", dependencies: [
-            "TensorCore", "NeuralNet", "Adversarial", "GenerativeModels", "Datasets", "Evaluation", "Reporting",
-            "ExperimentRuns",
+            "TensorCore", "NeuralNet", "Adversarial", "Training", "Datasets", "Evaluation", "Reporting", "ExperimentRuns",
         ]),
         .target(name: "ImageExperiments", dependencies: [
-            "TensorCore", "NeuralNet", "Adversarial", "GenerativeModels", "Datasets", "Evaluation", "Reporting",
-            "ExperimentRuns",
+            "TensorCore", "NeuralNet", "Adversarial", "Training", "Datasets", "Evaluation", "Reporting", "ExperimentRuns",
         ]),
-        .target(name: "GenerativeModels", dependencies: ["TensorCore", "NeuralNet", "EquivariantLayer", "Adversarial"]),
 
         .executableTarget(name: "mixedbatch", dependencies: [
-            "MixtureExperiments", "ImageExperiments", "ExperimentRuns", "Datasets", "Evaluation", "TensorCore", "Reporting",
+            "MixtureExperiments", "ImageExperiments", "ExperimentRuns", "Training", "Datasets", "Evaluation", "TensorCore",
+            "Reporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .executableTarget(name: "Chapter4", dependencies: [
-            "MixtureExperiments", "ImageExperiments", "ExperimentRuns", "Datasets", "Adversarial", "Reporting", "TensorCore",
+            "MixtureExperiments", "ImageExperiments", "ExperimentRuns", "Training", "Datasets", "Adversarial", "Reporting",
+            "TensorCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ],
                           path: "Experiments/Chapter4", exclude: ["configs", "RESULTS.md"]),
 
         .executableTarget(name: "Benchmarks", dependencies: [
-            "TensorCore", "NeuralNet", "EquivariantLayer", "CBLAS", "Adversarial", "GenerativeModels", "Datasets",
+            "TensorCore", "NeuralNet", "EquivariantLayer", "CBLAS", "Adversarial", "Training", "Datasets",
         ],
                           path: "Experiments/Benchmarks", exclude: ["pytorch_reference_2d.py", "pytorch_reference_sngan.py"]),
 
@@ -83,15 +87,17 @@ let package = Package(
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TensorCore", "CPNG"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Evaluation", "TensorCore", "Reporting", "CJPEGDecoder"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TensorCore"]),
-        .testTarget(name: "AdversarialTests", dependencies: ["Adversarial", "TensorCore", "NeuralNet"]),
-        .testTarget(name: "GenerativeModelsTests", dependencies: [
-            "GenerativeModels", "Adversarial", "EquivariantLayer", "NeuralNet", "TensorCore",
+        .testTarget(name: "AdversarialTests", dependencies: [
+            "Adversarial", "Training", "EquivariantLayer", "Datasets", "NeuralNet", "TensorCore",
+        ]),
+        .testTarget(name: "TrainingTests", dependencies: [
+            "Training", "Distributions", "ExperimentRuns", "Datasets", "NeuralNet", "TensorCore", "Reporting",
         ]),
         .testTarget(name: "MixtureExperimentsTests", dependencies: [
-            "MixtureExperiments", "ExperimentRuns", "GenerativeModels", "Adversarial", "NeuralNet", "Reporting", "TensorCore",
+            "MixtureExperiments", "ExperimentRuns", "Training", "Adversarial", "NeuralNet", "Reporting", "TensorCore",
         ]),
         .testTarget(name: "ImageExperimentsTests", dependencies: [
-            "ImageExperiments", "ExperimentRuns", "GenerativeModels", "Adversarial", "Datasets", "Evaluation", "NeuralNet",
+            "ImageExperiments", "ExperimentRuns", "Training", "Adversarial", "Datasets", "Evaluation", "NeuralNet",
             "Reporting", "TensorCore",
         ]),
         .testTarget(name: "ProofChecksTests", dependencies: ["ProofChecks", .product(name: "BigInt", package: "BigInt")]),

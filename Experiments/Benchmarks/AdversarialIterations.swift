@@ -1,8 +1,8 @@
 import Adversarial
 import Datasets
-import GenerativeModels
 import NeuralNet
 import TensorCore
+import Training
 
 /// Issue 4's speed target: one 2D training iteration (n_disc = 5 discriminator steps and
 /// one generator step, batch 64, three hidden layers of 512) for GAN, BGAN and M-BGAN —
@@ -17,13 +17,13 @@ enum AdversarialIterations {
                                                           random: &random)
                 let discriminator = try method.makeVectorDiscriminator(
                     VectorDiscriminatorShape(inputSize: 2, hiddenSizes: [width, width, width]), random: &random)
-                let trainer = try AdversarialTrainer(
-                    generator: generator, discriminator: discriminator, objective: method.makeObjective(),
-                    latentSize: 2, batchSize: 64, discriminatorSteps: 5, seed: 7,
-                    sampleReal: { count, random in try mixture.sample(count: count, random: &random) })
+                let procedure = try AdversarialTraining.procedure(
+                    generator: LatentGenerator(network: generator, latentSize: 2), discriminator: discriminator,
+                    objective: method.makeObjective(), batchSize: 64, discriminatorSteps: 5, optimizer: OptimizerSettings(),
+                    seed: 7, data: { count, random in try mixture.sampleBatch(count: count, random: &random) })
                 try table.measure("2D \(method.rawValue) iteration (n_disc 5, batch 64, width \(width))",
                                   note: "3 hidden layers, Adam") {
-                    try trainer.trainIteration()
+                    try procedure.trainIteration()
                 }
             }
         }

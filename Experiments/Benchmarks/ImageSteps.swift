@@ -1,7 +1,7 @@
 import Adversarial
-import GenerativeModels
 import NeuralNet
 import TensorCore
+import Training
 
 /// Issue 6's speed target: one discriminator step and one generator step (forward, backward,
 /// Adam) of the full-width SNGAN networks at 32×32, batch 64, with the per-sample
@@ -11,15 +11,15 @@ enum ImageSteps {
         let shape = try ConvolutionalGANShape(imageSize: 32)
         for (form, method) in [(ConvolutionalDiscriminatorForm.perSample, AdversarialMethod.gan), (.equivariant, .mbgan)] {
             var random = RandomStream(seed: 9)
-            let trainer = try AdversarialTrainer(
-                generator: shape.makeGenerator(random: &random), discriminator: shape.makeDiscriminator(form, random: &random),
-                objective: method.makeObjective(), latentSize: shape.latentSize, batchSize: 64, discriminatorSteps: 1,
-                adam: AdamSettings(learningRate: 2e-4, beta1: 0.5, beta2: 0.999), seed: 9,
-                sampleReal: { count, random in random.uniform([count, 3, 32, 32], low: -1, high: 1) })
+            let procedure = try AdversarialTraining.procedure(
+                generator: LatentGenerator(network: shape.makeGenerator(random: &random), latentSize: shape.latentSize),
+                discriminator: shape.makeDiscriminator(form, random: &random), objective: method.makeObjective(),
+                batchSize: 64, discriminatorSteps: 1, optimizer: OptimizerSettings(learningRate: 2e-4, beta1: 0.5, beta2: 0.999),
+                seed: 9, data: { count, random in try Batch(inputs: random.uniform([count, 3, 32, 32], low: -1, high: 1)) })
             try table.measure("SNGAN 32×32 \(form.rawValue) discriminator step (\(method.rawValue)), batch 64",
-                              note: "G forward, D forward + backward, Adam") { try trainer.discriminatorStep() }
+                              note: "G forward, D forward + backward, Adam") { try procedure.trainStep(of: "discriminator") }
             try table.measure("SNGAN 32×32 generator step against the \(form.rawValue) discriminator, batch 64",
-                              note: "G and D forward + backward, Adam on G") { try trainer.generatorStep() }
+                              note: "G and D forward + backward, Adam on G") { try procedure.trainStep(of: "generator") }
         }
     }
 }

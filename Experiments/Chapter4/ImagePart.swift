@@ -3,6 +3,7 @@ import ExperimentRuns
 import Foundation
 import ImageExperiments
 import Reporting
+import Training
 
 /// The image part of `make chapter4` (§4.5.2; issue 6): on the procedural stacked glyphs
 /// (made, with their classifier, on first use) or on a user's dataset, every variant of the
@@ -43,8 +44,8 @@ func runImagePart(scale: Chapter4ImageScale, output: String, worker: URL, jobs: 
     }
 
     let configs = scale.runs(data: dataPath, classifier: classifierPath)
-    let grid = RunGrid<ImageRunResult>(label: "chapter 4 (images), scale \(scale.name)", runsFolder: output + "/runs",
-                                       worker: worker, subcommand: "train-image", jobs: jobs)
+    let grid = RunGrid<ImageRun>(label: "chapter 4 (images), scale \(scale.name)", runsFolder: output + "/runs",
+                                 worker: worker, jobs: jobs)
     let (results, failures) = try grid.run(configs) { $0.method == .minibatchDiscrimination }
 
     try ImageReport.runTable(results).writeCSV(to: output + "/image_table.csv", existing: .overwrite)
@@ -52,7 +53,7 @@ func runImagePart(scale: Chapter4ImageScale, output: String, worker: URL, jobs: 
                                               classifier: classifierReport),
                          to: output + "/image_table.md", existing: .overwrite)
     var written = ["image_table.csv", "image_table.md"]
-    if results.contains(where: { !$0.curves.isEmpty }) {
+    if results.contains(where: { $0.history[ImageRunResult.fidSeries] != nil }) {
         try ImageReport.curves(results, variants: scale.variants).savePNG(to: output + "/fig4_6_curves.png", existing: .overwrite)
         written.append("fig4_6_curves.png")
     }
@@ -69,11 +70,7 @@ func runImagePart(scale: Chapter4ImageScale, output: String, worker: URL, jobs: 
         config: ["scale": .string(scale.name), "data": .string(dataPath), "width_multiplier": .number(scale.widthMultiplier),
                  "iterations": .number(Double(scale.iterations)), "seeds": .array(scale.seeds.map { .number(Double($0)) }),
                  "jobs": .number(Double(jobs)),
-                 "runs": .array(results.map { result in
-                     .object(["name": .string(result.name), "folder": .string("runs/\(result.name)"),
-                              "seed": .number(Double(result.config.seed)), "status": .string(result.status.rawValue),
-                              "seconds": .number(result.seconds), "manifest": .string("runs/\(result.name)/manifest.json")])
-                 })],
+                 "runs": RunGrid<ImageRun>.manifestEntries(results)],
         evaluationProtocol: ["generated_samples": .number(Double(scale.evaluationSamples)),
                              "feature_extractor": .string(classifierReport.map { "glyph classifier \($0.weightsHash)" }
                                  ?? "none (spectral distance only)")],

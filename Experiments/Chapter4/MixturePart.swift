@@ -10,8 +10,8 @@ import Reporting
 func runMixturePart(scale: Chapter4Scale, output: String, worker: URL, jobs: Int) throws -> [String] {
     let start = Date()
     let configs = chapter4Runs(scale: scale)
-    let grid = RunGrid<MixtureRunResult>(label: "chapter 4 (2D), scale \(scale.name)", runsFolder: output + "/runs",
-                                         worker: worker, subcommand: "train2d", jobs: jobs)
+    let grid = RunGrid<MixtureRun>(label: "chapter 4 (2D), scale \(scale.name)", runsFolder: output + "/runs",
+                                   worker: worker, jobs: jobs)
     // Minibatch discrimination costs O(B²) per step, several times the others.
     let (results, failures) = try grid.run(configs) { $0.method == .minibatchDiscrimination }
     try MixtureReport.runTable(results).writeCSV(to: output + "/mode_coverage.csv", existing: .overwrite)
@@ -27,11 +27,7 @@ func runMixturePart(scale: Chapter4Scale, output: String, worker: URL, jobs: Int
         config: ["scale": .string(scale.name), "width": .number(Double(scale.width)), "depth": .number(Double(scale.depth)),
                  "iterations": .number(Double(scale.iterations)), "seeds": .array(scale.seeds.map { .number(Double($0)) }),
                  "datasets": .array(scale.datasets.map(JSONValue.string)), "jobs": .number(Double(jobs)),
-                 "runs": .array(results.map { result in
-                     .object(["name": .string(result.name), "folder": .string("runs/\(result.name)"),
-                              "seed": .number(Double(result.config.seed)), "status": .string(result.status.rawValue),
-                              "seconds": .number(result.seconds), "manifest": .string("runs/\(result.name)/manifest.json")])
-                 })],
+                 "runs": RunGrid<MixtureRun>.manifestEntries(results)],
         evaluationProtocol: ["generated_samples": 2500, "high_quality_radius": "3 sigma",
                              "mode_covered": "nearest mode of at least one high-quality sample"],
         now: start)

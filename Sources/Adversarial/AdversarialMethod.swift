@@ -1,8 +1,9 @@
 import TensorCore
 
-/// The methods compared in chapter 4 (spec §3.2 and the mode-collapse baselines). Each is
-/// an objective (`makeObjective`) and a discriminator architecture chosen by the model
-/// builders of `GenerativeModels`; all share one training loop.
+/// The adversarial methods of the framework (chapter 4, spec §3.2, and the mode-collapse
+/// baselines). Each is one entry of the catalogue below — its objective, its discriminator
+/// forms for vectors and images, its names in tables — and all share one training procedure
+/// (`AdversarialTraining`). Adding a method is a case here and its entry in `entry`.
 public enum AdversarialMethod: String, CaseIterable, Codable, Sendable {
     /// Per-sample discriminator, non-saturating loss.
     case gan
@@ -24,8 +25,90 @@ public enum AdversarialMethod: String, CaseIterable, Codable, Sendable {
     /// The standard (non-saturating) loss with WGAN-GP's gradient penalty: Table 4.1's "GP".
     case ganGP = "gan-gp"
 
+    /// The method's catalogue entry.
+    public var entry: AdversarialMethodEntry {
+        switch self {
+        case .gan:
+            return AdversarialMethodEntry(name: "GAN", vector: .perceptron, image: .perSample) { _ in
+                NonSaturatingObjective(scoresJointly: true)  // its discriminator is per-sample
+            }
+        case .mixup:
+            return AdversarialMethodEntry(name: "mixup GAN", vector: .perceptron, image: nil) { options in
+                try MixupObjective(alpha: options.mixupAlpha)
+            }
+        case .bgan:
+            return AdversarialMethodEntry(name: "BGAN", vector: .equivariant, image: .equivariant, mixedBatches: true,
+                                          lossPlacement: { $0.bganAggregation == .averageLogits
+                                              ? "batch: sigmoid(mean logit)" : "batch: mean sigmoid" }) { options in
+                MixedBatchObjective(prior: try options.prior.makePrior(), placement: .bgan(options.bganAggregation),
+                                    reusesComplement: options.reusesComplement)
+            }
+        case .mbgan:
+            return AdversarialMethodEntry(name: "M-BGAN", vector: .equivariant, image: .equivariant, mixedBatches: true,
+                                          lossPlacement: { _ in "per-sample, then mean" }) { options in
+                MixedBatchObjective(prior: try options.prior.makePrior(), placement: .mbgan,
+                                    reusesComplement: options.reusesComplement)
+            }
+        case .minibatchDiscrimination:
+            return AdversarialMethodEntry(name: "minibatch discrimination", vector: .minibatchDiscrimination,
+                                          image: .minibatchDiscrimination) { _ in
+                NonSaturatingObjective()  // batch-aware: each batch is judged alone
+            }
+        case .minibatchStddev:
+            return AdversarialMethodEntry(name: "minibatch stddev", vector: .minibatchStddev, image: nil) { _ in
+                NonSaturatingObjective()
+            }
+        case .pacgan:
+            return AdversarialMethodEntry(name: "PacGAN (m = 2)", vector: .packing, image: nil,
+                                          lossPlacement: { _ in "per-pack" }) { _ in NonSaturatingObjective() }
+        case .wganGP:
+            return AdversarialMethodEntry(name: "WGAN-GP", vector: .perceptron, image: .perSample) { options in
+                try WassersteinGPObjective(penaltyWeight: options.penaltyWeight, scoresJointly: true)
+            }
+        case .ganGP:
+            return AdversarialMethodEntry(name: "GAN-GP", vector: .perceptron, image: .perSample) { options in
+                try GradientPenaltyObjective(base: NonSaturatingObjective(scoresJointly: true),
+                                             penaltyWeight: options.penaltyWeight)
+            }
+        }
+    }
+
     /// Whether the discriminator sees mixed batches (BGAN, M-BGAN).
-    public var usesMixedBatches: Bool { self == .bgan || self == .mbgan }
+    public var usesMixedBatches: Bool { entry.usesMixedBatches }
+
+    /// The objective of this method with `options`.
+    public func makeObjective(_ options: ObjectiveOptions = ObjectiveOptions()) throws -> any AdversarialObjective {
+        try entry.makeObjective(options)
+    }
+
+    /// The methods that have an image discriminator.
+    public static var imageMethods: [AdversarialMethod] { allCases.filter { $0.entry.imageDiscriminator != nil } }
+}
+
+/// Everything the framework needs to know about one adversarial method.
+public struct AdversarialMethodEntry: Sendable {
+    /// The method's name in tables (`GAN`, `M-BGAN`, `minibatch discrimination`).
+    public let name: String
+    /// The discriminator it trains on vector data.
+    public let vectorDiscriminator: VectorDiscriminatorForm
+    /// The discriminator it trains on images, or nil when it has no image form.
+    public let imageDiscriminator: ConvolutionalDiscriminatorForm?
+    /// Whether the discriminator sees mixed batches (BGAN, M-BGAN).
+    public let usesMixedBatches: Bool
+    /// How the tables describe where the loss is taken.
+    public let lossPlacement: @Sendable (ObjectiveOptions) -> String
+    public let makeObjective: @Sendable (ObjectiveOptions) throws -> any AdversarialObjective
+
+    public init(name: String, vector: VectorDiscriminatorForm, image: ConvolutionalDiscriminatorForm?,
+                mixedBatches: Bool = false, lossPlacement: @escaping @Sendable (ObjectiveOptions) -> String = { _ in "per-sample" },
+                objective: @escaping @Sendable (ObjectiveOptions) throws -> any AdversarialObjective) {
+        self.name = name
+        vectorDiscriminator = vector
+        imageDiscriminator = image
+        usesMixedBatches = mixedBatches
+        self.lossPlacement = lossPlacement
+        makeObjective = objective
+    }
 }
 
 /// The knobs of the objectives; each method reads the ones it needs.
@@ -53,31 +136,6 @@ public enum MixingPriorChoice: Equatable, Sendable {
         switch self {
         case let .batchSmoothing(gamma): return try BatchSmoothingPrior(gamma: gamma)
         case let .beta(a, b): return try BetaPrior(a: a, b: b)
-        }
-    }
-}
-
-extension AdversarialMethod {
-    /// The objective of this method with `options`.
-    public func makeObjective(_ options: ObjectiveOptions = ObjectiveOptions()) throws -> any AdversarialObjective {
-        switch self {
-        case .gan:
-            return NonSaturatingObjective(scoresJointly: true)  // its discriminator is per-sample
-        case .minibatchDiscrimination, .minibatchStddev, .pacgan:
-            return NonSaturatingObjective()  // batch-aware: each batch is judged alone
-        case .mixup:
-            return try MixupObjective(alpha: options.mixupAlpha)
-        case .bgan:
-            return MixedBatchObjective(prior: try options.prior.makePrior(), placement: .bgan(options.bganAggregation),
-                                       reusesComplement: options.reusesComplement)
-        case .mbgan:
-            return MixedBatchObjective(prior: try options.prior.makePrior(), placement: .mbgan,
-                                       reusesComplement: options.reusesComplement)
-        case .wganGP:
-            return try WassersteinGPObjective(penaltyWeight: options.penaltyWeight, scoresJointly: true)
-        case .ganGP:
-            return try GradientPenaltyObjective(base: NonSaturatingObjective(scoresJointly: true),
-                                                penaltyWeight: options.penaltyWeight)
         }
     }
 }

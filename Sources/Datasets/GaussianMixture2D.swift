@@ -81,4 +81,11 @@ public struct GaussianMixture2D: Equatable, Sendable {
         }
         return (points, modes)
     }
+
+    /// A training batch of `count` points `[count, 2]` labelled with the mode each was drawn
+    /// from: the same draws as `sample(count:random:)`.
+    public func sampleBatch(count: Int, random: inout RandomStream) throws -> Batch {
+        let (points, modes) = try sampleWithModes(count: count, random: &random)
+        return try Batch(inputs: points, labels: modes)
+    }
 }

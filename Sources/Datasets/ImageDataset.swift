@@ -95,4 +95,14 @@ extension ImageDataset {
         }
         return try batch((0..<count).map { _ in random.integer(in: 0..<self.count) })
     }
+
+    /// A training batch of `count` images drawn uniformly with replacement, with their labels
+    /// when the dataset has them: the same draws as `randomBatch(count:random:)`.
+    public func sampleBatch(count: Int, random: inout RandomStream) throws -> Batch {
+        guard self.count > 0 else {
+            throw DatasetError.invalidParameter(dataset: source, parameter: "images", detail: "the dataset is empty")
+        }
+        let indices = (0..<count).map { _ in random.integer(in: 0..<self.count) }
+        return try Batch(inputs: batch(indices), labels: labels.map { labels in indices.map { labels[$0] } })
+    }
 }

@@ -1,43 +1,12 @@
 import Foundation
-import GenerativeModels
 import NeuralNet
 import Reporting
+import Training
 
-/// How a run ended: `completed`, or `diverged` when a loss became NaN or infinite.
-public enum RunStatus: String, Codable, Sendable { case completed, diverged }
-
-/// A result file of a finished run (`result.json`), which names the config it came from.
-public protocol RunResultFile: Codable {
-    associatedtype Config: RunConfiguration
-    var config: Config { get }
-    /// What kind of run writes it, for messages ("a 2D run").
-    static var runKind: String { get }
-}
-
-extension RunResultFile {
-    /// Reads a `result.json`; an unreadable or foreign file gives an error naming it.
-    public static func read(from path: String) throws -> Self {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError("cannot read \(path); it is missing or unreadable")
-        }
-        do {
-            return try JSONDecoder().decode(Self.self, from: data)
-        } catch {
-            throw ConfigError("\(path) is not a result of \(runKind) (\(error)); delete it to run again")
-        }
-    }
-
-    /// Writes `result.json` atomically, keys sorted.
-    public func write(to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        try AtomicFile.write(encoder.encode(self), to: path, existing: .overwrite)
-    }
-}
-
-/// The folder protocol and training loop shared by every resumable run: `checkpoint.h5`
-/// (every `checkpoint_every` iterations and at the end: both networks, both Adam states,
-/// the random streams, the config and the `TrainingLog`), `result.json` and `manifest.json`.
+/// The folder protocol and training loop shared by every resumable run, whatever its
+/// procedure: `checkpoint.h5` (every `checkpoint_every` iterations and at the end: every
+/// player's module, optimiser and parameter average, every random stream, the iteration, the
+/// config and the `TrainingLog`), `result.json` and `manifest.json`.
 ///
 /// A folder that already holds a run is never silently reused: with `resume: false` that is
 /// an error; with `resume: true` a finished run is reported again and an unfinished one
@@ -84,32 +53,34 @@ public struct ResumableTraining<Config: RunConfiguration> {
         return existing
     }
 
-    /// Trains `trainer` up to `config.iterations`, first restoring the folder's checkpoint when
-    /// there is one (and `resume` allows it). After every iteration `afterIteration` may add to
-    /// the log's extras (before a checkpoint due then is written), then `onIteration` is told
-    /// the number of iterations done; an error either throws stops the run there, as an
+    /// Trains `procedure` up to `config.schedule.iterations`, first restoring the folder's
+    /// checkpoint when there is one (and `resume` allows it). Each iteration's metrics go into
+    /// the log's averaging window; after every iteration `afterIteration` may add to the log
+    /// (named series, extras; before a checkpoint due then is written), then `onIteration` is
+    /// told the number of iterations done; an error either throws stops the run there, as an
     /// interruption would. A NaN or infinite loss ends the session with `divergence` set.
     public func train<Extras>(
-        _ trainer: AdversarialTrainer, resume: Bool, log initial: TrainingLog<Extras>,
+        _ procedure: TrainingProcedure, resume: Bool, log initial: TrainingLog<Extras>,
         afterIteration: (_ iteration: Int, _ log: inout TrainingLog<Extras>) throws -> Void = { _, _ in },
         onIteration: ((Int) throws -> Void)? = nil
     ) throws -> Outcome<Extras> {
         var log = initial
+        let schedule = config.schedule
         let hasCheckpoint = FileManager.default.fileExists(atPath: checkpointPath)
         if hasCheckpoint {
             guard resume else {
                 throw ConfigError("\(folder) holds the checkpoint of an unfinished run; pass --resume to continue it, "
                                   + "or choose another output folder")
             }
-            log = try restore(into: trainer)
+            log = try restore(into: procedure)
         }
-        var lastCheckpoint: Int? = hasCheckpoint ? trainer.iteration : nil
+        var lastCheckpoint: Int? = hasCheckpoint ? procedure.iteration : nil
         let clock = ContinuousClock()
-        while trainer.iteration < config.iterations {
+        while procedure.iteration < schedule.iterations {
             let start = clock.now
-            let losses: AdversarialLosses
+            let metrics: [String: Float]
             do {
-                losses = try trainer.trainIteration()
+                metrics = try procedure.trainIteration()
             } catch let error as TrainingError {
                 guard case .nonFiniteLoss = error else { throw error }
                 let saved = lastCheckpoint.map { "the last good checkpoint is \(checkpointPath) (iteration \($0))" }
@@ -117,11 +88,12 @@ public struct ResumableTraining<Config: RunConfiguration> {
                 return Outcome(log: log, divergence: "\(error.description); \(saved)")
             }
             log.elapsedSeconds += (clock.now - start).seconds
-            let iteration = trainer.iteration
-            log.record(losses, iteration: iteration, every: config.historyEvery)
+            let iteration = procedure.iteration
+            log.window.record(metrics, iteration: iteration, every: schedule.historyEvery, into: &log.history)
             try afterIteration(iteration, &log)
-            if iteration % config.checkpointEvery == 0 || iteration == config.iterations {
-                try saveCheckpoint(trainer, log: log)
+            if iteration % schedule.checkpointEvery == 0 || iteration == schedule.iterations {
+                let logText = String(decoding: try JSONEncoder().encode(log), as: UTF8.self)
+                try procedure.saveCheckpoint(to: checkpointPath, metadata: ["config": try config.jsonText(), "state": logText])
                 lastCheckpoint = iteration
             }
             try onIteration?(iteration)
@@ -129,18 +101,7 @@ public struct ResumableTraining<Config: RunConfiguration> {
         return Outcome(log: log, divergence: nil)
     }
 
-    private func saveCheckpoint<Extras>(_ trainer: AdversarialTrainer, log: TrainingLog<Extras>) throws {
-        let logText = String(decoding: try JSONEncoder().encode(log), as: UTF8.self)
-        try Checkpoint.save(to: checkpointPath, step: trainer.iteration,
-                            modules: ["generator": trainer.generator, "discriminator": trainer.discriminator],
-                            optimizers: ["generator": trainer.generatorOptimizer,
-                                         "discriminator": trainer.discriminatorOptimizer],
-                            randomStreams: trainer.streams.named,
-                            metadata: ["config": try config.jsonText(), "state": logText],
-                            overwrite: true)
-    }
-
-    private func restore<Extras>(into trainer: AdversarialTrainer) throws -> TrainingLog<Extras> {
+    private func restore<Extras>(into procedure: TrainingProcedure) throws -> TrainingLog<Extras> {
         let contents = try Checkpoint.inspect(checkpointPath)
         let savedConfig = try contents.metadata["config"].map { try JSONDecoder().decode(Config.self, from: Data($0.utf8)) }
         guard savedConfig == config else {
@@ -151,12 +112,7 @@ public struct ResumableTraining<Config: RunConfiguration> {
             throw TrainingError.missingState("metadata 'state' in \(checkpointPath)")
         }
         let log = try JSONDecoder().decode(TrainingLog<Extras>.self, from: Data(logText.utf8))
-        try Checkpoint.restore(from: checkpointPath,
-                               modules: ["generator": trainer.generator, "discriminator": trainer.discriminator],
-                               optimizers: ["generator": trainer.generatorOptimizer,
-                                            "discriminator": trainer.discriminatorOptimizer])
-        trainer.streams = try TrainingStreams(named: contents.randomStreams)
-        trainer.iteration = contents.step
+        try procedure.restoreCheckpoint(from: checkpointPath)
         return log
     }
 
@@ -165,7 +121,7 @@ public struct ResumableTraining<Config: RunConfiguration> {
     public func writeManifest(configExtras: [String: JSONValue], evaluationProtocol: [String: JSONValue]) throws {
         var configObject = try config.jsonObject()
         configObject.merge(configExtras) { _, new in new }
-        var manifest = RunManifest.start(name: config.runName, seed: config.seed, config: configObject,
+        var manifest = RunManifest.start(name: config.runName, seed: config.schedule.seed, config: configObject,
                                          evaluationProtocol: evaluationProtocol)
         manifest.finish()
         try manifest.write(to: manifestPath, existing: .overwrite)

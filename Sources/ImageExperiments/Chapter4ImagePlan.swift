@@ -1,5 +1,6 @@
 import Adversarial
 import ExperimentRuns
+import Training
 
 /// How big `make chapter4`'s image part is (§4.5.2; issue 6).
 ///

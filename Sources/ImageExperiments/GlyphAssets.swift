@@ -1,6 +1,7 @@
 import Datasets
 import Evaluation
 import ExperimentRuns
+import Training
 import Foundation
 import TensorCore
 

@@ -1,13 +1,16 @@
 import Datasets
 import Evaluation
 import ExperimentRuns
+import Training
 import Foundation
 import Reporting
 import TensorCore
 
 /// The metrics of one set of generated images against real ones (issue 6). Those computed in
 /// the glyph classifier's feature space are nil when the run has no classifier.
-public struct ImageMetrics: Codable, Equatable, Sendable {
+public struct ImageMetrics: RunMetrics {
+    public static var runKind: String { "an image run" }
+
     /// Modes covered of `modesTotal` (1,000 stacked-glyph modes) and KL(mode histogram ‖ uniform), nats.
     public var modes: Int?
     public var modesTotal: Int?

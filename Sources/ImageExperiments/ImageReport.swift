@@ -91,14 +91,15 @@ public enum ImageReport {
                                 legend: .topRight)
             for (index, variant) in variants.enumerated() {
                 let runs = results.filter { ImageVariant(of: $0.config) == variant }
-                let iterations = Array(Set(runs.flatMap { $0.curves.map(\.iteration) })).sorted()
+                let name = column == 0 ? ImageRunResult.inceptionScoreSeries : ImageRunResult.fidSeries
+                let series = runs.compactMap { $0.history[name] }
+                let iterations = Array(Set(series.flatMap(\.iterations))).sorted()
                 let points = iterations.compactMap { iteration -> (Double, Double)? in
-                    let values = runs.compactMap { $0.curves.first { $0.iteration == iteration } }
-                        .map { column == 0 ? $0.inceptionScore : $0.fid }
+                    let values = series.compactMap { run in run.iterations.firstIndex(of: iteration).map { run.values[$0] } }
                     return values.isEmpty ? nil : (Double(iteration), values.reduce(0, +) / Double(values.count))
                 }
-                guard !points.isEmpty, let name = runs.first?.config.variantLabel else { continue }
-                try plot.add(name, x: points.map(\.0), y: points.map(\.1), color: .series(index), width: 1.5)
+                guard !points.isEmpty, let label = runs.first?.config.variantLabel else { continue }
+                try plot.add(label, x: points.map(\.0), y: points.map(\.1), color: .series(index), width: 1.5)
             }
             try grid.set(row: 0, column: column, plot.render(width: 520, height: 380))
         }

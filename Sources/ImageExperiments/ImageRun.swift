@@ -3,16 +3,18 @@ import Datasets
 import Evaluation
 import ExperimentRuns
 import Foundation
-import GenerativeModels
 import NeuralNet
 import Reporting
 import TensorCore
+import Training
 
 /// One image run of chapter 4 in its own folder: trains the SNGAN generator against the
 /// method's convolutional discriminator on an HDF5 image dataset, keeps resumable
 /// checkpoints, records the Fig. 4.6 curves, evaluates the final samples and writes
 /// `result.json`, `samples.png` (+ `samples.h5`) and `manifest.json` (folder protocol of `ResumableTraining`).
-public final class ImageRun {
+public final class ImageRun: ExperimentRun {
+    public static let subcommand = "train-image"
+
     public let config: ImageRunConfig
     public let folder: String
 
@@ -32,7 +34,7 @@ public final class ImageRun {
     /// The generator `[N, latent] -> [N, C, H, W]` and the method's discriminator for images
     /// of `shape` (`[C, H, W]`), initialised from the run's seed.
     public static func makeNetworks(_ config: ImageRunConfig, imageShape: [Int]) throws
-        -> (generator: Sequential, discriminator: Sequential) {
+        -> (generator: LatentGenerator, discriminator: Sequential) {
         guard imageShape.count == 3, imageShape[1] == imageShape[2] else {
             throw ConfigError("the data's images are \(imageShape); image runs need square images [C, M, M]")
         }
@@ -42,7 +44,7 @@ public final class ImageRun {
         }
         let root = RandomStream(seed: config.seed)
         var generatorRandom = root.split("generator-init"), discriminatorRandom = root.split("discriminator-init")
-        return (try shape.makeGenerator(random: &generatorRandom),
+        return (try LatentGenerator(network: shape.makeGenerator(random: &generatorRandom), latentSize: config.latentSize),
                 try shape.makeDiscriminator(config.discriminatorForm, random: &discriminatorRandom))
     }
 
@@ -56,30 +58,28 @@ public final class ImageRun {
         let evaluator = try ImageEvaluator(dataset: dataset, realCount: min(config.evaluationSamples, dataset.count),
                                            classifierPath: config.classifier)
         let (generator, discriminator) = try Self.makeNetworks(config, imageShape: Array(dataset.shape.dropFirst()))
-        let trainer = try config.makeTrainer(generator: generator, discriminator: discriminator) { count, random in
-            try dataset.randomBatch(count: count, random: &random)
+        let procedure = try config.makeProcedure(generator: generator, discriminator: discriminator) { count, random in
+            try dataset.sampleBatch(count: count, random: &random)
         }
-        let outcome = try training.train(trainer, resume: resume, log: TrainingLog(extras: [MetricCurvePoint]()),
+        let outcome = try training.train(procedure, resume: resume, log: TrainingLog(extras: NoExtras()),
                                          afterIteration: { iteration, log in
             guard config.curveEvery > 0, iteration % config.curveEvery == 0 || iteration == config.iterations else { return }
-            let images = try generate(trainer, count: config.curveSamples, stream: "curve-\(iteration)")
-            if let point = try evaluator.curvePoint(of: images, iteration: iteration) { log.extras.append(point) }
+            let images = try generate(generator, count: config.curveSamples, stream: "curve-\(iteration)")
+            guard let point = try evaluator.curvePoint(of: images, iteration: iteration) else { return }
+            log.history.append(ImageRunResult.inceptionScoreSeries, iteration: iteration, value: point.inceptionScore)
+            log.history.append(ImageRunResult.fidSeries, iteration: iteration, value: point.fid)
         }, onIteration: onIteration)
 
-        let samples = try writeSamples(of: trainer)
-        let seconds = outcome.log.elapsedSeconds
-        let result = ImageRunResult(
-            name: config.runName, config: config, status: outcome.status,
-            message: outcome.divergence, iterations: trainer.iteration, metrics: try evaluator.metrics(of: samples),
-            seconds: seconds, secondsPerIteration: trainer.iteration == 0 ? 0 : seconds / Double(trainer.iteration),
-            history: outcome.log.history, curves: outcome.log.extras)
+        let samples = try writeSamples(of: generator, iterations: procedure.iteration)
+        let result = ImageRunResult(config: config, outcome: outcome, iterations: procedure.iteration,
+                                    metrics: try evaluator.metrics(of: samples))
         var evaluationProtocol = evaluator.evaluationProtocol
         evaluationProtocol["generated_samples"] = .number(Double(samples.shape[0]))
         evaluationProtocol["curve_samples"] = .number(Double(config.curveSamples))
-        evaluationProtocol["training_seconds"] = .number(seconds)
+        evaluationProtocol["training_seconds"] = .number(result.seconds)
         evaluationProtocol["data"] = .string(dataset.source)
         try training.writeManifest(
-            configExtras: ["objective": .string(trainer.objective.name),
+            configExtras: ["objective": .string(try config.method.makeObjective(config.objectiveOptions).name),
                            "discriminator": .string(config.discriminatorForm.rawValue)],
             evaluationProtocol: evaluationProtocol)
         try result.write(to: resultPath)
@@ -89,11 +89,11 @@ public final class ImageRun {
     /// Generates the evaluation samples `[evaluation_samples, C, H, W]`, writes the first
     /// `grid_samples` as `samples.png` and `samples.h5` (and all of them with `export_samples`)
     /// and returns them.
-    private func writeSamples(of trainer: AdversarialTrainer) throws -> Tensor {
-        let generated = try generate(trainer, count: max(config.evaluationSamples, config.gridSamples), stream: "evaluation")
+    private func writeSamples(of generator: LatentGenerator, iterations: Int) throws -> Tensor {
+        let generated = try generate(generator, count: max(config.evaluationSamples, config.gridSamples), stream: "evaluation")
         let samples = try generated.narrowed(axis: 0, start: 0, length: config.evaluationSamples)
         let grid = try generated.narrowed(axis: 0, start: 0, length: config.gridSamples)
-        let after = "after \(trainer.iteration) iterations"
+        let after = "after \(iterations) iterations"
         try Canvas.imageGrid(grid, columns: 8).savePNG(to: samplesPath, existing: .overwrite)
         try ImageDataset(images: grid, source: "\(config.runName) samples \(after)").write(toHDF5: samplesDataPath, overwrite: true)
         if config.exportSamples {
@@ -103,11 +103,10 @@ public final class ImageRun {
         return samples
     }
 
-    /// `count` generated images from the named stream of the run's seed, in chunks (the
-    /// generator's batch norm uses each chunk's statistics, as in training).
-    private func generate(_ trainer: AdversarialTrainer, count: Int, stream: String) throws -> Tensor {
+    /// `count` generated images from the named stream of the run's seed, in chunks of 500
+    /// (the generator's batch norm uses each chunk's statistics, as in training).
+    private func generate(_ generator: LatentGenerator, count: Int, stream: String) throws -> Tensor {
         var random = RandomStream(seed: config.seed).split(stream)
-        let sizes = stride(from: 0, to: count, by: 500).map { min(500, count - $0) }
-        return try Tensor.concatenate(try sizes.map { try trainer.generate(count: $0, random: &random) }, axis: 0)
+        return try generator.sample(count: count, random: &random, chunk: 500)
     }
 }

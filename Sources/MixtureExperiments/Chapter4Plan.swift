@@ -1,5 +1,6 @@
 import Adversarial
 import ExperimentRuns
+import Training
 
 /// How big `make chapter4`'s 2D part is. `thesis` is §4.5.1's setting; `standard` (the
 /// default) keeps every method, dataset and seed of the table but uses networks of width 64
@@ -70,18 +71,12 @@ public struct MethodVariant: Equatable, Sendable {
         batchSize.map { "\(methodLabel), B = \($0)" } ?? methodLabel
     }
 
+    /// The method's catalogue name; mixed-batch methods with their γ.
     private var methodLabel: String {
-        switch method {
-        case .gan: return "GAN"
-        case .mixup: return "mixup GAN"
-        case .bgan: return gamma == 0 ? "pure batches (γ = 0)" : "BGAN (γ = \(gamma.map { "\($0)" } ?? "?"))"
-        case .mbgan: return "M-BGAN (γ = \(gamma.map { "\($0)" } ?? "?"))"
-        case .minibatchDiscrimination: return "minibatch discrimination"
-        case .minibatchStddev: return "minibatch stddev"
-        case .pacgan: return "PacGAN (m = 2)"
-        case .wganGP: return "WGAN-GP"
-        case .ganGP: return "GAN-GP"
-        }
+        let name = method.entry.name
+        guard method.usesMixedBatches else { return name }
+        if method == .bgan && gamma == 0 { return "pure batches (γ = 0)" }
+        return "\(name) (γ = \(gamma.map { "\($0)" } ?? "?"))"
     }
 
     /// The variant a run's config belongs to.

@@ -11,7 +11,7 @@ public enum MixtureFigures {
     public static func scatterGrid(_ results: [MixtureRunResult], variants: [MethodVariant],
                                    datasets: [String], panelSize: Int = 220) throws -> FigureGrid {
         let seedZero = results.filter { $0.config.seed == 0 }
-        let iterations = Array(Set(seedZero.flatMap { $0.snapshots.map(\.iteration) })).sorted()
+        let iterations = Array(Set(seedZero.flatMap { $0.extras.map(\.iteration) })).sorted()
         let columns = datasets.flatMap { dataset in variants.map { (dataset, $0) } }
         var grid = try FigureGrid(rows: max(iterations.count, 1), columns: columns.count,
                                   title: "Generated (orange) over real (grey) samples",
@@ -26,7 +26,7 @@ public enum MixtureFigures {
             let real = try mixture.sample(count: 1_000, random: &random)
             let extent = Double(mixture.centerScalars.map { Swift.abs($0) }.max() ?? 1) * 1.5 + 0.5
             for (row, iteration) in iterations.enumerated() {
-                guard let snapshot = run.snapshots.first(where: { $0.iteration == iteration }) else { continue }
+                guard let snapshot = run.extras.first(where: { $0.iteration == iteration }) else { continue }
                 var plot = ScatterPlot(xAxis: PlotAxis(label: "", limits: -extent...extent),
                                        yAxis: PlotAxis(label: "", limits: -extent...extent), legend: .none)
                 try plot.add("", points: real, color: Color(hex: 0x9E9E9E), radius: 1.5, opacity: 0.5)
@@ -42,7 +42,7 @@ public enum MixtureFigures {
     /// BGAN against iterations, one curve per γ, one column per dataset (seed-0 runs).
     public static func lossCurves(_ results: [MixtureRunResult], gammas: [Float], datasets: [String],
                                   method: MethodVariant = MethodVariant(.bgan)) throws -> FigureGrid {
-        var grid = try FigureGrid(rows: 2, columns: datasets.count, title: "\(method.method == .mbgan ? "M-BGAN" : "BGAN") losses for several γ",
+        var grid = try FigureGrid(rows: 2, columns: datasets.count, title: "\(method.method.entry.name) losses for several γ",
                                   rowTitles: ["discriminator", "generator"], columnTitles: datasets)
         grid.textScale = 1
         for (column, dataset) in datasets.enumerated() {
@@ -53,9 +53,9 @@ public enum MixtureFigures {
                     let variant = MethodVariant(method.method, gamma: gamma)
                     guard let run = results.first(where: {
                         $0.config.seed == 0 && $0.config.dataset == dataset && MethodVariant(of: $0.config) == variant
-                    }), !run.history.isEmpty else { continue }
-                    let x = run.history.map { Double($0.iteration) }
-                    let y = run.history.map { row == 0 ? $0.discriminator : $0.generator }
+                    }), let series = run.history["\(network).loss"], !series.values.isEmpty else { continue }
+                    let x = series.iterations.map(Double.init)
+                    let y = series.values
                     try plot.add("γ = \(gamma)", x: x, y: y, color: .series(index), width: 1.5)
                 }
                 try grid.set(row: row, column: column, plot.render(width: 420, height: 300))

@@ -3,10 +3,10 @@ import Datasets
 import Evaluation
 import ExperimentRuns
 import Foundation
-import GenerativeModels
 import NeuralNet
 import Reporting
 import TensorCore
+import Training
 
 /// One 2D run of chapter 4 in its own folder: trains the generator against the method's
 /// discriminator on a Gaussian mixture, keeps resumable checkpoints, evaluates mode
@@ -15,7 +15,9 @@ import TensorCore
 /// Folder contents and resumption follow `ResumableTraining`: `checkpoint.h5`, `result.json`
 /// (`MixtureRunResult`), `manifest.json` (`RunManifest`); the log's extras are the Fig. 4.3
 /// point snapshots.
-public final class MixtureRun {
+public final class MixtureRun: ExperimentRun {
+    public static let subcommand = "train2d"
+
     public let config: MixtureRunConfig
     public let folder: String
 
@@ -29,14 +31,14 @@ public final class MixtureRun {
 
     /// The generator `[N, latent] -> [N, 2]` and the method's discriminator, initialised
     /// from the run's seed.
-    public static func makeNetworks(_ config: MixtureRunConfig) throws -> (generator: Sequential, discriminator: any Layer) {
+    public static func makeNetworks(_ config: MixtureRunConfig) throws -> (generator: LatentGenerator, discriminator: any Layer) {
         let root = RandomStream(seed: config.seed)
         var generatorRandom = root.split("generator-init"), discriminatorRandom = root.split("discriminator-init")
         let generator = try Sequential.perceptron(inputSize: config.latentSize,
                                                   hiddenSizes: Array(repeating: config.width, count: config.depth),
                                                   outputSize: 2, random: &generatorRandom)
         let discriminator = try config.method.makeVectorDiscriminator(config.discriminatorShape, random: &discriminatorRandom)
-        return (generator, discriminator)
+        return (try LatentGenerator(network: generator, latentSize: config.latentSize), discriminator)
     }
 
     /// Trains (or resumes, or reports) the run; `onIteration` is called after every
@@ -48,33 +50,28 @@ public final class MixtureRun {
         if let finished = try training.finishedResult(resume: resume, as: MixtureRunResult.self) { return finished }
         let mixture = try config.makeMixture()
         let (generator, discriminator) = try Self.makeNetworks(config)
-        let trainer = try config.makeTrainer(generator: generator, discriminator: discriminator) { count, random in
-            try mixture.sample(count: count, random: &random)
+        let procedure = try config.makeProcedure(generator: generator, discriminator: discriminator) { count, random in
+            try mixture.sampleBatch(count: count, random: &random)
         }
-        let outcome = try training.train(trainer, resume: resume, log: TrainingLog(extras: [PointSnapshot]()),
+        let outcome = try training.train(procedure, resume: resume, log: TrainingLog(extras: [PointSnapshot]()),
                                          afterIteration: { iteration, log in
             guard config.snapshotIterations.contains(iteration) else { return }
             var random = RandomStream(seed: config.seed).split("snapshot-\(iteration)")
-            let points = try trainer.generate(count: config.snapshotSamples, random: &random)
+            let points = try generator.sample(count: config.snapshotSamples, random: &random)
             log.extras.append(PointSnapshot(iteration: iteration, points: points.scalars))
         }, onIteration: onIteration)
 
         var random = RandomStream(seed: config.seed).split("evaluation")
-        let samples = try trainer.generate(count: config.evaluationSamples, random: &random)
+        let samples = try generator.sample(count: config.evaluationSamples, random: &random)
         let coverage = try modeCoverage(samples: samples, centers: mixture.centers,
                                         standardDeviation: Double(mixture.standardDeviation))
         let metrics = MixtureMetrics(modes: coverage.modes, modesTotal: coverage.modesTotal,
                                      hqFraction: coverage.hqFraction,
                                      reverseKL: coverage.reverseKL.isFinite ? coverage.reverseKL : nil,
                                      samples: coverage.sampleCount)
-        let seconds = outcome.log.elapsedSeconds
-        let result = MixtureRunResult(
-            name: config.runName, config: config, status: outcome.status,
-            message: outcome.divergence, iterations: trainer.iteration, metrics: metrics, seconds: seconds,
-            secondsPerIteration: trainer.iteration == 0 ? 0 : seconds / Double(trainer.iteration),
-            history: outcome.log.history, snapshots: outcome.log.extras)
+        let result = MixtureRunResult(config: config, outcome: outcome, iterations: procedure.iteration, metrics: metrics)
         try training.writeManifest(
-            configExtras: ["objective": .string(trainer.objective.name), "loss_placement": .string(config.lossPlacementLabel)],
+            configExtras: ["objective": .string(try config.method.makeObjective(config.objectiveOptions).name), "loss_placement": .string(config.lossPlacementLabel)],
             evaluationProtocol: ["generated_samples": .number(Double(config.evaluationSamples)),
                                  "high_quality_radius": "3 sigma of the nearest mode",
                                  "mode_covered": "nearest mode of at least one high-quality sample",

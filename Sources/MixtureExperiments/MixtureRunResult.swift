@@ -1,44 +1,15 @@
 import ExperimentRuns
 import Foundation
 
-/// What a finished 2D run reports: its metrics, timing, loss curves and the generated
-/// points kept for the scatter plots. Written as `result.json` in the run's folder.
-public struct MixtureRunResult: Codable, Equatable, Sendable {
-    /// `completed`, or `diverged` when a loss became NaN or infinite (see `message`).
-    public typealias Status = RunStatus
-
-    public var name: String
-    public var config: MixtureRunConfig
-    public var status: Status
-    /// Why a diverged run stopped.
-    public var message: String?
-    /// Generator updates done.
-    public var iterations: Int
-    public var metrics: MixtureMetrics
-    /// Training wall time (all sessions of a resumed run), without evaluation.
-    public var seconds: Double
-    public var secondsPerIteration: Double
-    public var history: [LossRecord]
-    public var snapshots: [PointSnapshot]
-
-    public init(name: String, config: MixtureRunConfig, status: Status, message: String?, iterations: Int,
-                metrics: MixtureMetrics, seconds: Double, secondsPerIteration: Double, history: [LossRecord],
-                snapshots: [PointSnapshot]) {
-        self.name = name
-        self.config = config
-        self.status = status
-        self.message = message
-        self.iterations = iterations
-        self.metrics = metrics
-        self.seconds = seconds
-        self.secondsPerIteration = secondsPerIteration
-        self.history = history
-        self.snapshots = snapshots
-    }
-}
+/// What a finished 2D run reports (`result.json`): its mode-coverage metrics, timing, the
+/// named loss curves (`discriminator.loss`, `generator.loss`) and, as extras, the generated
+/// points kept for the Fig. 4.3 scatter plots.
+public typealias MixtureRunResult = RunResult<MixtureRunConfig, MixtureMetrics, [PointSnapshot]>
 
 /// The mode-coverage metrics of spec §7.7 on `samples` generated points.
-public struct MixtureMetrics: Codable, Equatable, Sendable {
+public struct MixtureMetrics: RunMetrics {
+    public static var runKind: String { "a 2D run" }
+
     public var modes: Int
     public var modesTotal: Int
     public var hqFraction: Double
@@ -65,8 +36,4 @@ public struct PointSnapshot: Codable, Equatable, Sendable {
         self.iteration = iteration
         self.points = points
     }
-}
-
-extension MixtureRunResult: RunResultFile {
-    public static var runKind: String { "a 2D run" }
 }

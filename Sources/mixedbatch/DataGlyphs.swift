@@ -1,6 +1,7 @@
 import ArgumentParser
 import Datasets
 import ExperimentRuns
+import Training
 import Foundation
 import ImageExperiments
 import Reporting

@@ -4,6 +4,7 @@ import Evaluation
 import ExperimentRuns
 import Foundation
 import Reporting
+import Training
 
 /// The options every `train…` command shares: the config file, `--set`, the common training
 /// flags, the output folder, `--resume` and `--quiet`.
@@ -12,7 +13,6 @@ struct RunCommandOptions: ParsableArguments {
     var config: String?
 
     @Option(name: .customLong("batch-size")) var batchSize: Int?
-    @Option(name: .customLong("n-disc"), help: "Discriminator steps per generator step.") var nDisc: Int?
     @Option(help: "Generator updates.") var iterations: Int?
     @Option var seed: UInt64?
 
@@ -34,13 +34,28 @@ struct RunCommandOptions: ParsableArguments {
     func resolve<Config: RunConfiguration>(_ defaults: Config, flags: [(String, Any?)]) throws -> Config {
         try validatedConfig {
             try resolveConfig(defaults: defaults, file: config, settings: settings, flags: flags + [
-                ("batch_size", batchSize), ("n_disc", nDisc), ("iterations", iterations), ("seed", seed),
+                ("batch_size", batchSize), ("iterations", iterations), ("seed", seed),
             ])
         }
     }
 
     /// `--output`, or `results/runs/<run name>`.
     func folder(for runName: String) -> String { output ?? "results/runs/\(runName)" }
+}
+
+/// The options of every command that trains a GAN: n_disc and the mixing prior.
+struct AdversarialCommandOptions: ParsableArguments {
+    @Option(name: .customLong("n-disc"), help: "Discriminator steps per generator step.") var nDisc: Int?
+    @Option(help: "Batch smoothing γ in [0, 0.5] (0: pure batches).") var gamma: Float?
+    @Option(help: "Mixing prior: smoothing or beta.") var prior: String?
+    @Option(name: .customLong("beta-a"), help: "a of the Beta(a, b) prior.") var betaA: Float?
+    @Option(name: .customLong("beta-b"), help: "b of the Beta(a, b) prior.") var betaB: Float?
+
+    /// The flags that were given, by config key.
+    var flags: [(String, Any?)] {
+        [("n_disc", nDisc), ("gamma", gamma.map { Double($0) }), ("prior", prior), ("beta_a", betaA.map { Double($0) }),
+         ("beta_b", betaB.map { Double($0) })]
+    }
 }
 
 /// A run's settings from three layers: `defaults`, then the JSON config `file` (if any), then
@@ -73,18 +88,16 @@ func printError(_ message: String) {
     FileHandle.standardError.write(Data("error: \(message)\n".utf8))
 }
 
-/// Runs one training run the way every `train…` command does: a progress bar unless `quiet`,
-/// the JSON summary on standard output, and the exit status — 0 trained, 3 the loss diverged
-/// (the summary and message say where), 2 bad input (a `ConfigError`, a missing or corrupt data
-/// file, a missing classifier), 1 anything else.
-/// `execute` trains, reporting iterations done, and returns the summary and any divergence.
-func executeRun(name: String, iterations: Int, quiet: Bool,
-                _ execute: (_ onIteration: @escaping (Int) -> Void) throws -> (summary: [String: JSONValue], divergence: String?))
-    throws {
-    let progress = quiet ? nil : ProgressBar(total: iterations, label: name)
-    let outcome: (summary: [String: JSONValue], divergence: String?)
+/// Runs one training run of any family the way every `train…` command does: a progress
+/// bar unless `--quiet`, the JSON summary on standard output, and the exit status — 0
+/// trained, 3 the loss diverged (the summary and message say where), 2 bad input (a
+/// `ConfigError`, a missing or corrupt data file, a missing classifier), 1 anything else.
+func executeRun<Run: ExperimentRun>(_ run: Run.Type, config: Run.Config, options: RunCommandOptions) throws {
+    let folder = options.folder(for: config.runName)
+    let progress = options.quiet ? nil : ProgressBar(total: config.schedule.iterations, label: config.runName)
+    let result: Run.Result
     do {
-        outcome = try execute { iteration in
+        result = try Run(config: config, folder: folder).execute(resume: options.resume) { iteration in
             if let progress, iteration > progress.completed { progress.advance(by: iteration - progress.completed) }
         }
     } catch let error as ConfigError {
@@ -103,9 +116,9 @@ func executeRun(name: String, iterations: Int, quiet: Bool,
     progress?.finish()
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    print(String(decoding: try encoder.encode(JSONValue.object(outcome.summary)), as: UTF8.self))
-    if let divergence = outcome.divergence {
-        printError(divergence)
+    print(String(decoding: try encoder.encode(JSONValue.object(result.summary(folder: folder))), as: UTF8.self))
+    if result.status == .diverged {
+        printError(result.message ?? "the run diverged")
         throw ExitCode(3)
     }
 }

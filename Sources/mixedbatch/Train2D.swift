@@ -1,3 +1,4 @@
+import Adversarial
 import ArgumentParser
 import ExperimentRuns
 import Foundation
@@ -16,23 +17,11 @@ struct Train2D: ParsableCommand {
         Example: mixedbatch train2d --method bgan --gamma 0.3 --dataset squares --iterations 2000 --output results/runs/demo
         """)
 
-    @Option(help: "gan, mixup, bgan, mbgan, minibatch-discrimination, minibatch-stddev, pacgan, wgan-gp or gan-gp.")
+    @Option(help: ArgumentHelp(AdversarialMethod.allCases.map(\.rawValue).joined(separator: ", ") + "."))
     var method: String?
 
     @Option(help: "squares, circles, grid25 or ring8.")
     var dataset: String?
-
-    @Option(help: "Batch smoothing γ in [0, 0.5] (0: pure batches).")
-    var gamma: Float?
-
-    @Option(help: "Mixing prior: smoothing or beta.")
-    var prior: String?
-
-    @Option(name: .customLong("beta-a"), help: "a of the Beta(a, b) prior.")
-    var betaA: Float?
-
-    @Option(name: .customLong("beta-b"), help: "b of the Beta(a, b) prior.")
-    var betaB: Float?
 
     @Option(name: .customLong("loss-placement"),
             help: "BGAN's reduction: logits (sigmoid of the mean logit) or probabilities (mean of sigmoids).")
@@ -41,33 +30,15 @@ struct Train2D: ParsableCommand {
     @Option(help: "Units per hidden layer.") var width: Int?
     @Option(help: "Hidden layers per network.") var depth: Int?
 
+    @OptionGroup var adversarial: AdversarialCommandOptions
     @OptionGroup var common: RunCommandOptions
 
 
     func run() throws {
         let runConfig = try common.resolve(MixtureRunConfig(), flags: [
-            ("method", method), ("dataset", dataset), ("gamma", gamma.map { Double($0) }), ("prior", prior),
-            ("beta_a", betaA.map { Double($0) }), ("beta_b", betaB.map { Double($0) }),
-            ("bgan_aggregation", lossPlacement), ("width", width), ("depth", depth),
-        ])
-        let folder = common.folder(for: runConfig.runName)
-        try executeRun(name: runConfig.runName, iterations: runConfig.iterations, quiet: common.quiet) { onIteration in
-            let result = try MixtureRun(config: runConfig, folder: folder).execute(resume: common.resume,
-                                                                                    onIteration: onIteration)
-            return (summary(result, folder: folder), result.status == .diverged ? result.message ?? "the run diverged" : nil)
-        }
-    }
-
-    func summary(_ result: MixtureRunResult, folder: String) -> [String: JSONValue] {
-        let metrics = result.metrics
-        return [
-            "name": .string(result.name), "status": .string(result.status.rawValue), "output": .string(folder),
-            "method": .string(result.config.method.rawValue), "dataset": .string(result.config.dataset),
-            "iterations": .number(Double(result.iterations)),
-            "modes": .number(Double(metrics.modes)), "modes_total": .number(Double(metrics.modesTotal)),
-            "hq_fraction": .number(metrics.hqFraction),
-            "reverse_kl": metrics.reverseKL.map(JSONValue.number) ?? .string("inf"),
-            "seconds": .number(result.seconds), "seconds_per_iteration": .number(result.secondsPerIteration),
-        ]
+            ("method", method), ("dataset", dataset), ("bgan_aggregation", lossPlacement), ("width", width),
+            ("depth", depth),
+        ] + adversarial.flags)
+        try executeRun(MixtureRun.self, config: runConfig, options: common)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Adversarial
 import ExperimentRuns
 import Foundation
 import ImageExperiments
@@ -22,7 +23,7 @@ struct TrainImage: ParsableCommand {
           --output data/cifar10-train.h5; then train-image --data data/cifar10-train.h5 --iterations 200000.
         """)
 
-    @Option(help: "gan, gan-gp, wgan-gp, minibatch-discrimination, bgan or mbgan.")
+    @Option(help: ArgumentHelp(ImageRunConfig.imageMethods.map(\.rawValue).joined(separator: ", ") + "."))
     var method: String?
 
     @Flag(name: .customLong("spectral-norm"), help: "GAN, GAN-GP, WGAN-GP: spectrally normalise the discriminator.")
@@ -34,40 +35,19 @@ struct TrainImage: ParsableCommand {
     @Option(help: "A glyph-classifier checkpoint for the feature metrics (procedural glyphs only).")
     var classifier: String?
 
-    @Option(help: "Batch smoothing γ in [0, 0.5] (0: pure batches).")
-    var gamma: Float?
-
     @Option(name: .customLong("width-multiplier"), help: "Channel counts relative to the full-width networks.")
     var widthMultiplier: Double?
 
 
+    @OptionGroup var adversarial: AdversarialCommandOptions
     @OptionGroup var common: RunCommandOptions
 
 
     func run() throws {
         let runConfig = try common.resolve(ImageRunConfig(), flags: [
             ("method", method), ("spectral_norm", spectralNorm ? true : nil), ("data", data),
-            ("classifier", classifier), ("gamma", gamma.map { Double($0) }), ("width_multiplier", widthMultiplier),
-        ])
-        let folder = common.folder(for: runConfig.runName)
-        try executeRun(name: runConfig.runName, iterations: runConfig.iterations, quiet: common.quiet) { onIteration in
-            let result = try ImageRun(config: runConfig, folder: folder).execute(resume: common.resume,
-                                                                                  onIteration: onIteration)
-            return (summary(result, folder: folder), result.status == .diverged ? result.message ?? "the run diverged" : nil)
-        }
-    }
-
-    func summary(_ result: ImageRunResult, folder: String) -> [String: JSONValue] {
-        let metrics = result.metrics
-        func number(_ value: Double?) -> JSONValue { value.map(JSONValue.number) ?? .null }
-        return [
-            "name": .string(result.name), "status": .string(result.status.rawValue), "output": .string(folder),
-            "variant": .string(result.config.variantLabel), "iterations": .number(Double(result.iterations)),
-            "modes": number(metrics.modes.map(Double.init)), "reverse_kl": number(metrics.reverseKL),
-            "fid": number(metrics.fid), "kid": number(metrics.kid), "precision": number(metrics.precision),
-            "recall": number(metrics.recall), "inception_score": number(metrics.inceptionScore),
-            "spectral_distance": .number(metrics.spectralDistance),
-            "seconds": .number(result.seconds), "seconds_per_iteration": .number(result.secondsPerIteration),
-        ]
+            ("classifier", classifier), ("width_multiplier", widthMultiplier),
+        ] + adversarial.flags)
+        try executeRun(ImageRun.self, config: runConfig, options: common)
     }
 }

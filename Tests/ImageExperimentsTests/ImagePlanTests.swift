@@ -2,7 +2,7 @@ import Adversarial
 import Datasets
 import ExperimentRuns
 import Foundation
-import GenerativeModels
+import Training
 import ImageExperiments
 import Reporting
 import TensorCore
@@ -56,10 +56,13 @@ import Testing
             config.seed = seed
             let metrics = ImageMetrics(modes: modes, modesTotal: 1000, reverseKL: 1, fid: 10, kid: 0.1, precision: 0.5,
                                        recall: 0.25, inceptionScore: 3, spectralDistance: 0.2, samples: 100)
-            return ImageRunResult(name: config.runName, config: config, status: .completed, message: nil, iterations: 10,
-                                  metrics: metrics, seconds: 1, secondsPerIteration: 0.1, history: [],
-                                  curves: [MetricCurvePoint(iteration: 5, inceptionScore: 2, fid: 20),
-                                           MetricCurvePoint(iteration: 10, inceptionScore: 3, fid: 10)])
+            var history = MetricHistory()
+            for (iteration, score, fid) in [(5, 2.0, 20.0), (10, 3.0, 10.0)] {
+                history.append(ImageRunResult.inceptionScoreSeries, iteration: iteration, value: score)
+                history.append(ImageRunResult.fidSeries, iteration: iteration, value: fid)
+            }
+            return ImageRunResult(config: config, status: .completed, message: nil, iterations: 10, metrics: metrics,
+                                  seconds: 1, history: history, extras: NoExtras())
         }
         let variants = [ImageVariant(.gan), ImageVariant(.mbgan, gamma: 0.3)]
         let results = try [result(variants[0], seed: 0, modes: 10), result(variants[0], seed: 1, modes: 20),

@@ -2,6 +2,7 @@ import ExperimentRuns
 import Foundation
 import MixtureExperiments
 import Testing
+import Training
 
 @Suite struct ConfigTests {
     static func decode(_ json: String) throws -> MixtureRunConfig {

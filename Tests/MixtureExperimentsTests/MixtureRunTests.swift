@@ -4,6 +4,7 @@ import MixtureExperiments
 import NeuralNet
 import Reporting
 import Testing
+import Training
 
 /// A fresh temporary folder, removed afterwards.
 final class TemporaryFolder {
@@ -23,8 +24,8 @@ struct Interrupted: Error {}
 
     static func weights(_ path: String) throws -> [Float] {
         let (generator, discriminator) = try MixtureRun.makeNetworks(try tinyConfig())
-        try Checkpoint.restore(from: path, modules: ["generator": generator, "discriminator": discriminator])
-        return (generator.namedParameters + discriminator.namedParameters).flatMap { $0.parameter.tensor.scalars }
+        try Checkpoint.restore(from: path, modules: ["generator": generator.network, "discriminator": discriminator])
+        return (generator.network.namedParameters + discriminator.namedParameters).flatMap { $0.parameter.tensor.scalars }
     }
 
     @Test func aRunWritesItsResultAndNeverOverwritesIt() throws {
@@ -33,8 +34,9 @@ struct Interrupted: Error {}
         let result = try run.execute(resume: false)
         #expect(result.status == .completed && result.iterations == 6)
         #expect(result.metrics.modesTotal == 25 && result.metrics.samples == 200)
-        #expect(result.history.map(\.iteration) == [2, 4, 6])
-        #expect(result.snapshots.map(\.iteration) == [2, 6] && result.snapshots[0].points.count == 20)
+        #expect(result.history.names == ["discriminator.loss", "generator.loss"])
+        #expect(result.history["generator.loss"]?.iterations == [2, 4, 6])
+        #expect(result.extras.map(\.iteration) == [2, 6] && result.extras[0].points.count == 20)
         for file in ["result.json", "manifest.json", "checkpoint.h5"] {
             #expect(FileManager.default.fileExists(atPath: folder.path + "/" + file))
         }
@@ -58,7 +60,7 @@ struct Interrupted: Error {}
         #expect(!FileManager.default.fileExists(atPath: run.resultPath))
         #expect(throws: ConfigError.self) { try run.execute(resume: false) }  // a checkpoint is there
         let resumed = try run.execute(resume: true)
-        #expect(resumed.history == expected.history && resumed.snapshots == expected.snapshots)
+        #expect(resumed.history == expected.history && resumed.extras == expected.extras)
         #expect(resumed.metrics == expected.metrics && resumed.iterations == expected.iterations)
         #expect(try Self.weights(run.checkpointPath) == Self.weights(straight.path + "/checkpoint.h5"))
     }
@@ -97,6 +99,6 @@ struct Interrupted: Error {}
         config.iterations = 2
         config.snapshotIterations = [2]
         let result = try MixtureRun(config: config, folder: folder.path).execute(resume: false)
-        #expect(result.status == .completed && result.history.count == 1)
+        #expect(result.status == .completed && result.history["discriminator.loss"]?.values.count == 1)
     }
 }

@@ -3,18 +3,19 @@ import Foundation
 import MixtureExperiments
 import Reporting
 import Testing
+import Training
 
 @Suite struct ReportTests {
     static func result(_ variant: MethodVariant, dataset: String, seed: UInt64, modes: Int, kl: Double?,
-                       status: MixtureRunResult.Status = .completed) -> MixtureRunResult {
+                       status: RunStatus = .completed) -> MixtureRunResult {
         var config = variant.apply(to: MixtureRunConfig())
         config.dataset = dataset
         config.seed = seed
-        return MixtureRunResult(name: config.runName, config: config, status: status,
+        return MixtureRunResult(config: config, status: status,
                                 message: status == .diverged ? "the generator loss is nan at iteration 7" : nil,
                                 iterations: 100, metrics: MixtureMetrics(modes: modes, modesTotal: 25, hqFraction: 0.5,
                                                                          reverseKL: kl, samples: 2500),
-                                seconds: 1.5, secondsPerIteration: 0.015, history: [], snapshots: [])
+                                seconds: 1.5, history: MetricHistory(), extras: [])
     }
 
     @Test func theRunTableHasTheIssuesColumns() throws {
@@ -58,9 +59,11 @@ import Testing
 
     @Test func theFiguresRender() throws {
         var result = Self.result(MethodVariant(.gan), dataset: "squares", seed: 0, modes: 3, kl: 1)
-        result.snapshots = [PointSnapshot(iteration: 10, points: [0, 0, 1, 1])]
-        result.history = [LossRecord(iteration: 5, discriminator: 1.2, generator: 0.7),
-                          LossRecord(iteration: 10, discriminator: 1.1, generator: 0.8)]
+        result.extras = [PointSnapshot(iteration: 10, points: [0, 0, 1, 1])]
+        for (iteration, d, g) in [(5, 1.2, 0.7), (10, 1.1, 0.8)] {
+            result.history.append("discriminator.loss", iteration: iteration, value: d)
+            result.history.append("generator.loss", iteration: iteration, value: g)
+        }
         var bgan = Self.result(MethodVariant(.bgan, gamma: 0.3), dataset: "squares", seed: 0, modes: 3, kl: 1)
         bgan.history = result.history
         let grid = try MixtureFigures.scatterGrid([result], variants: MethodVariant.figure4_3, datasets: ["squares"])

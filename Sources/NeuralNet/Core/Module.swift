@@ -3,9 +3,13 @@ import TensorCore
 /// Base class of every network component.
 ///
 /// Parameters (`@Parameter`), buffers (`@Buffer`), random states (`@RandomState`) and
-/// child modules (stored properties of a `Module` type, arrays of modules, optionals)
-/// are discovered by reflection, under dotted paths such as `layers.2.weight` that are
-/// also their dataset names in HDF5 checkpoints.
+/// child modules are discovered by reflection (`ModuleReflection`) under dotted paths such
+/// as `layers.2.weight`, `levels.2.conv.weight` or `blocks.encoder.weight`, which are also
+/// their dataset names in HDF5 checkpoints. Stored properties may hold them directly, in
+/// optionals, in arrays (named by index) and in dictionaries keyed by `String` or `Int`
+/// (named by key, in sorted key order). A container reflection cannot walk (a tuple, a
+/// struct, an enum payload, a dictionary with other keys) that holds any of them stops the
+/// walk with a message naming the property: a model never trains only part of itself.
 ///
 /// Modules are classes: a GAN uses one discriminator object in both of its steps.
 open class Module {
@@ -14,30 +18,29 @@ open class Module {
 
     public init() {}
 
-    /// Direct children with their property names (array elements are named by index).
+    /// Direct children with their paths relative to this module (array elements are named
+    /// by index, dictionary values by key).
     public var namedChildren: [(name: String, module: Module)] {
-        var result: [(String, Module)] = []
-        forEachStoredProperty { name, value in
-            for (suffix, module) in Self.modules(in: value) {
-                result.append((suffix.isEmpty ? name : "\(name).\(suffix)", module))
-            }
+        reflectedMembers().compactMap { path, member in
+            if case let .module(module) = member { return (path, module) }
+            return nil
         }
-        return result
     }
 
-    /// All parameters below this module, by dotted path, in declaration order.
+    /// All parameters below this module, by dotted path: this module's own (in declaration
+    /// order) first, then each child's.
     public var namedParameters: [(path: String, parameter: Parameter)] {
-        collect { $0 as? Parameter }
+        collect { if case let .parameter(p) = $0 { return p } else { return nil } }
     }
 
     /// All buffers below this module, by dotted path.
     public var namedBuffers: [(path: String, buffer: Buffer)] {
-        collect { $0 as? Buffer }
+        collect { if case let .buffer(b) = $0 { return b } else { return nil } }
     }
 
     /// All module-owned random states below this module, by dotted path.
     public var namedRandomStates: [(path: String, state: RandomState)] {
-        collect { $0 as? RandomState }
+        collect { if case let .randomState(r) = $0 { return r } else { return nil } }
     }
 
     /// Parameters that optimisers update.
@@ -66,43 +69,35 @@ open class Module {
         for (_, parameter) in namedParameters { parameter.isTrainable = !frozen }
     }
 
+    /// Throws `ModuleReflectionError` naming the first property, anywhere below this module,
+    /// whose modules or parameters reflection cannot walk. The properties above stop the
+    /// process with the same message instead; call this to get it as an error (training
+    /// procedures do, when they are built).
+    public func checkReflectable() throws {
+        for (_, member) in try ModuleReflection.members(of: self) {
+            if case let .module(child) = member { try child.checkReflectable() }
+        }
+    }
+
     // MARK: - Reflection
 
-    private func forEachStoredProperty(_ body: (String, Any) -> Void) {
-        var mirror: Mirror? = Mirror(reflecting: self)
-        var seen = Set<String>()
-        while let current = mirror {
-            for child in current.children {
-                guard var label = child.label else { continue }
-                if label.hasPrefix("_") { label.removeFirst() }
-                if seen.insert(label).inserted { body(label, child.value) }
-            }
-            mirror = current.superclassMirror
+    private func reflectedMembers() -> [(String, ModuleReflection.Member)] {
+        do {
+            return try ModuleReflection.members(of: self)
+        } catch {
+            preconditionFailure("\(error)")
         }
     }
 
-    /// Modules held by a property value: itself, array elements, an optional's payload.
-    private static func modules(in value: Any) -> [(String, Module)] {
-        if let module = value as? Module { return [("", module)] }
-        let mirror = Mirror(reflecting: value)
-        switch mirror.displayStyle {
-        case .optional:
-            return mirror.children.first.map { modules(in: $0.value) } ?? []
-        case .collection:
-            return mirror.children.enumerated().flatMap { index, element in
-                modules(in: element.value).map { suffix, m in (suffix.isEmpty ? "\(index)" : "\(index).\(suffix)", m) }
-            }
-        default:
-            return []
-        }
-    }
-
-    private func collect<T>(_ cast: (Any) -> T?) -> [(String, T)] {
+    private func collect<T>(_ cast: (ModuleReflection.Member) -> T?) -> [(String, T)] {
         var result: [(String, T)] = []
-        forEachStoredProperty { name, value in
-            if let item = cast(value) { result.append((name, item)) }
+        var children: [(String, Module)] = []
+        for (path, member) in reflectedMembers() {
+            if case let .module(child) = member { children.append((path, child)) } else if let item = cast(member) {
+                result.append((path, item))
+            }
         }
-        for (name, child) in namedChildren {
+        for (name, child) in children {
             result += child.collect(cast).map { ("\(name).\($0.0)", $0.1) }
         }
         return result

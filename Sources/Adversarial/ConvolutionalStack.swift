@@ -33,7 +33,7 @@ public struct ConvolutionalGANShape: Equatable, Sendable {
     var baseSize: Int { imageSize >> stages }
 }
 
-/// How the discriminator is built (issue 6): each plugs into the same `AdversarialTrainer`.
+/// How the discriminator is built (issue 6); each method names its form in its catalogue entry.
 public enum ConvolutionalDiscriminatorForm: String, CaseIterable, Sendable {
     /// Plain convolutions: the GAN, GP and WGAN-GP baselines.
     case perSample = "per-sample"

@@ -80,3 +80,43 @@ func editDistance(_ a: String, _ b: String) -> Int {
     }
     return a.isEmpty ? b.count : previous[b.count]
 }
+
+/// A group of related settings (an optimiser, a mixing prior, a schedule) that reads and
+/// writes its own snake_case keys in a run config's one flat JSON object, so that configs
+/// are compositions of shared groups while their files stay flat:
+/// `{"method": "mbgan", "gamma": 0.3, "learning_rate": 0.001, "iterations": 2000}`.
+/// Its synthesized `Codable` reads and writes the keys of its `CodingKeys`.
+public protocol SettingsGroup: Codable, Equatable, Sendable {
+    /// The keys this group reads and writes.
+    static var keys: [String] { get }
+    /// The values a key accepts, when it takes one of a few names (for error messages).
+    static func allowedValues(forKey key: String) -> [String]?
+    /// Throws a `ConfigError` naming the first setting that cannot be run and the fix.
+    func validate() throws
+}
+
+extension SettingsGroup {
+    public static func allowedValues(forKey key: String) -> [String]? { nil }
+}
+
+/// A run config made of settings groups laid flat in one JSON object: its keys are the
+/// groups' keys (which must not overlap) and its `init(from:)` / `encode(to:)` hand the same
+/// decoder or encoder to each group in turn.
+public protocol SettingsComposite: StrictlyDecodableConfig {
+    /// The groups' types, in the order the config decodes them.
+    static var groups: [any SettingsGroup.Type] { get }
+}
+
+extension SettingsComposite {
+    public static var configKeys: [String] { groups.flatMap { $0.keys } }
+
+    public static func allowedValues(forKey key: String) -> [String]? {
+        for group in groups where group.keys.contains(key) { return group.allowedValues(forKey: key) }
+        return nil
+    }
+}
+
+/// Throws `ConfigError(message)` unless `condition` holds.
+public func requireSetting(_ condition: Bool, _ message: @autoclosure () -> String) throws {
+    if !condition { throw ConfigError(message()) }
+}

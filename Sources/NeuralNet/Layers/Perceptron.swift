@@ -1,4 +1,3 @@
-import NeuralNet
 import TensorCore
 
 extension Sequential {

@@ -1,19 +1,30 @@
-import ExperimentRuns
+import Training
 import Foundation
 import Reporting
 
-/// The runs of one part of `make chapter4`: each config gets a folder `runs/<name>/` with its
-/// `config.json`; finished runs are read back, the others are trained by `mixedbatch
-/// <subcommand>` workers, `jobs` at a time, behind a progress bar.
-struct RunGrid<Result: RunResultFile> {
-    let label: String
-    let runsFolder: String
-    let worker: URL
-    let subcommand: String
-    let jobs: Int
+/// A grid of runs of one family, as every chapter's driver runs them: each config gets a
+/// folder `runs/<name>/` with its `config.json`; finished runs are read back, the others are
+/// trained by `mixedbatch <Run.subcommand>` worker processes, `jobs` at a time, behind a
+/// progress bar. An interrupted grid, run again, keeps finished runs and resumes the others
+/// from their checkpoints.
+public struct RunGrid<Run: ExperimentRun> {
+    public typealias Result = Run.Result
+    public let label: String
+    public let runsFolder: String
+    /// The `mixedbatch` executable.
+    public let worker: URL
+    public let jobs: Int
 
-    /// The results of every config, in the order given, and the runs that failed (a message each).
-    func run(_ configs: [Result.Config], firstInSchedule: (Result.Config) -> Bool = { _ in false }) throws
+    public init(label: String, runsFolder: String, worker: URL, jobs: Int) {
+        self.label = label
+        self.runsFolder = runsFolder
+        self.worker = worker
+        self.jobs = jobs
+    }
+
+    /// The results of every config, in the order given, and the runs that failed (a message
+    /// each). Configs for which `firstInSchedule` holds (expensive runs) start first.
+    public func run(_ configs: [Run.Config], firstInSchedule: (Run.Config) -> Bool = { _ in false }) throws
         -> (results: [Result], failures: [String]) {
         var done: [String: Result] = [:], pending: [String] = []
         try FileManager.default.createDirectory(atPath: runsFolder, withIntermediateDirectories: true)
@@ -39,7 +50,7 @@ struct RunGrid<Result: RunResultFile> {
         fflush(stdout)
         let progress = ProgressBar(total: pending.count, label: label)
         var failures: [String] = []
-        _ = try RunScheduler(executable: worker, subcommand: subcommand, jobs: jobs).run(folders: pending) { folder, outcome in
+        _ = try RunScheduler(executable: worker, subcommand: Run.subcommand, jobs: jobs).run(folders: pending) { folder, outcome in
             progress.advance()
             switch outcome {
             case .completed, .diverged:
@@ -53,5 +64,17 @@ struct RunGrid<Result: RunResultFile> {
         }
         progress.finish()
         return (configs.compactMap { done[$0.runName] }, failures)
+    }
+}
+
+extension RunGrid {
+    /// The `runs` entry of a grid's manifest: each run's name, folder, seed, status, seconds
+    /// and the path of its own manifest.
+    public static func manifestEntries(_ results: [Result]) -> JSONValue {
+        .array(results.map { result in
+            .object(["name": .string(result.name), "folder": .string("runs/\(result.name)"),
+                     "seed": .number(Double(result.config.schedule.seed)), "status": .string(result.status.rawValue),
+                     "seconds": .number(result.seconds), "manifest": .string("runs/\(result.name)/manifest.json")])
+        })
     }
 }

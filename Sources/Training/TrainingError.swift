@@ -1,7 +1,7 @@
 /// Errors of a training run; each message names the problem and what to do about it.
 public enum TrainingError: Error, CustomStringConvertible, Equatable {
-    /// A loss became NaN or infinite at `iteration` (1-based); no update was made with it.
-    case nonFiniteLoss(iteration: Int, network: String, value: Float)
+    /// A loss of `player` became NaN or infinite at `iteration` (1-based); no update was made with it.
+    case nonFiniteLoss(iteration: Int, player: String, value: Float)
     /// A setting out of its valid range.
     case invalidSetting(String)
     /// A checkpoint lacks state the run needs.
@@ -9,8 +9,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case let .nonFiniteLoss(iteration, network, value):
-            return "the \(network) loss is \(value) at iteration \(iteration); training stopped. "
+        case let .nonFiniteLoss(iteration, player, value):
+            return "the \(player) loss is \(value) at iteration \(iteration); training stopped. "
                 + "Lower the learning rate or change the method's settings, or resume from the last checkpoint"
         case let .invalidSetting(detail):
             return "invalid training setting: \(detail)"

@@ -1,6 +1,6 @@
 import Adversarial
 import Foundation
-import GenerativeModels
+import Training
 import NeuralNet
 import TensorCore
 import Testing

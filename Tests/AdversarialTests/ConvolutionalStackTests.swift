@@ -1,6 +1,6 @@
 import Adversarial
 import Foundation
-import GenerativeModels
+import Training
 import NeuralNet
 import TensorCore
 import Testing
@@ -65,13 +65,13 @@ import Testing
         let discriminator = try shape.makeDiscriminator(form, random: &random)
         let method: AdversarialMethod = form == .equivariant ? .mbgan : .gan
         let objective = form == .minibatchDiscrimination ? NonSaturatingObjective() : try method.makeObjective()
-        let trainer = try AdversarialTrainer(generator: generator, discriminator: discriminator, objective: objective,
-                                             latentSize: 4, batchSize: 4, discriminatorSteps: 1,
-                                             adam: AdamSettings(learningRate: 2e-4, beta1: 0.5, beta2: 0.999), seed: 4,
-                                             sampleReal: { n, r in r.uniform([n, 3, 32, 32], low: -1, high: 1) })
+        let procedure = try AdversarialTraining.procedure(
+            generator: LatentGenerator(network: generator, latentSize: 4), discriminator: discriminator, objective: objective,
+            batchSize: 4, discriminatorSteps: 1, optimizer: OptimizerSettings(learningRate: 2e-4, beta1: 0.5, beta2: 0.999),
+            seed: 4, data: { n, r in try Batch(inputs: r.uniform([n, 3, 32, 32], low: -1, high: 1)) })
         let before = generator.namedParameters.flatMap { $0.parameter.tensor.scalars }
-        let losses = try trainer.trainIteration()
-        #expect(losses.discriminator.isFinite && losses.generator.isFinite)
+        let metrics = try procedure.trainIteration()
+        #expect(metrics["discriminator.loss"]!.isFinite && metrics["generator.loss"]!.isFinite)
         #expect(generator.namedParameters.flatMap { $0.parameter.tensor.scalars } != before)
     }
 }

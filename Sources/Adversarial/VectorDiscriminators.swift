@@ -1,4 +1,3 @@
-import Adversarial
 import EquivariantLayer
 import NeuralNet
 import TensorCore
@@ -21,17 +20,22 @@ public struct VectorDiscriminatorShape: Equatable, Sendable {
     }
 }
 
-extension AdversarialMethod {
-    /// The discriminator this method trains on vector data, `[B, inputSize] -> [B', 1]`
-    /// logits, with ReLU hidden layers:
-    ///
-    /// - GAN, mixup, WGAN-GP: the plain perceptron;
-    /// - BGAN, M-BGAN: every dense layer an `EquivariantDense` (Eq. 4.12), per-sample outputs;
-    /// - minibatch discrimination: its layer between the last hidden layer and the output;
-    /// - minibatch standard deviation: its feature appended before the last hidden layer;
-    /// - PacGAN: `Packing` first, so B' = B/m and the input layer takes m·inputSize features.
-    public func makeVectorDiscriminator(_ shape: VectorDiscriminatorShape,
-                                        random: inout RandomStream) throws -> any Layer {
+/// The discriminator forms for vector data (each method names one in its catalogue entry).
+/// Adding a form is a case here and its construction in `makeDiscriminator`.
+public enum VectorDiscriminatorForm: String, CaseIterable, Sendable {
+    /// The plain perceptron (GAN, mixup, WGAN-GP).
+    case perceptron
+    /// Every dense layer an `EquivariantDense` (Eq. 4.12), per-sample outputs (BGAN, M-BGAN).
+    case equivariant
+    /// Minibatch discrimination's layer between the last hidden layer and the output.
+    case minibatchDiscrimination = "minibatch-discrimination"
+    /// The minibatch standard deviation feature appended before the last hidden layer.
+    case minibatchStddev = "minibatch-stddev"
+    /// PacGAN: `Packing` first, so B' = B/m and the input layer takes m·inputSize features.
+    case packing
+
+    /// The discriminator `[B, inputSize] -> [B', 1]` logits with ReLU hidden layers.
+    public func makeDiscriminator(_ shape: VectorDiscriminatorShape, random: inout RandomStream) throws -> any Layer {
         guard !shape.hiddenSizes.isEmpty, shape.inputSize > 0, shape.hiddenSizes.allSatisfy({ $0 > 0 }) else {
             throw TensorError.invalidArgument(
                 operation: "makeVectorDiscriminator",
@@ -39,13 +43,13 @@ extension AdversarialMethod {
         }
         let hidden = shape.hiddenSizes
         switch self {
-        case .gan, .mixup, .wganGP, .ganGP:
+        case .perceptron:
             return try Sequential.perceptron(inputSize: shape.inputSize, hiddenSizes: hidden, outputSize: 1,
                                              random: &random)
-        case .bgan, .mbgan:
+        case .equivariant:
             return EquivariantNetwork.perceptron(inputSize: shape.inputSize, hiddenSizes: hidden, outputSize: 1,
                                                  activation: { ReLU() }, random: &random)
-        case .pacgan:
+        case .packing:
             let packing = try Packing(degree: shape.packingDegree)
             let body = try Sequential.perceptron(inputSize: shape.inputSize * shape.packingDegree,
                                                  hiddenSizes: hidden, outputSize: 1, random: &random)
@@ -71,5 +75,12 @@ extension AdversarialMethod {
                                                  random: &random)]
             return Sequential(layers)
         }
+    }
+}
+
+extension AdversarialMethod {
+    /// This method's discriminator for vector data (its catalogue entry's form).
+    public func makeVectorDiscriminator(_ shape: VectorDiscriminatorShape, random: inout RandomStream) throws -> any Layer {
+        try entry.vectorDiscriminator.makeDiscriminator(shape, random: &random)
     }
 }

@@ -3,15 +3,15 @@ import Foundation
 /// Runs `mixedbatch <subcommand>` worker processes (`train2d`, `train-image`), `jobs` at a time. Each worker trains one run
 /// in its own folder and resumes it from its checkpoint when one is there, so an
 /// interrupted `make chapter4` continues where it stopped.
-final class RunScheduler {
+public final class RunScheduler {
     /// What became of one run.
-    enum Outcome: Equatable { case completed, diverged, failed(status: Int32) }
+    public enum Outcome: Equatable { case completed, diverged, failed(status: Int32) }
 
-    let executable: URL
-    let subcommand: String
-    let jobs: Int
+    public let executable: URL
+    public let subcommand: String
+    public let jobs: Int
 
-    init(executable: URL, subcommand: String, jobs: Int) {
+    public init(executable: URL, subcommand: String, jobs: Int) {
         self.executable = executable
         self.subcommand = subcommand
         self.jobs = jobs
@@ -19,7 +19,7 @@ final class RunScheduler {
 
     /// Starts a worker per config file (`folder/config.json`) and waits for all; calls
     /// `finished` (on the calling thread) as each ends. Worker output goes to `folder/worker.log`.
-    func run(folders: [String], finished: (String, Outcome) -> Void) throws -> [String: Outcome] {
+    public func run(folders: [String], finished: (String, Outcome) -> Void) throws -> [String: Outcome] {
         var outcomes: [String: Outcome] = [:]
         var pending = folders[...]
         var running: [Int32: (process: Process, folder: String, log: FileHandle)] = [:]

@@ -1,0 +1,115 @@
+import NeuralNet
+import TensorCore
+
+/// Draws a batch of `count` rows from the data, using `random` (the procedure's `data` stream).
+public typealias BatchSource = (_ count: Int, _ random: inout RandomStream) throws -> Batch
+
+/// The one training loop of the framework: a list of players, each taking its steps in
+/// turn every iteration on fresh batches, with the other players frozen.
+///
+/// Each step draws a batch of `batchSize` rows from `data` (stream `data`), evaluates the
+/// player's loss, stops with `TrainingError.nonFiniteLoss` (before any update) when it is
+/// NaN or infinite, clips the gradients, sets the scheduled learning rate, takes the
+/// optimiser step and updates the parameter average. `trainIteration` returns the metrics
+/// of the iteration: `<player>.loss` and the player's own, each averaged over its steps.
+///
+/// ```swift
+/// let procedure = try TrainingProcedure(players: [discriminator, generator], batchSize: 64, seed: 0,
+///                                       streams: ["latent", "objective"], data: mixture.batches)
+/// for _ in 0..<2_000 { try procedure.trainIteration() }
+/// ```
+public final class TrainingProcedure {
+    public let players: [Player]
+    public let batchSize: Int
+    public let data: BatchSource
+    public var streams: RandomStreams
+    /// Completed iterations.
+    public var iteration = 0
+    /// For each player, the parameters of the others that are not its own (frozen during its steps).
+    private let othersParameters: [[Parameter]]
+
+    /// `streams` names the streams beyond `data` that the players draw from.
+    public init(players: [Player], batchSize: Int, seed: UInt64, streams: [String] = [],
+                data: @escaping BatchSource) throws {
+        guard !players.isEmpty else { throw TrainingError.invalidSetting("a procedure needs at least one player") }
+        guard batchSize >= 1 else { throw TrainingError.invalidSetting("batch size \(batchSize) must be ≥ 1") }
+        let names = players.map(\.name)
+        guard Set(names).count == names.count else {
+            throw TrainingError.invalidSetting("player names \(names) must be distinct")
+        }
+        self.players = players
+        self.batchSize = batchSize
+        self.data = data
+        self.streams = RandomStreams(seed: seed, names: ["data"] + streams)
+        let parameters = players.map { $0.module.namedParameters.map(\.parameter) }
+        othersParameters = parameters.indices.map { index in
+            let own = Set(parameters[index].map(ObjectIdentifier.init))
+            var seen = Set<ObjectIdentifier>()
+            return parameters.indices.filter { $0 != index }.flatMap { parameters[$0] }.filter {
+                !own.contains(ObjectIdentifier($0)) && seen.insert(ObjectIdentifier($0)).inserted
+            }
+        }
+    }
+
+    /// The player named `name`.
+    public func player(_ name: String) throws -> Player {
+        guard let player = players.first(where: { $0.name == name }) else {
+            throw TrainingError.invalidSetting("no player '\(name)' (players: \(players.map(\.name)))")
+        }
+        return player
+    }
+
+    /// One iteration: every player's steps in order. Returns the iteration's metrics.
+    @discardableResult
+    public func trainIteration() throws -> [String: Float] {
+        var metrics: [String: Float] = [:]
+        for (index, player) in players.enumerated() {
+            var totals: [String: Float] = [:]
+            for _ in 0..<player.steps {
+                let step = try takeStep(player, frozen: othersParameters[index])
+                for (name, value) in step { totals[name, default: 0] += value }
+            }
+            for (name, total) in totals { metrics["\(player.name).\(name)"] = total / Float(player.steps) }
+        }
+        iteration += 1
+        return metrics
+    }
+
+    /// One optimiser step of the player named `name` alone (benchmarks, debugging): its
+    /// metrics. Does not count as an iteration.
+    @discardableResult
+    public func trainStep(of name: String) throws -> [String: Float] {
+        guard let index = players.firstIndex(where: { $0.name == name }) else { _ = try player(name); return [:] }
+        return try takeStep(players[index], frozen: othersParameters[index])
+    }
+
+    /// One optimiser step of `player`; its loss (as `loss`) and metrics.
+    private func takeStep(_ player: Player, frozen: [Parameter]) throws -> [String: Float] {
+        let batch = try streams.with("data") { try data(batchSize, &$0) }
+        var metrics: [String: Float] = [:]
+        let wasTrainable = frozen.map(\.isTrainable)
+        frozen.forEach { $0.isTrainable = false }
+        defer { for (parameter, trainable) in zip(frozen, wasTrainable) { parameter.isTrainable = trainable } }
+        let (loss, computed) = try valueAndGradient(of: player.module) {
+            let output = try player.loss(batch, &streams)
+            metrics = output.metrics
+            return output.loss
+        }
+        let value = loss.scalar
+        var gradients = computed
+        guard value.isFinite else {
+            throw TrainingError.nonFiniteLoss(iteration: iteration + 1, player: player.name, value: value)
+        }
+        metrics["loss"] = value
+        if let maxNorm = player.options.gradientClipNorm {
+            metrics["gradient_norm"] = Float(gradients.clipGlobalNorm(to: maxNorm))
+        }
+        if !player.options.schedule.isConstant {
+            let factor = player.options.schedule.factor(atStep: player.optimizer.stepCount + 1)
+            player.optimizer.learningRate = Float(Double(player.baseLearningRate) * factor)
+        }
+        try player.optimizer.step(gradients: gradients)
+        player.averaging?.update()
+        return metrics
+    }
+}
