@@ -22,8 +22,8 @@ struct Interrupted: Error {}
         ], over: MixtureRunConfig(), source: "test")
     }
 
-    static func weights(_ path: String) throws -> [Float] {
-        let (generator, discriminator) = try MixtureRun.makeNetworks(try tinyConfig())
+    static func weights(_ path: String, method: String = "bgan") throws -> [Float] {
+        let (generator, discriminator) = try MixtureRun.makeNetworks(try tinyConfig(method: method))
         try Checkpoint.restore(from: path, modules: ["generator": generator.network, "discriminator": discriminator])
         return (generator.network.namedParameters + discriminator.namedParameters).flatMap { $0.parameter.tensor.scalars }
     }
@@ -48,10 +48,12 @@ struct Interrupted: Error {}
     }
 
     /// Interrupted after iteration 4 (its last checkpoint at 3) and resumed, a run ends exactly
-    /// where an uninterrupted one does: same curves, snapshots, metrics and weights.
-    @Test func aResumedRunIsBitIdenticalToAnUninterruptedOne() throws {
+    /// where an uninterrupted one does: same curves, snapshots, metrics and weights — for the
+    /// standard GAN, BGAN and M-BGAN.
+    @Test(arguments: ["gan", "bgan", "mbgan"])
+    func aResumedRunIsBitIdenticalToAnUninterruptedOne(method: String) throws {
         let straight = TemporaryFolder(), interrupted = TemporaryFolder()
-        let config = try Self.tinyConfig()
+        let config = try Self.tinyConfig(method: method)
         let expected = try MixtureRun(config: config, folder: straight.path).execute(resume: false)
         let run = MixtureRun(config: config, folder: interrupted.path)
         #expect(throws: Interrupted.self) {
@@ -62,7 +64,8 @@ struct Interrupted: Error {}
         let resumed = try run.execute(resume: true)
         #expect(resumed.history == expected.history && resumed.extras == expected.extras)
         #expect(resumed.metrics == expected.metrics && resumed.iterations == expected.iterations)
-        #expect(try Self.weights(run.checkpointPath) == Self.weights(straight.path + "/checkpoint.h5"))
+        #expect(try Self.weights(run.checkpointPath, method: method)
+                == Self.weights(straight.path + "/checkpoint.h5", method: method))
     }
 
     @Test func aCheckpointOfAnotherConfigIsNotResumed() throws {

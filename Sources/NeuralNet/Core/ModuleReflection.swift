@@ -8,6 +8,11 @@ public struct ModuleReflectionError: Error, CustomStringConvertible, Equatable {
     /// What holds the modules (`a tuple (Linear, Linear)`).
     public let container: String
 
+    public init(property: String, container: String) {
+        self.property = property
+        self.container = container
+    }
+
     public var description: String {
         "module reflection cannot walk property '\(property)': it keeps modules or parameters in \(container). "
             + "Keep them in stored properties, optionals, arrays or dictionaries keyed by String or Int"
