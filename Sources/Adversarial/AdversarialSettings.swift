@@ -84,41 +84,91 @@ public struct AdversarialSettings: SettingsGroup {
     }
 }
 
-/// A run config that trains a generator against a discriminator: its settings groups, read
-/// through it as if they were its own properties (`config.gamma`, `config.learningRate`).
+/// The settings every adversarial run shares, read from and written to the run config's flat
+/// JSON object: schedule, game, mixing prior, optimiser (both players') and evaluation.
+public struct AdversarialRunSettings: Codable, Equatable, Sendable {
+    public var schedule: TrainingSchedule
+    public var adversarial: AdversarialSettings
+    public var mixing = MixingPriorSettings()
+    public var optimizer: OptimizerSettings
+    public var evaluation: EvaluationSettings
+
+    public init(schedule: TrainingSchedule, adversarial: AdversarialSettings, optimizer: OptimizerSettings,
+                evaluation: EvaluationSettings) {
+        self.schedule = schedule
+        self.adversarial = adversarial
+        self.optimizer = optimizer
+        self.evaluation = evaluation
+    }
+
+    /// The groups' types, in the order they are decoded.
+    public static let groups: [any SettingsGroup.Type] = [
+        TrainingSchedule.self, AdversarialSettings.self, MixingPriorSettings.self, OptimizerSettings.self,
+        EvaluationSettings.self,
+    ]
+
+    public init(from decoder: any Decoder) throws {
+        schedule = try TrainingSchedule(from: decoder)
+        adversarial = try AdversarialSettings(from: decoder)
+        mixing = try MixingPriorSettings(from: decoder)
+        optimizer = try OptimizerSettings(from: decoder)
+        evaluation = try EvaluationSettings(from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try schedule.encode(to: encoder)
+        try adversarial.encode(to: encoder)
+        try mixing.encode(to: encoder)
+        try optimizer.encode(to: encoder)
+        try evaluation.encode(to: encoder)
+    }
+
+    public func validate() throws {
+        for group in [schedule, adversarial, mixing, optimizer, evaluation] as [any SettingsGroup] { try group.validate() }
+    }
+}
+
+/// A run config that trains a generator against a discriminator: the shared settings `gan`
+/// and its family's own group, each setting read through the config as if it were its own
+/// property (`config.gamma`, `config.learningRate`).
 @dynamicMemberLookup
 public protocol AdversarialRunConfiguration: SettingsComposite, Equatable, Sendable {
-    var schedule: TrainingSchedule { get set }
-    var adversarial: AdversarialSettings { get set }
-    var mixing: MixingPriorSettings { get set }
-    var optimizer: OptimizerSettings { get set }
+    var gan: AdversarialRunSettings { get set }
 }
 
 extension AdversarialRunConfiguration {
+    public var schedule: TrainingSchedule { gan.schedule }
+
     public subscript<T>(dynamicMember keyPath: WritableKeyPath<TrainingSchedule, T>) -> T {
-        get { schedule[keyPath: keyPath] }
-        set { schedule[keyPath: keyPath] = newValue }
+        get { gan.schedule[keyPath: keyPath] }
+        set { gan.schedule[keyPath: keyPath] = newValue }
     }
 
     public subscript<T>(dynamicMember keyPath: WritableKeyPath<AdversarialSettings, T>) -> T {
-        get { adversarial[keyPath: keyPath] }
-        set { adversarial[keyPath: keyPath] = newValue }
+        get { gan.adversarial[keyPath: keyPath] }
+        set { gan.adversarial[keyPath: keyPath] = newValue }
     }
 
     public subscript<T>(dynamicMember keyPath: WritableKeyPath<MixingPriorSettings, T>) -> T {
-        get { mixing[keyPath: keyPath] }
-        set { mixing[keyPath: keyPath] = newValue }
+        get { gan.mixing[keyPath: keyPath] }
+        set { gan.mixing[keyPath: keyPath] = newValue }
     }
 
     public subscript<T>(dynamicMember keyPath: WritableKeyPath<OptimizerSettings, T>) -> T {
-        get { optimizer[keyPath: keyPath] }
-        set { optimizer[keyPath: keyPath] = newValue }
+        get { gan.optimizer[keyPath: keyPath] }
+        set { gan.optimizer[keyPath: keyPath] = newValue }
+    }
+
+    public subscript<T>(dynamicMember keyPath: WritableKeyPath<EvaluationSettings, T>) -> T {
+        get { gan.evaluation[keyPath: keyPath] }
+        set { gan.evaluation[keyPath: keyPath] = newValue }
     }
 
     /// The objective's settings.
     public var objectiveOptions: ObjectiveOptions {
         var options = ObjectiveOptions()
-        options.prior = mixing.choice
+        let adversarial = gan.adversarial
+        options.prior = gan.mixing.choice
         options.bganAggregation = adversarial.bganAggregation == .logits ? .averageLogits : .averageProbabilities
         options.reusesComplement = adversarial.reuseComplement
         options.mixupAlpha = adversarial.mixupAlpha
@@ -127,15 +177,15 @@ extension AdversarialRunConfiguration {
     }
 
     /// How the tables name the loss placement (the method's entry, given the options).
-    public var lossPlacementLabel: String { adversarial.method.entry.lossPlacement(objectiveOptions) }
+    public var lossPlacementLabel: String { gan.adversarial.method.entry.lossPlacement(objectiveOptions) }
 
     /// The GAN procedure for `generator` against `discriminator` with this config's objective,
     /// sizes, optimiser and seed; `data` draws real batches.
     public func makeProcedure(generator: LatentGenerator, discriminator: any Layer,
                               data: @escaping BatchSource) throws -> TrainingProcedure {
         try AdversarialTraining.procedure(
-            generator: generator, discriminator: discriminator, objective: adversarial.method.makeObjective(objectiveOptions),
-            batchSize: adversarial.batchSize, discriminatorSteps: adversarial.discriminatorSteps, optimizer: optimizer,
-            seed: schedule.seed, data: data)
+            generator: generator, discriminator: discriminator, objective: gan.adversarial.method.makeObjective(objectiveOptions),
+            batchSize: gan.adversarial.batchSize, discriminatorSteps: gan.adversarial.discriminatorSteps,
+            optimizer: gan.optimizer, seed: gan.schedule.seed, data: data)
     }
 }

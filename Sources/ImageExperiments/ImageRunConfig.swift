@@ -13,35 +13,24 @@ import Training
 /// assumptions where it does not (batch size 64 as Miyato et al., n_disc = 1; A4.3, A4.9).
 @dynamicMemberLookup
 public struct ImageRunConfig: AdversarialRunConfiguration, RunConfiguration {
-    public var schedule = TrainingSchedule(iterations: 200_000, historyEvery: 100, checkpointEvery: 1_000)
-    public var adversarial = AdversarialSettings(method: .mbgan, latentSize: 128, discriminatorSteps: 1)
-    public var mixing = MixingPriorSettings()
-    public var optimizer = OptimizerSettings(learningRate: 2e-4, beta1: 0.5, beta2: 0.999)
-    public var evaluation = EvaluationSettings(evaluationSamples: 10_000)
+    public var gan = AdversarialRunSettings(
+        schedule: TrainingSchedule(iterations: 200_000, historyEvery: 100, checkpointEvery: 1_000),
+        adversarial: AdversarialSettings(method: .mbgan, latentSize: 128, discriminatorSteps: 1),
+        optimizer: OptimizerSettings(learningRate: 2e-4, beta1: 0.5, beta2: 0.999),
+        evaluation: EvaluationSettings(evaluationSamples: 10_000))
     public var image = ImageSettings()
 
     public init() {}
 
-    public static var groups: [any SettingsGroup.Type] {
-        [TrainingSchedule.self, AdversarialSettings.self, MixingPriorSettings.self, OptimizerSettings.self,
-         EvaluationSettings.self, ImageSettings.self]
-    }
+    public static var groups: [any SettingsGroup.Type] { AdversarialRunSettings.groups + [ImageSettings.self] }
 
     public init(from decoder: any Decoder) throws {
-        schedule = try TrainingSchedule(from: decoder)
-        adversarial = try AdversarialSettings(from: decoder)
-        mixing = try MixingPriorSettings(from: decoder)
-        optimizer = try OptimizerSettings(from: decoder)
-        evaluation = try EvaluationSettings(from: decoder)
+        gan = try AdversarialRunSettings(from: decoder)
         image = try ImageSettings(from: decoder)
     }
 
     public func encode(to encoder: any Encoder) throws {
-        try schedule.encode(to: encoder)
-        try adversarial.encode(to: encoder)
-        try mixing.encode(to: encoder)
-        try optimizer.encode(to: encoder)
-        try evaluation.encode(to: encoder)
+        try gan.encode(to: encoder)
         try image.encode(to: encoder)
     }
 
@@ -50,18 +39,12 @@ public struct ImageRunConfig: AdversarialRunConfiguration, RunConfiguration {
 
     public static func allowedValues(forKey key: String) -> [String]? {
         if key == "method" { return imageMethods.map(\.rawValue) }
-        for group in groups where group.keys.contains(key) { return group.allowedValues(forKey: key) }
-        return nil
+        return groups.first { $0.keys.contains(key) }?.allowedValues(forKey: key)
     }
 
     public subscript<T>(dynamicMember keyPath: WritableKeyPath<ImageSettings, T>) -> T {
         get { image[keyPath: keyPath] }
         set { image[keyPath: keyPath] = newValue }
-    }
-
-    public subscript<T>(dynamicMember keyPath: WritableKeyPath<EvaluationSettings, T>) -> T {
-        get { evaluation[keyPath: keyPath] }
-        set { evaluation[keyPath: keyPath] = newValue }
     }
 }
 
@@ -128,7 +111,7 @@ extension ImageRunConfig {
     public var runName: String {
         var parts = [self.method.rawValue]
         if self.spectralNorm { parts.append("sn") }
-        if self.method.usesMixedBatches { parts.append(mixing.nameComponent) }
+        if self.method.usesMixedBatches { parts.append(gan.mixing.nameComponent) }
         parts.append("s\(self.seed)")
         return parts.joined(separator: "-")
     }
@@ -147,9 +130,8 @@ extension ImageRunConfig {
                                + Self.imageMethods.map(\.rawValue).joined(separator: ", "))
         try requireSetting(!self.spectralNorm || self.method.entry.imageDiscriminator == .perSample,
                            "spectral_norm applies to gan, gan-gp and wgan-gp only (the thesis' equivariant discriminators have none, A4.5)")
-        for group in [schedule, adversarial, mixing, optimizer, evaluation, image] as [any SettingsGroup] {
-            try group.validate()
-        }
+        try gan.validate()
+        try image.validate()
     }
 
     public var summaryFields: [String: JSONValue] { ["variant": .string(variantLabel)] }

@@ -16,46 +16,30 @@ import Training
 /// assumptions where it does not (batch size 64, mixup α = 1; spec A4.1–A4.2).
 @dynamicMemberLookup
 public struct MixtureRunConfig: AdversarialRunConfiguration, RunConfiguration {
-    public var schedule = TrainingSchedule(iterations: 20_000, historyEvery: 50, checkpointEvery: 1_000)
-    public var adversarial = AdversarialSettings(method: .bgan, latentSize: 2, discriminatorSteps: 5)
-    public var mixing = MixingPriorSettings()
-    public var optimizer = OptimizerSettings(learningRate: 1e-3, beta1: 0.9, beta2: 0.999)
-    public var evaluation = EvaluationSettings(evaluationSamples: 2_500)
+    public var gan = AdversarialRunSettings(
+        schedule: TrainingSchedule(iterations: 20_000, historyEvery: 50, checkpointEvery: 1_000),
+        adversarial: AdversarialSettings(method: .bgan, latentSize: 2, discriminatorSteps: 5),
+        optimizer: OptimizerSettings(learningRate: 1e-3, beta1: 0.9, beta2: 0.999),
+        evaluation: EvaluationSettings(evaluationSamples: 2_500))
     public var mixture = MixtureSettings()
 
     public init() {}
 
-    public static var groups: [any SettingsGroup.Type] {
-        [TrainingSchedule.self, AdversarialSettings.self, MixingPriorSettings.self, OptimizerSettings.self,
-         EvaluationSettings.self, MixtureSettings.self]
-    }
+    public static var groups: [any SettingsGroup.Type] { AdversarialRunSettings.groups + [MixtureSettings.self] }
 
     public init(from decoder: any Decoder) throws {
-        schedule = try TrainingSchedule(from: decoder)
-        adversarial = try AdversarialSettings(from: decoder)
-        mixing = try MixingPriorSettings(from: decoder)
-        optimizer = try OptimizerSettings(from: decoder)
-        evaluation = try EvaluationSettings(from: decoder)
+        gan = try AdversarialRunSettings(from: decoder)
         mixture = try MixtureSettings(from: decoder)
     }
 
     public func encode(to encoder: any Encoder) throws {
-        try schedule.encode(to: encoder)
-        try adversarial.encode(to: encoder)
-        try mixing.encode(to: encoder)
-        try optimizer.encode(to: encoder)
-        try evaluation.encode(to: encoder)
+        try gan.encode(to: encoder)
         try mixture.encode(to: encoder)
     }
 
     public subscript<T>(dynamicMember keyPath: WritableKeyPath<MixtureSettings, T>) -> T {
         get { mixture[keyPath: keyPath] }
         set { mixture[keyPath: keyPath] = newValue }
-    }
-
-    public subscript<T>(dynamicMember keyPath: WritableKeyPath<EvaluationSettings, T>) -> T {
-        get { evaluation[keyPath: keyPath] }
-        set { evaluation[keyPath: keyPath] = newValue }
     }
 }
 
@@ -109,7 +93,7 @@ extension MixtureRunConfig {
     public var runName: String {
         var parts = [self.dataset, self.method.rawValue]
         if self.method.usesMixedBatches {
-            parts.append(mixing.nameComponent)
+            parts.append(gan.mixing.nameComponent)
             if self.method == .bgan && self.bganAggregation == .probabilities { parts.append("meanprob") }
             if self.reuseComplement { parts.append("reuse") }
         }
@@ -151,9 +135,8 @@ extension MixtureRunConfig {
     /// Throws a `ConfigError` naming the first setting that cannot be run and how to fix it.
     public func validate() throws {
         do { _ = try makeMixture() } catch let error as DatasetError { throw ConfigError("\(error)") }
-        for group in [schedule, adversarial, mixing, optimizer, evaluation, mixture] as [any SettingsGroup] {
-            try group.validate()
-        }
+        try gan.validate()
+        try mixture.validate()
         try requireSetting(self.method != .pacgan || self.batchSize % self.packingDegree == 0,
                            "batch_size = \(self.batchSize) must be a multiple of pack = \(self.packingDegree) for PacGAN")
     }

@@ -111,8 +111,7 @@ extension SettingsComposite {
     public static var configKeys: [String] { groups.flatMap { $0.keys } }
 
     public static func allowedValues(forKey key: String) -> [String]? {
-        for group in groups where group.keys.contains(key) { return group.allowedValues(forKey: key) }
-        return nil
+        groups.first { $0.keys.contains(key) }?.allowedValues(forKey: key)
     }
 }
 
