@@ -53,7 +53,8 @@ proofs:
 # SCALE=default (under 30 minutes on 2 cores), SCALE=thesis (§4.5.1's 2D networks and iterations;
 # CIFAR-10 at full width for 200,000 iterations, which needs data/cifar10-train.h5 and a bigger
 # machine) or SCALE=smoke; PART=all|2d|images; JOBS worker processes; DATA=file.h5 runs the image
-# part on that HDF5 dataset (no glyph classifier: spectral distance only). Interrupted? Run it
+# part on that HDF5 dataset (no glyph classifier: spectral distance only); SEEDS=0 (or 0,1) runs only
+# those seeds. Interrupted? Run it
 # again: it resumes. The default scale writes to results/chapter4/, another to results/chapter4-<scale>/.
 SCALE ?= default
 PART ?= all
@@ -63,7 +64,7 @@ chapter4:
 	swift build $(RELEASE_FLAGS) --product mixedbatch
 	swift build $(RELEASE_FLAGS) --product Chapter4
 	$$(swift build $(RELEASE_FLAGS) --show-bin-path)/Chapter4 --scale $(SCALE) --part $(PART) --jobs $(JOBS) \
-	  --output $(CHAPTER4_OUTPUT) $(if $(DATA),--data $(DATA))
+	  --output $(CHAPTER4_OUTPUT) $(if $(DATA),--data $(DATA)) $(if $(SEEDS),--seeds $(SEEDS))
 
 chapter3 chapter5:
 	@echo "make $@: this chapter's experiments are not implemented yet; see the open issues." >&2; exit 2

@@ -60,3 +60,25 @@ import Training
         #expect(throws: TensorError.self) { try Batch(inputs: Tensor.zeros([3, 2]), conditions: Tensor.zeros([2, 1])) }
     }
 }
+
+/// The README's "How to add a model family" example, as written there (fewer iterations).
+@Suite struct ReadmeFamilyExampleTests {
+    @Test func theExampleTrainsAndReportsItsMetrics() throws {
+        let mixture = try GaussianMixture2D.squares()
+        var random = RandomStream(seed: 0)
+        let model = try GaussianMixtureDensity(components: 8, dimensions: 2, random: &random)
+        var settings = OptimizerSettings(learningRate: 1e-2)
+        settings.gradientClipNorm = 10; settings.averagingDecay = 0.999
+        let procedure = try TrainingProcedure(players: [model.maximumLikelihoodPlayer(optimizer: settings)],
+                                              batchSize: 64, seed: 0) { count, random in
+            try mixture.sampleBatch(count: count, random: &random)
+        }
+        var first: [String: Float] = [:], last: [String: Float] = [:]
+        for iteration in 0..<60 {
+            last = try procedure.trainIteration()
+            if iteration == 0 { first = last }
+        }
+        #expect(Set(last.keys) == ["density.loss", "density.nll", "density.gradient_norm"])
+        #expect(last["density.nll"]! < first["density.nll"]!)
+    }
+}
