@@ -41,7 +41,8 @@ public final class LatentGenerator: SampleGenerator {
 /// let sampler = try LatentGenerator(network: g, latentSize: 2)
 /// let procedure = try AdversarialTraining.procedure(
 ///     generator: sampler, discriminator: d, objective: AdversarialMethod.mbgan.makeObjective(),
-///     batchSize: 64, discriminatorSteps: 5, optimizer: OptimizerSettings(), seed: 0, data: mixture.batches)
+///     batchSize: 64, discriminatorSteps: 5, optimizer: OptimizerSettings(), seed: 0,
+///     data: { count, random in try mixture.sampleBatch(count: count, random: &random) })
 /// for _ in 0..<20_000 { try procedure.trainIteration() }
 /// ```
 public enum AdversarialTraining {

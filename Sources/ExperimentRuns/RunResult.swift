@@ -84,10 +84,13 @@ public struct RunResult<Config: RunConfiguration & Codable, Metrics: RunMetrics,
     }
 
     /// The command line's JSON summary: name, status, folder, iterations, seconds, the
-    /// config's summary fields and every metric (nil metrics as null).
+    /// config's summary fields and every metric under its snake_case name (`hq_fraction`; a
+    /// metric without a value, such as an undefined KL, is left out).
     public func summary(folder: String) throws -> [String: JSONValue] {
         var summary = config.summaryFields
-        if case let .object(metricValues) = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(metrics)) {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        if case let .object(metricValues) = try JSONDecoder().decode(JSONValue.self, from: encoder.encode(metrics)) {
             summary.merge(metricValues) { _, metric in metric }
         }
         summary.merge([

@@ -78,8 +78,9 @@ public final class ImageRun: ExperimentRun {
         evaluationProtocol["curve_samples"] = .number(Double(config.curveSamples))
         evaluationProtocol["training_seconds"] = .number(result.seconds)
         evaluationProtocol["data"] = .string(dataset.source)
+        let objective = try config.method.makeObjective(config.objectiveOptions)
         try training.writeManifest(
-            configExtras: ["objective": .string(try config.method.makeObjective(config.objectiveOptions).name),
+            configExtras: ["objective": .string(objective.name),
                            "discriminator": .string(config.discriminatorForm.rawValue)],
             evaluationProtocol: evaluationProtocol)
         try result.write(to: resultPath)

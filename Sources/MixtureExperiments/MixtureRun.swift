@@ -70,8 +70,9 @@ public final class MixtureRun: ExperimentRun {
                                      reverseKL: coverage.reverseKL.isFinite ? coverage.reverseKL : nil,
                                      samples: coverage.sampleCount)
         let result = MixtureRunResult(config: config, outcome: outcome, iterations: procedure.iteration, metrics: metrics)
+        let objective = try config.method.makeObjective(config.objectiveOptions)
         try training.writeManifest(
-            configExtras: ["objective": .string(try config.method.makeObjective(config.objectiveOptions).name), "loss_placement": .string(config.lossPlacementLabel)],
+            configExtras: ["objective": .string(objective.name), "loss_placement": .string(config.lossPlacementLabel)],
             evaluationProtocol: ["generated_samples": .number(Double(config.evaluationSamples)),
                                  "high_quality_radius": "3 sigma of the nearest mode",
                                  "mode_covered": "nearest mode of at least one high-quality sample",

@@ -7,12 +7,7 @@ extension TrainingProcedure {
     /// (`optimizers/<player>`) and parameter average (`optimizers/<player>.average`), every
     /// random stream, the iteration (the checkpoint's step) and `metadata`.
     public func saveCheckpoint(to path: String, metadata: [String: String]) throws {
-        var modules: [String: Module] = [:], states: [String: any CheckpointableState] = [:]
-        for player in players {
-            modules[player.name] = player.module
-            states[player.name] = player.optimizer
-            if let averaging = player.averaging { states[player.name + ".average"] = averaging }
-        }
+        let (modules, states) = checkpointEntries
         try Checkpoint.save(to: path, step: iteration, modules: modules, optimizers: states,
                             randomStreams: streams.byName, metadata: metadata, overwrite: true)
     }
@@ -24,15 +19,21 @@ extension TrainingProcedure {
     public func restoreCheckpoint(from path: String) throws -> CheckpointContents {
         let contents = try Checkpoint.inspect(path)
         let restoredStreams = try RandomStreams(restoring: contents.randomStreams, expected: streams.names)
+        let (modules, states) = checkpointEntries
+        try Checkpoint.restore(from: path, modules: modules, optimizers: states)
+        streams = restoredStreams
+        iteration = contents.step
+        return contents
+    }
+
+    /// Each player's module, and its optimiser and parameter average, by checkpoint name.
+    private var checkpointEntries: (modules: [String: Module], states: [String: any CheckpointableState]) {
         var modules: [String: Module] = [:], states: [String: any CheckpointableState] = [:]
         for player in players {
             modules[player.name] = player.module
             states[player.name] = player.optimizer
             if let averaging = player.averaging { states[player.name + ".average"] = averaging }
         }
-        try Checkpoint.restore(from: path, modules: modules, optimizers: states)
-        streams = restoredStreams
-        iteration = contents.step
-        return contents
+        return (modules, states)
     }
 }

@@ -15,7 +15,9 @@ public typealias BatchSource = (_ count: Int, _ random: inout RandomStream) thro
 ///
 /// ```swift
 /// let procedure = try TrainingProcedure(players: [discriminator, generator], batchSize: 64, seed: 0,
-///                                       streams: ["latent", "objective"], data: mixture.batches)
+///                                       streams: ["latent", "objective"]) { count, random in
+///     try mixture.sampleBatch(count: count, random: &random)
+/// }
 /// for _ in 0..<2_000 { try procedure.trainIteration() }
 /// ```
 public final class TrainingProcedure {
@@ -52,11 +54,13 @@ public final class TrainingProcedure {
     }
 
     /// The player named `name`.
-    public func player(_ name: String) throws -> Player {
-        guard let player = players.first(where: { $0.name == name }) else {
+    public func player(_ name: String) throws -> Player { players[try index(of: name)] }
+
+    private func index(of name: String) throws -> Int {
+        guard let index = players.firstIndex(where: { $0.name == name }) else {
             throw TrainingError.invalidSetting("no player '\(name)' (players: \(players.map(\.name)))")
         }
-        return player
+        return index
     }
 
     /// One iteration: every player's steps in order. Returns the iteration's metrics.
@@ -79,7 +83,7 @@ public final class TrainingProcedure {
     /// metrics. Does not count as an iteration.
     @discardableResult
     public func trainStep(of name: String) throws -> [String: Float] {
-        guard let index = players.firstIndex(where: { $0.name == name }) else { _ = try player(name); return [:] }
+        let index = try index(of: name)
         return try takeStep(players[index], frozen: othersParameters[index])
     }
 

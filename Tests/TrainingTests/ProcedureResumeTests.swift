@@ -45,9 +45,8 @@ import Training
         if let interruptAt {
             let (procedure, _) = try densityFit(config)
             #expect(throws: Interrupted.self) {
-                try training.train(procedure, resume: false, log: TrainingLog(extras: NoExtras())) { iteration in
-                    if iteration == interruptAt { throw Interrupted() }
-                }
+                try training.train(procedure, resume: false, log: TrainingLog(extras: NoExtras()),
+                                   onIteration: { iteration in if iteration == interruptAt { throw Interrupted() } })
             }
         }
         let (procedure, model) = try densityFit(config)

@@ -36,3 +36,10 @@ struct ToyRunConfig: RunConfiguration {
         try optimizer.validate()
     }
 }
+
+/// Metrics of the tests' own run family.
+struct ToyMetrics: RunMetrics {
+    static var runKind: String { "a toy run" }
+    var finalLoss: Double
+    var reverseKL: Double?
+}
