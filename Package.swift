@@ -68,12 +68,14 @@ let package = Package(
 
         .executableTarget(name: "Benchmarks", dependencies: [
             "TensorCore", "NeuralNet", "EquivariantLayer", "CBLAS", "Adversarial", "Training", "Datasets",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ],
                           path: "Experiments/Benchmarks", exclude: ["pytorch_reference_2d.py", "pytorch_reference_sngan.py"]),
 
         .executableTarget(name: "ProofChecks", dependencies: [
             "TensorCore", "NeuralNet", "EquivariantLayer", "Adversarial",
             .product(name: "BigInt", package: "BigInt"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Proofs/Checks"),
 
         .testTarget(name: "TensorCoreTests", dependencies: [

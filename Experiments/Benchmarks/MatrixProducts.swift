@@ -57,8 +57,8 @@ extension MatrixProducts {
         child.executableURL = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
         var environment = ProcessInfo.processInfo.environment
         environment["MIXEDBATCH_OPENBLAS_CORETYPE"] = "Haswell"
-        environment["MIXEDBATCH_BENCH_GEMM_ONLY"] = "1"
         child.environment = environment
+        child.arguments = ["--only", "gemm"]
         try child.run()
         child.waitUntilExit()
     }

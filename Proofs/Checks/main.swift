@@ -1,29 +1,35 @@
+import ArgumentParser
 import Foundation
 
-// ProofChecks — the executable proofs of thesis chapter 4 (see Proofs/README.md).
-//
-//   ProofChecks                run every check
-//   ProofChecks prop1 lemma9   run the checks whose names contain "prop1" or "lemma9"
-//   ProofChecks --list         list the check names and statements
-//
-// Prints one line per check and ends with `N passed, N failed`; exits 1 when a check fails,
-// 2 on a usage error.
+/// ProofChecks — the executable proofs of thesis chapter 4 (see Proofs/README.md). Prints one
+/// line per check and ends with `N passed, N failed`; exits 1 when a check fails, 2 on a usage
+/// error.
+struct ProofChecksCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ProofChecks", abstract: "The executable proofs of chapter 4.",
+        discussion: "ProofChecks prop1 lemma9 runs the checks whose names contain \"prop1\" or \"lemma9\".")
 
-let arguments = Array(CommandLine.arguments.dropFirst())
-let allChecks = CheckRegistry.checks(.standard)
+    @Flag(help: "List the check names and statements.")
+    var list = false
 
-if arguments.contains("--help") || arguments.contains("-h") {
-    print("usage: ProofChecks [--list] [name-filter ...]")
-    exit(0)
+    @Argument(help: "Run only the checks whose names contain one of these.")
+    var filters: [String] = []
+
+    func run() throws {
+        let allChecks = CheckRegistry.checks(.standard)
+        if list {
+            for check in allChecks { print("\(check.name): \(check.statement)") }
+            return
+        }
+        let chosen: [ProofCheck]
+        do {
+            chosen = try CheckRunner.select(allChecks, filters: filters)
+        } catch {
+            FileHandle.standardError.write(Data("ProofChecks: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        if CheckRunner.run(chosen) != 0 { throw ExitCode(1) }
+    }
 }
-if arguments.contains("--list") {
-    for check in allChecks { print("\(check.name): \(check.statement)") }
-    exit(0)
-}
-do {
-    let chosen = try CheckRunner.select(allChecks, filters: arguments.filter { !$0.hasPrefix("-") })
-    exit(CheckRunner.run(chosen) == 0 ? 0 : 1)
-} catch {
-    FileHandle.standardError.write(Data("ProofChecks: \(error)\n".utf8))
-    exit(2)
-}
+
+ProofChecksCommand.main()

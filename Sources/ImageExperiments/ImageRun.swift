@@ -64,13 +64,17 @@ public final class ImageRun: ExperimentRun {
         let outcome = try training.train(procedure, resume: resume, log: TrainingLog(extras: NoExtras()),
                                          afterIteration: { iteration, log in
             guard config.curveEvery > 0, iteration % config.curveEvery == 0 || iteration == config.iterations else { return }
-            let images = try generate(generator, count: config.curveSamples, stream: "curve-\(iteration)")
+            let images = try procedure.withEvaluationParameters {
+                try generate(generator, count: config.curveSamples, stream: "curve-\(iteration)")
+            }
             guard let point = try evaluator.curvePoint(of: images, iteration: iteration) else { return }
             log.history.append(ImageRunResult.inceptionScoreSeries, iteration: iteration, value: point.inceptionScore)
             log.history.append(ImageRunResult.fidSeries, iteration: iteration, value: point.fid)
         }, onIteration: onIteration)
 
-        let samples = try writeSamples(of: generator, iterations: procedure.iteration)
+        let samples = try procedure.withEvaluationParameters {
+            try writeSamples(of: generator, iterations: procedure.iteration)
+        }
         let result = ImageRunResult(config: config, outcome: outcome, iterations: procedure.iteration,
                                     metrics: try evaluator.metrics(of: samples))
         var evaluationProtocol = evaluator.evaluationProtocol

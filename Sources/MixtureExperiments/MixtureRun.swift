@@ -57,12 +57,16 @@ public final class MixtureRun: ExperimentRun {
                                          afterIteration: { iteration, log in
             guard config.snapshotIterations.contains(iteration) else { return }
             var random = RandomStream(seed: config.seed).split("snapshot-\(iteration)")
-            let points = try generator.sample(count: config.snapshotSamples, random: &random)
+            let points = try procedure.withEvaluationParameters {
+                try generator.sample(count: config.snapshotSamples, random: &random)
+            }
             log.extras.append(PointSnapshot(iteration: iteration, points: points.scalars))
         }, onIteration: onIteration)
 
         var random = RandomStream(seed: config.seed).split("evaluation")
-        let samples = try generator.sample(count: config.evaluationSamples, random: &random)
+        let samples = try procedure.withEvaluationParameters {
+            try generator.sample(count: config.evaluationSamples, random: &random)
+        }
         let coverage = try modeCoverage(samples: samples, centers: mixture.centers,
                                         standardDeviation: Double(mixture.standardDeviation))
         let metrics = MixtureMetrics(modes: coverage.modes, modesTotal: coverage.modesTotal,

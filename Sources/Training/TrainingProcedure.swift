@@ -117,3 +117,15 @@ public final class TrainingProcedure {
         return metrics
     }
 }
+
+extension TrainingProcedure {
+    /// Runs `body` with the averaged parameters of every player that keeps an average (what
+    /// evaluation and sampling use), the trained ones of the others; puts the trained ones back.
+    public func withEvaluationParameters<R>(_ body: () throws -> R) throws -> R {
+        func nested(from index: Int) throws -> R {
+            guard index < players.count else { return try body() }
+            return try players[index].withEvaluationParameters { try nested(from: index + 1) }
+        }
+        return try nested(from: 0)
+    }
+}

@@ -104,4 +104,18 @@ struct Interrupted: Error {}
         let result = try MixtureRun(config: config, folder: folder.path).execute(resume: false)
         #expect(result.status == .completed && result.history["discriminator.loss"]?.values.count == 1)
     }
+
+    /// Per-player options from the flat config keys: clipping and parameter averaging train,
+    /// the averages are checkpointed next to each player's optimiser.
+    @Test func playerOptionsComeFromTheConfig() throws {
+        let folder = TemporaryFolder()
+        var config = try Self.tinyConfig(method: "mbgan")
+        config = try MixtureRunConfig.decode(overrides: ["averaging_decay": 0.9, "gradient_clip_norm": 1],
+                                             over: config, source: "test")
+        let result = try MixtureRun(config: config, folder: folder.path).execute(resume: false)
+        #expect(result.status == .completed)
+        #expect(result.history.names.contains("generator.gradient_norm"))
+        let contents = try Checkpoint.inspect(folder.path + "/checkpoint.h5")
+        #expect(contents.optimizerNames.sorted() == ["discriminator", "discriminator.average", "generator", "generator.average"])
+    }
 }

@@ -88,6 +88,7 @@ import Training
         let trained = Self.parameters(model)
         let averaged = player.withEvaluationParameters { Self.parameters(model) }
         #expect(averaged != trained && Self.parameters(model) == trained)
+        #expect(try procedure.withEvaluationParameters { Self.parameters(model) } == averaged)
         let path = model.namedParameters[0].path
         #expect(averaged.prefix(4).elementsEqual(player.averaging!.average(of: path)!.scalars.prefix(4)))
     }
