@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 
 /// ProofChecks — the executable proofs of thesis chapter 4 (see Proofs/README.md). Prints one
-/// line per check and ends with `N passed, N failed`; exits 1 when a check fails, 2 on a usage
-/// error.
+/// line per check and ends with `N passed, N failed`; exits 1 when a check fails, 2 when the
+/// filters match no check, 64 on a malformed command line.
 struct ProofChecksCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ProofChecks", abstract: "The executable proofs of chapter 4.",
