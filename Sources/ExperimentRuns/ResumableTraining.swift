@@ -111,7 +111,13 @@ public struct ResumableTraining<Config: RunConfiguration> {
         guard let logText = contents.metadata["state"] else {
             throw TrainingError.missingState("metadata 'state' in \(checkpointPath)")
         }
-        let log = try JSONDecoder().decode(TrainingLog<Extras>.self, from: Data(logText.utf8))
+        let log: TrainingLog<Extras>
+        do {
+            log = try JSONDecoder().decode(TrainingLog<Extras>.self, from: Data(logText.utf8))
+        } catch {
+            throw ConfigError("the training log in \(checkpointPath) does not decode (\(error)); it was written by another "
+                              + "version or kind of run — finish it with that version, or start afresh in another folder")
+        }
         try procedure.restoreCheckpoint(from: checkpointPath)
         return log
     }

@@ -165,6 +165,26 @@ import Training
         #expect(throws: TrainingError.self) { try toy.procedure.trainStep(of: "generator") }
     }
 
+    /// A checkpoint whose training log is of the old, two-network form is refused with a
+    /// message, not a decoding trace.
+    @Test func aCheckpointOfAnOlderVersionIsNamed() throws {
+        let folder = TemporaryFolder()
+        try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
+        let config = Self.fitConfig()
+        let (procedure, _) = try Self.densityFit(config)
+        let oldLog = #"{"history": [{"iteration": 2, "discriminator": 1.0, "generator": 0.5}], "extras": {}, "elapsedSeconds": 1}"#
+        try procedure.saveCheckpoint(to: folder.path + "/checkpoint.h5",
+                                     metadata: ["config": try config.jsonText(), "state": oldLog])
+        let (fresh, _) = try Self.densityFit(config)
+        do {
+            _ = try ResumableTraining(config: config, folder: folder.path)
+                .train(fresh, resume: true, log: TrainingLog(extras: NoExtras()))
+            Issue.record("an old training log must be refused")
+        } catch let error as ConfigError {
+            #expect(error.message.contains("does not decode") && error.message.contains("checkpoint.h5"))
+        }
+    }
+
     @Test func badProceduresAreRejected() throws {
         let toy = try ThreePlayers(seed: 7)
         let player = toy.procedure.players[0]
