@@ -92,6 +92,7 @@ let package = Package(
         .testTarget(name: "AdversarialTests", dependencies: [
             "Adversarial", "Training", "EquivariantLayer", "Datasets", "NeuralNet", "TensorCore",
         ]),
+        .testTarget(name: "DistributionsTests", dependencies: ["Distributions", "TensorCore", "NeuralNet", "Training"]),
         .testTarget(name: "TrainingTests", dependencies: [
             "Training", "Distributions", "ExperimentRuns", "Datasets", "NeuralNet", "TensorCore", "Reporting",
         ]),
