@@ -44,6 +44,8 @@ let package = Package(
         // protocols, settings groups. Nothing generic imports anything adversarial.
         .target(name: "Training", dependencies: ["TensorCore", "NeuralNet"]),
         .target(name: "Distributions", dependencies: ["TensorCore", "NeuralNet", "Training"]),
+        // Bijections, NICE and Real-NVP pieces, densities by change of variables.
+        .target(name: "Flows", dependencies: ["TensorCore", "NeuralNet", "Training", "Distributions"]),
         // GANs: objectives, mixing priors, discriminators, the SNGAN stack, the GAN procedure.
         .target(name: "Adversarial", dependencies: ["TensorCore", "NeuralNet", "EquivariantLayer", "Training"]),
         .target(name: "ExperimentRuns", dependencies: ["Training", "NeuralNet", "Reporting", "TensorCore"]),
@@ -93,6 +95,7 @@ let package = Package(
             "Adversarial", "Training", "EquivariantLayer", "Datasets", "NeuralNet", "TensorCore",
         ]),
         .testTarget(name: "DistributionsTests", dependencies: ["Distributions", "TensorCore", "NeuralNet", "Training"]),
+        .testTarget(name: "FlowsTests", dependencies: ["Flows", "Distributions", "TensorCore", "NeuralNet", "Training"]),
         .testTarget(name: "TrainingTests", dependencies: [
             "Training", "Distributions", "ExperimentRuns", "Datasets", "NeuralNet", "TensorCore", "Reporting",
         ]),
