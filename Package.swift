@@ -46,6 +46,8 @@ let package = Package(
         .target(name: "Distributions", dependencies: ["TensorCore", "NeuralNet", "Training"]),
         // Bijections, NICE and Real-NVP pieces, densities by change of variables.
         .target(name: "Flows", dependencies: ["TensorCore", "NeuralNet", "Training", "Distributions"]),
+        // VAEs: Gaussian encoders, observation models, ELBO and IWAE bounds.
+        .target(name: "Variational", dependencies: ["TensorCore", "NeuralNet", "Training", "Distributions"]),
         // GANs: objectives, mixing priors, discriminators, the SNGAN stack, the GAN procedure.
         .target(name: "Adversarial", dependencies: ["TensorCore", "NeuralNet", "EquivariantLayer", "Training"]),
         .target(name: "ExperimentRuns", dependencies: ["Training", "NeuralNet", "Reporting", "TensorCore"]),
@@ -96,6 +98,7 @@ let package = Package(
         ]),
         .testTarget(name: "DistributionsTests", dependencies: ["Distributions", "TensorCore", "NeuralNet", "Training"]),
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "Distributions", "TensorCore", "NeuralNet", "Training"]),
+        .testTarget(name: "VariationalTests", dependencies: ["Variational", "Distributions", "TensorCore", "NeuralNet", "Training"]),
         .testTarget(name: "TrainingTests", dependencies: [
             "Training", "Distributions", "ExperimentRuns", "Datasets", "NeuralNet", "TensorCore", "Reporting",
         ]),
