@@ -47,18 +47,18 @@ struct Chapter4: ParsableCommand {
         do {
             mixtureScale = try Chapter4Scale.named(scale)
             imageScale = try Chapter4ImageScale.named(scale)
-        } catch { fail("\(error)") }
+        } catch { throw fail("\(error)") }
         if !data.isEmpty { imageScale.data = data }
         if let seeds {
             let list = seeds.split(separator: ",").map { UInt64($0.trimmingCharacters(in: .whitespaces)) }
-            guard !list.isEmpty, list.allSatisfy({ $0 != nil }) else { fail("--seeds must list integers, e.g. 0,1") }
+            guard !list.isEmpty, list.allSatisfy({ $0 != nil }) else { throw fail("--seeds must list integers, e.g. 0,1") }
             mixtureScale.seeds = list.compactMap { $0 }
             imageScale.seeds = list.compactMap { $0 }
         }
         let executableFolder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
         let worker = executableFolder.appendingPathComponent("mixedbatch")
         guard FileManager.default.isExecutableFile(atPath: worker.path) else {
-            fail("the worker \(worker.path) is missing; build it with `make chapter4` (or swift build --product mixedbatch)")
+            throw fail("the worker \(worker.path) is missing; build it with `make chapter4` (or swift build --product mixedbatch)")
         }
         var failures: [String] = []
         do {
@@ -68,16 +68,17 @@ struct Chapter4: ParsableCommand {
             if part != "2d" {
                 failures += try runImagePart(scale: imageScale, output: output + "/images", worker: worker, jobs: jobs)
             }
-        } catch { fail("\(error)") }
+        } catch { throw fail("\(error)") }
         if !failures.isEmpty {
             FileHandle.standardError.write(Data(("\(failures.count) run(s) failed:\n" + failures.joined(separator: "\n") + "\n").utf8))
             throw ExitCode(1)
         }
     }
 
-    private func fail(_ message: String) -> Never {
+    /// Writes `error: message` and ends the command with status 2.
+    private func fail(_ message: String) -> ExitCode {
         FileHandle.standardError.write(Data("error: \(message)\n".utf8))
-        Foundation.exit(2)
+        return ExitCode(2)
     }
 }
 

@@ -88,16 +88,8 @@ extension ImageDataset {
         try self.init(shape: images.shape, pixels: pixels, labels: labels, source: source)
     }
 
-    /// `count` images drawn uniformly with replacement, in [−1, 1]: `[count, C, H, W]`.
-    public func randomBatch(count: Int, random: inout RandomStream) throws -> Tensor {
-        guard self.count > 0 else {
-            throw DatasetError.invalidParameter(dataset: source, parameter: "images", detail: "the dataset is empty")
-        }
-        return try batch((0..<count).map { _ in random.integer(in: 0..<self.count) })
-    }
-
-    /// A training batch of `count` images drawn uniformly with replacement, with their labels
-    /// when the dataset has them: the same draws as `randomBatch(count:random:)`.
+    /// A training batch of `count` images `[count, C, H, W]` in [−1, 1], drawn uniformly with
+    /// replacement, with their labels when the dataset has them.
     public func sampleBatch(count: Int, random: inout RandomStream) throws -> Batch {
         guard self.count > 0 else {
             throw DatasetError.invalidParameter(dataset: source, parameter: "images", detail: "the dataset is empty")

@@ -20,20 +20,16 @@ public struct Categorical: Sendable {
             throw TensorError.shapeMismatch(operation: "Categorical.logLikelihood", lhs: logits.shape, rhs: values.shape,
                                             expected: "logits [B, \(classes), …] and values [B, …]")
         }
-        let logProbabilities = try logSoftmax(logits, alongAxis: 1)
-        let inner = values.count / max(1, values.shape[0])
         let chosen = values.scalars
         guard chosen.allSatisfy({ $0 >= 0 && $0 < Float(classes) && $0 == $0.rounded() }) else {
             throw TensorError.invalidArgument(operation: "Categorical.logLikelihood",
                                               detail: "values must be integers in 0..<\(classes)")
         }
-        let oneHot = Tensor(shape: logits.shape) { out, n in
-            out.initialize(repeating: 0, count: n)
-            for (index, value) in chosen.enumerated() {
-                let (row, position) = (index / inner, index % inner)
-                out[(row * classes + Int(value)) * inner + position] = 1
-            }
+        let inner = values.count / max(1, values.shape[0])
+        let indices = chosen.enumerated().map { index, value in
+            ((index / inner) * classes + Int(value)) * inner + index % inner
         }
-        return try sumOverRows(oneHot * logProbabilities)
+        let logProbabilities = try logSoftmax(logits, alongAxis: 1)
+        return try sumOverRows(logProbabilities.gatherFlat(indices: indices, shape: values.shape))
     }
 }

@@ -12,7 +12,7 @@ public struct DiagonalGaussian {
         guard mean.rank >= 1 else {
             throw TensorError.invalidShape(operation: "DiagonalGaussian", shape: mean.shape, expected: "mean [B, …]")
         }
-        _ = try mean + logStd  // broadcastable
+        _ = try Shape.broadcast(mean.shape, logStd.shape, operation: "DiagonalGaussian")
         self.mean = mean
         self.logStd = logStd
     }
@@ -26,12 +26,12 @@ public struct DiagonalGaussian {
     public func logDensity(_ x: Tensor) throws -> Tensor {
         let standardized = try (x - mean) * exp(-logStd)
         let perElement = try -0.5 * square(standardized) - logStd - Float(0.5 * log(2 * Double.pi))
-        return try sumOverRows(perElement.broadcast(to: try broadcastShape(x)))
+        return try sumOverRows(perElement)
     }
 
     /// A reparameterised sample `μ + σ ⊙ ε`, `ε ~ N(0, I)` from `random`: gradients reach μ and σ.
     public func sample(random: inout RandomStream) throws -> Tensor {
-        let shape = try broadcastShape(mean)
+        let shape = try Shape.broadcast(mean.shape, logStd.shape, operation: "DiagonalGaussian.sample")
         return try mean + exp(logStd) * random.normal(shape)
     }
 
@@ -42,11 +42,8 @@ public struct DiagonalGaussian {
         let varianceRatio = try exp(2 * (logStd - other.logStd))
         let meanTerm = try square((mean - other.mean) * exp(-other.logStd))
         let perElement = try other.logStd - logStd + 0.5 * (varianceRatio + meanTerm) - 0.5
-        return try sumOverRows(perElement.broadcast(to: try broadcastShape(mean)))
+        return try sumOverRows(perElement)
     }
-
-    /// The shape of `mean`, `logStd` and `x` broadcast together.
-    private func broadcastShape(_ x: Tensor) throws -> [Int] { try (x - mean - logStd).shape }
 }
 
 /// Sums every axis but the first: `[B, …] -> [B]`.

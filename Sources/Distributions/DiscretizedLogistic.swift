@@ -31,7 +31,8 @@ public struct DiscretizedLogistic: Sendable {
     /// `ln P(x)` for every element: `x` holds pixel values in {0, …, 255} (any shape), `mean`
     /// and `logScale` broadcast to it. Differentiable in `mean` and `logScale`.
     public func logProbability(of x: Tensor, mean: Tensor, logScale: Tensor) throws -> Tensor {
-        let shape = try (x + mean + logScale).shape
+        let shape = try Shape.broadcast(Shape.broadcast(x.shape, mean.shape, operation: "DiscretizedLogistic"),
+                                        logScale.shape, operation: "DiscretizedLogistic")
         let pixels = try x.broadcast(to: shape)
         let width = binWidth
         let lower = pixels.map { width * Foundation.floor(Swift.min(Swift.max($0, 0), 255) / width) }

@@ -48,7 +48,7 @@ import Training
         let images = try ImageDataset(shape: [3, 1, 2, 2], pixels: Array(0..<12), labels: [7, 8, 9], source: "test")
         var c = RandomStream(seed: 5), d = RandomStream(seed: 5)
         let labelled = try images.sampleBatch(count: 6, random: &c)
-        #expect(labelled.inputs.scalars == (try images.randomBatch(count: 6, random: &d)).scalars)
+        #expect(labelled.inputs.scalars == (try images.sampleBatch(count: 6, random: &d)).inputs.scalars)
         let rows = labelled.inputs.scalars
         for (row, label) in zip(0..<6, labelled.labels!) {
             #expect(Int(((rows[row * 4] + 1) * 127.5).rounded()) / 4 + 7 == label)
