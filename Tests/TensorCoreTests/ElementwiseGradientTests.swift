@@ -59,6 +59,7 @@ import TensorCore
         ("tanh", .any, { tanh($0) }),
         ("relu", .awayFromZero, { relu($0) }),
         ("leakyRelu", .awayFromZero, { leakyRelu($0, slope: 0.2) }),
+        ("elu", .awayFromZero, { elu($0) }),
         ("abs", .awayFromZero, { abs($0) }),
         ("sqrt", .positive, { sqrt($0) }),
         ("square", .any, { square($0) }),

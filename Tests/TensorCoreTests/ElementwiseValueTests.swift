@@ -17,6 +17,7 @@ import TensorCore
         ("tanh", { tanh($0) }, { Foundation.tanh($0) }),
         ("relu", { relu($0) }, { Swift.max($0, 0) }),
         ("leakyRelu", { leakyRelu($0, slope: 0.1) }, { $0 > 0 ? $0 : 0.1 * $0 }),
+        ("elu", { elu($0) }, { $0 > 0 ? $0 : Foundation.expm1($0) }),
         ("abs", { abs($0) }, { Swift.abs($0) }),
         ("square", { square($0) }, { $0 * $0 }),
         ("negate", { -$0 }, { -$0 }),

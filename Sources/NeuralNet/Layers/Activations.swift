@@ -36,3 +36,9 @@ public final class Softplus: Module, Layer {
     public override init() { super.init() }
     public func callAsFunction(_ input: Tensor) -> Tensor { softplus(input) }
 }
+
+/// ELU: `x` for positive inputs, `eˣ − 1` otherwise.
+public final class ELU: Module, Layer {
+    public override init() { super.init() }
+    public func callAsFunction(_ input: Tensor) -> Tensor { elu(input) }
+}

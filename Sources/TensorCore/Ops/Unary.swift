@@ -65,6 +65,15 @@ public func leakyRelu(_ x: Tensor, slope: Float = 0.01) -> Tensor {
     }
 }
 
+/// ELU (Clevert et al. 2016): `x` for positive inputs, `eˣ − 1` otherwise; the
+/// decoders' non-linearity in chapters 3 and 5 (spec §4.5).
+public func elu(_ x: Tensor) -> Tensor {
+    x.map { $0 > 0 ? $0 : Foundation.expm1($0) }.recording("elu", inputs: [x]) { g, y in
+        let positive = x.mask { $0 > 0 }
+        return [try g * (positive + (1 - positive) * (y + 1))]
+    }
+}
+
 /// |x|; the gradient at 0 is taken as 0.
 public func abs(_ x: Tensor) -> Tensor {
     x.map { Swift.abs($0) }.recording("abs", inputs: [x]) { g, _ in
