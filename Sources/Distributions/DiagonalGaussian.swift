@@ -39,10 +39,14 @@ public struct DiagonalGaussian {
     /// `Σ ln σ₂ − ln σ₁ + (σ₁² + (μ₁ − μ₂)²) / (2σ₂²) − ½`. Against `N(0, I)` this is
     /// `½ Σ (μ² + σ² − ln σ² − 1)` (spec §1.1; the thesis' printed formula is wrong).
     public func kl(to other: DiagonalGaussian) throws -> Tensor {
+        try sumOverRows(klPerElement(to: other))
+    }
+
+    /// `KL(self ‖ other)` of each coordinate, not summed: `[B, …]` (what free bits clamp).
+    public func klPerElement(to other: DiagonalGaussian) throws -> Tensor {
         let varianceRatio = try exp(2 * (logStd - other.logStd))
         let meanTerm = try square((mean - other.mean) * exp(-other.logStd))
-        let perElement = try other.logStd - logStd + 0.5 * (varianceRatio + meanTerm) - 0.5
-        return try sumOverRows(perElement)
+        return try other.logStd - logStd + 0.5 * (varianceRatio + meanTerm) - 0.5
     }
 }
 

@@ -6,19 +6,13 @@ import Training
 
 /// A VAE (spec §1.1–1.2): a Gaussian encoder `q(z | x) = N(μ(x), diag σ(x)²)` whose network
 /// maps `[B, …]` to `[B, 2L]` (means, then log-σ), a standard normal prior on `z` `[B, L]`, a
-/// decoder network `z -> decoded` and an observation model `ln p(x | decoded)`.
-///
-/// Bounds on `ln p(x)`, per row `[B]`:
-/// - `elbo`: `E_q[ln p(x | z)] − KL(q ‖ p)` with one reparameterised sample and the KL in closed
-///   form (spec §1.1);
-/// - `importanceWeightedBound(k:)`: `L_k = logsumexp_i ln w_i − ln k`, `w_i = p(x, z_i) / q(z_i | x)`
-///   (spec §1.2); L_1 is the ELBO estimated with the sampled KL, and L_k grows with k towards ln p(x).
-public final class VariationalAutoencoder: Module, SampleGenerator, LikelihoodModel {
+/// decoder network `z -> decoded` and an observation model `ln p(x | decoded)`. The bounds,
+/// the likelihood and the training player are `VariationalModel`'s.
+public final class VariationalAutoencoder: Module, VariationalModel {
     public let encoder: any Layer
     public let decoder: any Layer
     public let observation: any ObservationModel
     public let latentSize: Int
-    /// Importance samples of `logLikelihood` (what likelihood evaluations report: a bound).
     public var evaluationSamples = 150
 
     public init(encoder: any Layer, decoder: any Layer, observation: any ObservationModel, latentSize: Int) throws {
@@ -41,57 +35,46 @@ public final class VariationalAutoencoder: Module, SampleGenerator, LikelihoodMo
                                     logStd: out.narrowed(axis: 1, start: latentSize, length: latentSize))
     }
 
-    /// The ELBO with the KL in closed form, one sample: `[B]`.
-    public func elbo(_ x: Tensor, random: inout RandomStream) throws -> (elbo: Tensor, kl: Tensor) {
+    public func pass(_ x: Tensor, random: inout RandomStream) throws -> VariationalPass {
         let q = try posterior(x)
         let z = try q.sample(random: &random)
-        let kl = try q.kl(to: DiagonalGaussian.standard(z.shape))
-        return (try observation.logLikelihood(of: x, decoded: decoder(z)) - kl, kl)
-    }
-
-    /// `ln w_i` for `k` samples per row: `[B, k]`.
-    public func logWeights(_ x: Tensor, samples k: Int, random: inout RandomStream) throws -> Tensor {
-        guard k >= 1 else { throw TrainingError.invalidSetting("importance samples \(k) must be ≥ 1") }
-        let q = try posterior(x)
-        let prior = try DiagonalGaussian.standard([x.shape[0], latentSize])
-        let columns = try (0..<k).map { _ -> Tensor in
-            let z = try q.sample(random: &random)
-            let logJoint = try observation.logLikelihood(of: x, decoded: decoder(z)) + prior.logDensity(z)
-            return try (logJoint - q.logDensity(z)).expandingShape(at: 1)
-        }
-        return try Tensor.concatenate(columns, axis: 1)
-    }
-
-    /// `L_k` per row: `[B]`.
-    public func importanceWeightedBound(_ x: Tensor, samples k: Int, random: inout RandomStream) throws -> Tensor {
-        try Distributions.importanceWeightedBound(logWeights: logWeights(x, samples: k, random: &random))
-    }
-
-    /// `L_k` with `evaluationSamples` samples from a fixed stream: a bound on ln p(x).
-    public func logLikelihood(_ inputs: Tensor) throws -> Tensor {
-        var random = RandomStream(seed: 0).split("importance")
-        return try withoutGradient { try importanceWeightedBound(inputs, samples: evaluationSamples, random: &random) }
+        let group = LatentGroup(posterior: q, prior: try DiagonalGaussian.standard(z.shape), sample: z)
+        return VariationalPass(reconstruction: try observation.logLikelihood(of: x, decoded: decoder(z)), groups: [group])
     }
 
     /// Decoded means of `z ~ N(0, I)`.
     public func sample(count: Int, random: inout RandomStream) throws -> Tensor {
         try withoutGradient { try observation.mean(of: decoder(random.normal([count, latentSize]))) }
     }
+}
 
-    /// The training player: maximises the ELBO (k = 1) or the IWAE bound L_k, drawing from the
-    /// `posterior` stream; metrics `bound` and, for the ELBO, `kl` (nats per example).
-    public func boundPlayer(optimizer: OptimizerSettings, importanceSamples k: Int = 1) throws -> Player {
-        try Player(name: "vae", module: self, optimizer: optimizer.makeOptimizer(for: self),
-                   options: optimizer.playerOptions) { [unowned self] batch, streams in
-            try streams.with("posterior") { random in
-                if k == 1 {
-                    let (bound, kl) = try self.elbo(batch.inputs, random: &random)
-                    let mean = bound.mean()
-                    return PlayerLoss(-mean, metrics: ["bound": mean.scalar, "kl": kl.mean().scalar])
-                }
-                let bound = try self.importanceWeightedBound(batch.inputs, samples: k, random: &random).mean()
-                return PlayerLoss(-bound, metrics: ["bound": bound.scalar])
-            }
-        }
+extension VariationalAutoencoder {
+    /// A VAE of MLPs on images `[B, C, H, W]`: encoder `flatten → hidden ReLU layers → 2L`,
+    /// decoder `L → hidden ReLU layers (reversed) → C·H·W`, reshaped to the image and put back
+    /// on the data's scale for `observation` (the networks see `scaling.toNetwork(x)`).
+    public static func dense(imageShape: [Int], latentSize: Int, hiddenSizes: [Int] = [512, 512],
+                             observation: any ObservationModel, scaling: NetworkScaling = .pixels,
+                             random: inout RandomStream) throws -> VariationalAutoencoder {
+        let size = imageShape.reduce(1, *)
+        let encoder = Sequential([ScalingLayer(scaling, toNetwork: true), Flatten(),
+                                  try Sequential.perceptron(inputSize: size, hiddenSizes: hiddenSizes, outputSize: 2 * latentSize, random: &random)])
+        let decoder = Sequential([try Sequential.perceptron(inputSize: latentSize, hiddenSizes: hiddenSizes.reversed(), outputSize: size, random: &random),
+                                  Unflatten(imageShape), ScalingLayer(scaling, toNetwork: false)])
+        return try VariationalAutoencoder(encoder: encoder, decoder: decoder, observation: observation, latentSize: latentSize)
+    }
+}
+
+/// `NetworkScaling` as a layer, either way.
+public final class ScalingLayer: Module, Layer {
+    public let scaling: NetworkScaling
+    public let toNetwork: Bool
+
+    public init(_ scaling: NetworkScaling, toNetwork: Bool) {
+        (self.scaling, self.toNetwork) = (scaling, toNetwork)
+        super.init()
+    }
+
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        toNetwork ? scaling.toNetwork(input) : scaling.toData(input)
     }
 }

@@ -1,0 +1,138 @@
+import Distributions
+import NeuralNet
+import TensorCore
+import Training
+
+/// The affine map between the data's scale and the networks' (`x_net = x·scale + shift`), so
+/// that a model whose observation works on raw pixels (0…255) still feeds its networks values
+/// near [−1, 1], and its decoder's outputs come back on the data's scale.
+public struct NetworkScaling: Codable, Equatable, Sendable {
+    public var scale: Float
+    public var shift: Float
+
+    public init(scale: Float, shift: Float) { (self.scale, self.shift) = (scale, shift) }
+
+    /// Pixels 0…255 ↔ [−1, 1].
+    public static let pixels = NetworkScaling(scale: 1 / 127.5, shift: -1)
+    /// [0, 1) ↔ [−1, 1].
+    public static let unit = NetworkScaling(scale: 2, shift: -1)
+
+    public func toNetwork(_ x: Tensor) -> Tensor { x * scale + shift }
+    public func toData(_ y: Tensor) -> Tensor { (y - shift) * (1 / scale) }
+}
+
+/// A convolutional top-down hierarchical VAE (spec §1.5, §4.5): ELU networks, `groups`
+/// stochastic layers of `latentChannels` channels (32 in chapter 5), the top one at
+/// `H / 2^groups`, each lower one at twice the resolution of the one above.
+///
+/// - Bottom-up: `d_0 = ELU(conv(x))` `[B, F, H, W]`, `d_l = ELU(down(d_{l−1}))` at `H / 2^l`.
+/// - Top group: `q(z_L | x) = N(conv(d_L))`, `p(z_L) = N(0, I)`.
+/// - Top-down, for l = L−1 … 1: `u_l = ELU(up(h_{l+1}))`, prior `p(z_l | z_{>l}) = N(conv(u_l))`,
+///   posterior `q(z_l | x, z_{>l}) = N(conv([u_l, d_l]))` (x through `d_l`, the groups above
+///   through `u_l`: the same order for inference and generation), `h_l = ELU(conv([u_l, z_l]))`.
+/// - Output: `ELU(up(h_1))`, a 3×3 convolution to the image's channels, back on the data's
+///   scale: what the observation model's `ln p(x | ·)` takes (e.g. discretised-logistic means).
+///
+/// Convolutions are 3×3 (stride 1, padding 1); `down` is 4×4 stride 2, `up` its transpose.
+/// H and W must be divisible by 2^groups.
+public final class TopDownVAE: Module, VariationalModel {
+    public let imageShape: [Int]
+    public let latentChannels: Int
+    public let scaling: NetworkScaling
+    public let observation: any ObservationModel
+    public let input: Conv2D
+    /// `downs[l]`: level l → l + 1; `ups[l]`: level l + 1 → l.
+    public let downs: [Conv2D]
+    public let ups: [ConvTranspose2D]
+    public let topPosterior: Conv2D
+    public let topInput: Conv2D
+    /// Index l − 1 serves level l (1 ≤ l < groups).
+    public let priors: [Conv2D]
+    public let posteriors: [Conv2D]
+    public let merges: [Conv2D]
+    public let output: Conv2D
+    public var evaluationSamples = 150
+
+    public init(imageShape: [Int], groups: Int = 2, features: Int = 64, latentChannels: Int = 32,
+                observation: any ObservationModel, scaling: NetworkScaling = .pixels, random: inout RandomStream) throws {
+        guard imageShape.count == 3, groups >= 1, features >= 1, latentChannels >= 1 else {
+            throw TrainingError.invalidSetting("a top-down VAE needs an image shape [C, H, W] and ≥ 1 group, feature and "
+                                               + "latent channel (got \(imageShape), \(groups), \(features), \(latentChannels))")
+        }
+        let divisor = 1 << groups
+        guard imageShape[1] % divisor == 0, imageShape[2] % divisor == 0 else {
+            throw TrainingError.invalidSetting("\(groups) stochastic layers halve the image \(groups) times: H and W must be "
+                                               + "divisible by \(divisor) (got \(imageShape[1])×\(imageShape[2]))")
+        }
+        let (c, f, z) = (imageShape[0], features, latentChannels)
+        func conv(_ inputs: Int, _ outputs: Int) throws -> Conv2D {
+            try Conv2D(inputChannels: inputs, outputChannels: outputs, kernelSize: 3, padding: 1, random: &random)
+        }
+        self.imageShape = imageShape
+        self.latentChannels = z
+        self.scaling = scaling
+        self.observation = observation
+        input = try conv(c, f)
+        downs = try (0..<groups).map { _ in try Conv2D(inputChannels: f, outputChannels: f, kernelSize: 4, stride: 2, padding: 1, random: &random) }
+        topPosterior = try conv(f, 2 * z)
+        topInput = try conv(z, f)
+        priors = try (1..<groups).map { _ in try conv(f, 2 * z) }
+        posteriors = try (1..<groups).map { _ in try conv(2 * f, 2 * z) }
+        merges = try (1..<groups).map { _ in try conv(f + z, f) }
+        ups = try (0..<groups).map { _ in
+            try ConvTranspose2D(inputChannels: f, outputChannels: f, kernelSize: 4, stride: 2, padding: 1, random: &random)
+        }
+        output = try conv(f, c)
+        super.init()
+    }
+
+    public var groups: Int { downs.count }
+
+    /// `N(mean, exp(logStd)²)` from `[B, 2Z, h, w]` (means, then log-σ along the channels).
+    private func gaussian(_ parameters: Tensor) throws -> DiagonalGaussian {
+        try DiagonalGaussian(mean: parameters.narrowed(axis: 1, start: 0, length: latentChannels),
+                             logStd: parameters.narrowed(axis: 1, start: latentChannels, length: latentChannels))
+    }
+
+    /// The top-down pass from `top` `[B, Z, H/2^L, W/2^L]`: with bottom-up features each
+    /// lower group is drawn from its posterior, without them from its prior. Returns the
+    /// decoder's output on the data's scale and the lower groups (top first).
+    private func topDown(from top: Tensor, features: [Tensor]?, random: inout RandomStream) throws -> (Tensor, [LatentGroup]) {
+        var h = try elu(topInput(top))
+        var groups: [LatentGroup] = []
+        for level in stride(from: self.groups - 1, through: 1, by: -1) {
+            let u = try elu(ups[level](h))
+            let prior = try gaussian(priors[level - 1](u))
+            let group: LatentGroup
+            if let features {
+                let posterior = try gaussian(posteriors[level - 1](Tensor.concatenate([u, features[level]], axis: 1)))
+                group = LatentGroup(posterior: posterior, prior: prior, sample: try posterior.sample(random: &random))
+            } else {
+                group = LatentGroup(posterior: prior, prior: prior, sample: try prior.sample(random: &random))
+            }
+            groups.append(group)
+            h = try elu(merges[level - 1](Tensor.concatenate([u, group.sample], axis: 1)))
+        }
+        return (scaling.toData(try output(elu(ups[0](h)))), groups)
+    }
+
+    public func pass(_ x: Tensor, random: inout RandomStream) throws -> VariationalPass {
+        guard Array(x.shape.dropFirst()) == imageShape else {
+            throw TensorError.invalidShape(operation: "TopDownVAE", shape: x.shape, expected: "[B] + \(imageShape)")
+        }
+        var features = [try elu(input(scaling.toNetwork(x)))]
+        for down in downs { features.append(try elu(down(features.last!))) }
+        let topPosterior = try gaussian(self.topPosterior(features[groups]))
+        let top = try topPosterior.sample(random: &random)
+        let (decoded, lower) = try topDown(from: top, features: features, random: &random)
+        let topGroup = LatentGroup(posterior: topPosterior, prior: try DiagonalGaussian.standard(top.shape), sample: top)
+        return VariationalPass(reconstruction: try observation.logLikelihood(of: x, decoded: decoded), groups: [topGroup] + lower)
+    }
+
+    /// Decoded means of samples from the prior hierarchy.
+    public func sample(count: Int, random: inout RandomStream) throws -> Tensor {
+        let side = 1 << groups
+        let top = random.normal([count, latentChannels, imageShape[1] / side, imageShape[2] / side])
+        return try withoutGradient { try observation.mean(of: topDown(from: top, features: nil, random: &random).0) }
+    }
+}

@@ -1,0 +1,147 @@
+import Distributions
+import Foundation
+import NeuralNet
+import TensorCore
+import Training
+
+/// One stochastic layer of a pass through a latent-variable model: the posterior it was
+/// drawn from, its prior (given the layers above it) and the reparameterised sample, all
+/// `[B, …]`.
+public struct LatentGroup {
+    public let posterior: DiagonalGaussian
+    public let prior: DiagonalGaussian
+    public let sample: Tensor
+
+    public init(posterior: DiagonalGaussian, prior: DiagonalGaussian, sample: Tensor) {
+        (self.posterior, self.prior, self.sample) = (posterior, prior, sample)
+    }
+}
+
+/// One encode–decode pass for a batch `x` `[B, …]`: `ln p(x | z)` per row `[B]` and the
+/// latent groups, top first.
+public struct VariationalPass {
+    public let reconstruction: Tensor
+    public let groups: [LatentGroup]
+
+    public init(reconstruction: Tensor, groups: [LatentGroup]) {
+        (self.reconstruction, self.groups) = (reconstruction, groups)
+    }
+
+    /// `Σ_i KL(q_i ‖ p_i)` in closed form given the sampled groups above each: `[B]`.
+    public func kl() throws -> Tensor {
+        try groups.map { try $0.posterior.kl(to: $0.prior) }.reduce(Tensor.zeros([reconstruction.shape[0]]), +)
+    }
+
+    /// `ln p(x, z) − ln q(z | x)` per row `[B]`: the log importance weight of this sample.
+    public func logWeight() throws -> Tensor {
+        try groups.reduce(reconstruction) { total, group in
+            try total + group.prior.logDensity(group.sample) - group.posterior.logDensity(group.sample)
+        }
+    }
+}
+
+/// A latent-variable model trained and evaluated by variational bounds (spec §1.1–1.2,
+/// §1.5): a one-group VAE or a top-down hierarchy. A model implements one reparameterised
+/// pass; the bounds, the likelihood and the training player are shared:
+///
+/// - `elbo`: `ln p(x | z) − Σ_i KL(q(z_i | x, z_{>i}) ‖ p(z_i | z_{>i}))`, one sample, each KL in
+///   closed form given the groups sampled above it;
+/// - `importanceWeightedBound(k:)`: `L_k = logsumexp_i ln w_i − ln k` (spec §1.2); L_1 is the
+///   ELBO estimated with sampled KLs, and L_k grows with k towards ln p(x).
+public protocol VariationalModel: Module, LikelihoodModel, SampleGenerator {
+    /// One pass with reparameterised samples drawn from `random`.
+    func pass(_ x: Tensor, random: inout RandomStream) throws -> VariationalPass
+    /// Importance samples of `logLikelihood` (what likelihood evaluations report: a bound).
+    var evaluationSamples: Int { get }
+}
+
+extension VariationalModel {
+    /// The ELBO with closed-form KLs, one sample: `[B]` each.
+    public func elbo(_ x: Tensor, random: inout RandomStream) throws -> (elbo: Tensor, kl: Tensor) {
+        let pass = try pass(x, random: &random)
+        let kl = try pass.kl()
+        return (try pass.reconstruction - kl, kl)
+    }
+
+    /// `ln w_i` for `k` samples per row: `[B, k]`.
+    public func logWeights(_ x: Tensor, samples k: Int, random: inout RandomStream) throws -> Tensor {
+        guard k >= 1 else { throw TrainingError.invalidSetting("importance samples \(k) must be ≥ 1") }
+        let columns = try (0..<k).map { _ in try pass(x, random: &random).logWeight().expandingShape(at: 1) }
+        return try Tensor.concatenate(columns, axis: 1)
+    }
+
+    /// `L_k` per row: `[B]`.
+    public func importanceWeightedBound(_ x: Tensor, samples k: Int, random: inout RandomStream) throws -> Tensor {
+        try Distributions.importanceWeightedBound(logWeights: logWeights(x, samples: k, random: &random))
+    }
+
+    /// `L_k` with `evaluationSamples` samples from a fixed stream: a bound on ln p(x).
+    public func logLikelihood(_ inputs: Tensor) throws -> Tensor {
+        var random = RandomStream(seed: 0).split("importance")
+        return try withoutGradient { try importanceWeightedBound(inputs, samples: evaluationSamples, random: &random) }
+    }
+
+    /// The training player (one player named `vae`), drawing from the `posterior` stream.
+    /// Metrics: `bound` (the ELBO or L_k, nats per example, without warm-up or free bits)
+    /// and, for the ELBO, `kl`.
+    public func boundPlayer(optimizer settings: OptimizerSettings, objective: VariationalObjective = VariationalObjective()) throws -> Player {
+        try objective.validate()
+        let optimizer = try settings.makeOptimizer(for: self)
+        return try Player(name: "vae", module: self, optimizer: optimizer, options: settings.playerOptions) { [unowned self] batch, streams in
+            try streams.with("posterior") { random in
+                guard objective.importanceSamples == 1 else {
+                    let bound = try self.importanceWeightedBound(batch.inputs, samples: objective.importanceSamples, random: &random).mean()
+                    return PlayerLoss(-bound, metrics: ["bound": bound.scalar])
+                }
+                let pass = try self.pass(batch.inputs, random: &random)
+                let kl = try pass.kl().mean()
+                let bound = try pass.reconstruction.mean() - kl
+                let penalty = try objective.klPenalty(pass.groups, step: optimizer.stepCount)
+                return PlayerLoss(try penalty - pass.reconstruction.mean(), metrics: ["bound": bound.scalar, "kl": kl.scalar])
+            }
+        }
+    }
+}
+
+/// How a variational model is trained: the ELBO (k = 1) or IWAE-k, and, for the ELBO, KL
+/// warm-up and free bits.
+public struct VariationalObjective: Codable, Equatable, Sendable {
+    /// k of the IWAE bound trained on; 1 trains the ELBO.
+    public var importanceSamples: Int
+    /// The KL term is multiplied by `min(1, step / klWarmupSteps)` (0: no warm-up; Sønderby
+    /// et al. 2016).
+    public var klWarmupSteps: Int
+    /// Free bits (Kingma et al. 2016): each latent channel's KL, summed over its positions and
+    /// averaged over the batch, counts at least this many nats (0: off).
+    public var freeBits: Float
+
+    public init(importanceSamples: Int = 1, klWarmupSteps: Int = 0, freeBits: Float = 0) {
+        (self.importanceSamples, self.klWarmupSteps, self.freeBits) = (importanceSamples, klWarmupSteps, freeBits)
+    }
+
+    public func validate() throws {
+        guard importanceSamples >= 1, klWarmupSteps >= 0, freeBits >= 0, freeBits.isFinite else {
+            throw TrainingError.invalidSetting("importance samples (\(importanceSamples)) must be ≥ 1, KL warm-up steps "
+                                               + "(\(klWarmupSteps)) and free bits (\(freeBits)) ≥ 0")
+        }
+        guard importanceSamples == 1 || (klWarmupSteps == 0 && freeBits == 0) else {
+            throw TrainingError.invalidSetting("KL warm-up and free bits shape the ELBO; with importance samples "
+                                               + "\(importanceSamples) > 1 set both to 0")
+        }
+    }
+
+    /// The KL term the ELBO objective minimises at optimiser step `step`, a scalar: per group
+    /// and latent channel `max(freeBits, KL_channel)`, times the warm-up factor.
+    public func klPenalty(_ groups: [LatentGroup], step: Int) throws -> Tensor {
+        let warmup = klWarmupSteps == 0 ? 1 : min(1, Float(step) / Float(klWarmupSteps))
+        let total = try groups.map { group -> Tensor in
+            let perElement = try group.posterior.klPerElement(to: group.prior)
+            guard freeBits > 0 else { return perElement.sum() * (1 / Float(perElement.shape[0])) }
+            // [B, C, …] -> per channel: summed over positions, averaged over the batch.
+            let perChannel = try perElement.rank == 2 ? perElement.mean(alongAxes: [0])
+                : perElement.sum(alongAxes: Array(2..<perElement.rank)).mean(alongAxes: [0])
+            return clamp(perChannel, min: freeBits, max: .infinity).sum()
+        }.reduce(Tensor(0), +)
+        return warmup * total
+    }
+}
