@@ -58,8 +58,15 @@ let package = Package(
             "TensorCore", "NeuralNet", "Adversarial", "Training", "Datasets", "Evaluation", "Reporting", "ExperimentRuns",
         ]),
 
+        // Likelihood runs: flows and VAEs trained and evaluated on HDF5 image datasets.
+        .target(name: "DensityExperiments", dependencies: [
+            "TensorCore", "NeuralNet", "Training", "Distributions", "Flows", "Variational", "Datasets", "Reporting",
+            "ExperimentRuns",
+        ]),
+
         .executableTarget(name: "mixedbatch", dependencies: [
-            "MixtureExperiments", "ImageExperiments", "ExperimentRuns", "Training", "Datasets", "Evaluation", "TensorCore",
+            "MixtureExperiments", "ImageExperiments", "DensityExperiments", "ExperimentRuns", "Training", "Datasets", "Evaluation", "TensorCore", "HDF5IO",
+            "NeuralNet",
             "Reporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -99,6 +106,9 @@ let package = Package(
         .testTarget(name: "DistributionsTests", dependencies: ["Distributions", "TensorCore", "NeuralNet", "Training"]),
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "Distributions", "TensorCore", "NeuralNet", "Training"]),
         .testTarget(name: "VariationalTests", dependencies: ["Variational", "Distributions", "TensorCore", "NeuralNet", "Training"]),
+        .testTarget(name: "DensityExperimentsTests", dependencies: [
+            "DensityExperiments", "Datasets", "ExperimentRuns", "NeuralNet", "TensorCore", "Training",
+        ]),
         .testTarget(name: "TrainingTests", dependencies: [
             "Training", "Distributions", "ExperimentRuns", "Datasets", "NeuralNet", "TensorCore", "Reporting",
         ]),

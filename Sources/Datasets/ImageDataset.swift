@@ -18,10 +18,13 @@ public struct ImageDataset: Equatable, Sendable {
     public let labels: [Int]?
     /// Where the images came from (`"CIFAR-10 data_batch_1.bin …"`), for manifests.
     public let source: String
+    /// How many intensity levels the pixels take, 0…levels − 1: 256 for 8-bit images, 17 for
+    /// scikit-learn's digits. Stored as the HDF5 attribute `levels`; files without it are 8-bit.
+    public let levels: Int
 
     public var count: Int { shape[0] }
 
-    public init(shape: [Int], pixels: [UInt8], labels: [Int]? = nil, source: String) throws {
+    public init(shape: [Int], pixels: [UInt8], labels: [Int]? = nil, source: String, levels: Int = 256) throws {
         guard shape.count == 4, shape.allSatisfy({ $0 >= 0 }), shape.dropFirst().allSatisfy({ $0 > 0 }) else {
             throw DatasetError.invalidParameter(dataset: source, parameter: "shape",
                                                 detail: "must be [N, C, H, W] with positive C, H, W, got \(shape)")
@@ -34,10 +37,14 @@ public struct ImageDataset: Equatable, Sendable {
             throw DatasetError.invalidParameter(dataset: source, parameter: "labels",
                                                 detail: "\(labels.count) labels for \(shape[0]) images")
         }
+        guard (2...256).contains(levels) else {
+            throw DatasetError.invalidParameter(dataset: source, parameter: "levels", detail: "\(levels) is not in 2…256")
+        }
         self.shape = shape
         self.pixels = pixels
         self.labels = labels
         self.source = source
+        self.levels = levels
     }
 
     /// The images at `indices` as floats in [−1, 1] (`2·p/255 − 1`, the generators' tanh
@@ -54,6 +61,20 @@ public struct ImageDataset: Equatable, Sendable {
         throw DatasetError.invalidParameter(dataset: source, parameter: "index", detail: "\(bad) is outside 0..<\(count)")
     }
 
+    /// The images at `indices` as their pixel values 0…levels − 1 in floats (what density
+    /// models dequantise or score): `[indices.count, C, H, W]`.
+    public func pixelBatch(_ indices: [Int]) throws -> Tensor {
+        let size = shape[1] * shape[2] * shape[3]
+        guard let bad = indices.first(where: { !(0..<count).contains($0) }) else {
+            return Tensor(shape: [indices.count] + Array(shape.dropFirst())) { out, _ in
+                for (row, index) in indices.enumerated() {
+                    for i in 0..<size { out[row * size + i] = Float(pixels[index * size + i]) }
+                }
+            }
+        }
+        throw DatasetError.invalidParameter(dataset: source, parameter: "index", detail: "\(bad) is outside 0..<\(count)")
+    }
+
     /// Writes the dataset to `path` atomically (an existing file is kept unless `overwrite`).
     public func write(toHDF5 path: String, overwrite: Bool = false) throws {
         try HDF5File.writeAtomically(to: path, overwrite: overwrite) { file in
@@ -61,6 +82,7 @@ public struct ImageDataset: Equatable, Sendable {
             if let labels { try file.write(labels.map(Int64.init), shape: [labels.count], to: "labels") }
             try file.attributes.set("source", source)
             try file.attributes.set("layout", "NCHW uint8")
+            try file.attributes.set("levels", Int64(levels))
         }
     }
 
@@ -76,7 +98,8 @@ public struct ImageDataset: Equatable, Sendable {
         let images = try file.read("images", as: UInt8.self)
         let labels = try file.contains("labels") ? try file.read("labels", as: Int64.self).values.map(Int.init) : nil
         let source = (try? file.attributes.string("source")) ?? path
-        return try ImageDataset(shape: images.shape, pixels: images.values, labels: labels, source: source)
+        let levels = try file.attributes.contains("levels") ? Int(try file.attributes.value("levels", as: Int64.self)) : 256
+        return try ImageDataset(shape: images.shape, pixels: images.values, labels: labels, source: source, levels: levels)
     }
 }
 

@@ -49,7 +49,7 @@ public enum RealDigits: String, CaseIterable, Sendable {
         }
         guard !labels.isEmpty else { throw DatasetError.corruptFile(path: path, detail: "it holds no rows") }
         return try ImageDataset(shape: [labels.count, 1, side, side], pixels: pixels, labels: labels,
-                                source: "\(rawValue): \(origin)")
+                                source: "\(rawValue): \(origin)", levels: levels)
     }
 
     /// The fixed split: a permutation of the rows by `RandomStream(seed: 0)`, its first
@@ -78,7 +78,8 @@ extension ImageDataset {
             selected.reserveCapacity(indices.count * size)
             for index in indices { selected += pixels[(index * size)..<((index + 1) * size)] }
             return try ImageDataset(shape: [indices.count] + Array(shape.dropFirst()), pixels: selected,
-                                    labels: labels.map { labels in indices.map { labels[$0] } }, source: "\(source) [\(part)]")
+                                    labels: labels.map { labels in indices.map { labels[$0] } }, source: "\(source) [\(part)]",
+                                    levels: levels)
         }
         throw DatasetError.invalidParameter(dataset: source, parameter: "index", detail: "\(bad) is outside 0..<\(count)")
     }

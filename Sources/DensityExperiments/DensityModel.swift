@@ -1,0 +1,120 @@
+import Distributions
+import Flows
+import Foundation
+import NeuralNet
+import TensorCore
+import Training
+import Variational
+
+/// A likelihood model of 8-bit images `[B, C, H, W]` with everything a run needs around it:
+/// how pixels become the model's inputs (dequantised to [0, 1) for continuous densities,
+/// raw for discrete likelihoods), the data scaling that turns its nats into the
+/// discrete-data bits per dimension, its training player and its samples.
+public final class DensityModel {
+    public let kind: DensityModelKind
+    public let module: Module & LikelihoodModel & SampleGenerator
+    /// What the model's densities are densities of (spec §1.9).
+    public let scaling: DataScaling
+    /// `[C, H, W]`.
+    public let imageShape: [Int]
+
+    public var dimensions: Int { imageShape.reduce(1, *) }
+    public var variational: (any VariationalModel)? { module as? any VariationalModel }
+
+    /// The model of `settings` for images of `imageShape`, initialised from `random`.
+    public init(_ settings: DensitySettings, imageShape: [Int], random: inout RandomStream) throws {
+        kind = settings.model
+        self.imageShape = imageShape
+        let observation: any ObservationModel = settings.observation == .gaussian
+            ? GaussianObservation(logSigma: -2)
+            : try DiscretizedLogisticObservation(channels: imageShape[0])
+        let networkScaling: NetworkScaling = settings.observation == .gaussian ? .unit : .pixels
+        switch settings.model {
+        case .nice:
+            let density = try FlowArchitectures.nice(dimension: imageShape.reduce(1, *), couplings: settings.couplings,
+                                                     hiddenLayers: settings.hiddenLayers, hiddenUnits: settings.hiddenUnits,
+                                                     random: &random)
+            module = FlattenedDensity(density, imageShape: imageShape)
+            scaling = .unit
+        case .realnvp:
+            let shape = FlowArchitectures.RealNVPShape(scales: settings.scales, residualBlocks: settings.residualBlocks,
+                                                       features: settings.features, finalCouplings: settings.finalCouplings,
+                                                       batchNorm: settings.batchNorm)
+            module = try FlowArchitectures.realNVP(imageShape: imageShape, shape: shape, random: &random)
+            scaling = .unit
+        case .vae:
+            let vae = try VariationalAutoencoder.dense(
+                imageShape: imageShape, latentSize: settings.latentSize,
+                hiddenSizes: Array(repeating: settings.hiddenUnits, count: settings.hiddenLayers),
+                observation: observation, scaling: networkScaling, random: &random)
+            vae.evaluationSamples = settings.evaluationImportanceSamples
+            module = vae
+            scaling = settings.observation == .gaussian ? .unit : .levels(256)
+        case .hvae:
+            let vae = try TopDownVAE(imageShape: imageShape, groups: settings.groups, features: settings.features,
+                                     latentChannels: settings.latentChannels, observation: observation,
+                                     scaling: networkScaling, random: &random)
+            vae.evaluationSamples = settings.evaluationImportanceSamples
+            module = vae
+            scaling = settings.observation == .gaussian ? .unit : .levels(256)
+        }
+    }
+
+    /// The model's inputs for pixel values `[B, C, H, W]` (0…255): uniformly dequantised and
+    /// rescaled for a continuous density, unchanged for a discrete one.
+    public func inputs(fromPixels pixels: Tensor, random: inout RandomStream) throws -> Tensor {
+        if case .levels = scaling { return pixels }
+        return try Dequantization.uniform(pixels, scaling: scaling, random: &random)
+    }
+
+    /// Samples as images in [−1, 1] (for grids and `ImageDataset(images:)`).
+    public func sampleImages(count: Int, random: inout RandomStream) throws -> Tensor {
+        let samples = try module.sample(count: count, random: &random, chunk: 100)
+        switch scaling {
+        case .unit: return clamp(samples * 2 - 1, min: -1, max: 1)
+        case .symmetric: return clamp(samples, min: -1, max: 1)
+        case .pixels, .levels: return clamp(samples * (1 / 127.5) - 1, min: -1, max: 1)
+        }
+    }
+
+    /// Bits per dimension of a mean negative log-likelihood (nats per image) on this model's scale.
+    public func bitsPerDimension(_ nats: Double) throws -> Double {
+        try BitsPerDimension.from(negativeLogLikelihood: nats, dimensions: dimensions, scaling: scaling)
+    }
+
+    /// The training player `model`: maximum likelihood for flows (metric `bpd`), the ELBO or
+    /// IWAE-k bound for VAEs (metrics `bound`, `kl`).
+    public func player(_ settings: DensitySettings, optimizer: OptimizerSettings) throws -> Player {
+        if let variational {
+            let objective = VariationalObjective(importanceSamples: settings.importanceSamples,
+                                                 klWarmupSteps: settings.klWarmupSteps, freeBits: settings.freeBits)
+            return try variational.boundPlayer(optimizer: optimizer, objective: objective)
+        }
+        let offset = scaling.offsetBits, perDimension = 1 / (Double(dimensions) * log(2))
+        return try Player(name: "flow", module: module, optimizer: optimizer.makeOptimizer(for: module),
+                          options: optimizer.playerOptions) { [module] batch, _ in
+            let nll = try -module.logLikelihood(batch.inputs).mean()
+            return PlayerLoss(nll, metrics: ["bpd": Float(Double(nll.scalar) * perDimension + offset)])
+        }
+    }
+}
+
+/// A density of vectors `[B, D]` seen as one of images `[B, C, H, W]` (NICE on MNIST).
+public final class FlattenedDensity: Module, LikelihoodModel, SampleGenerator {
+    public let density: FlowDensity
+    public let imageShape: [Int]
+
+    public init(_ density: FlowDensity, imageShape: [Int]) {
+        self.density = density
+        self.imageShape = imageShape
+        super.init()
+    }
+
+    public func logLikelihood(_ inputs: Tensor) throws -> Tensor {
+        try density.logLikelihood(inputs.reshaped([inputs.shape[0], -1]))
+    }
+
+    public func sample(count: Int, random: inout RandomStream) throws -> Tensor {
+        try density.sample(count: count, random: &random).reshaped([count] + imageShape)
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Training
+
+/// The likelihood models a density run trains.
+public enum DensityModelKind: String, Codable, CaseIterable, Sendable {
+    /// NICE (additive couplings of MLPs, diagonal scaling, logistic prior) on flattened images.
+    case nice
+    /// Real-NVP (multi-scale affine couplings of residual networks, batch norm, Gaussian prior).
+    case realnvp
+    /// A VAE of MLPs with a Gaussian encoder.
+    case vae
+    /// A convolutional top-down hierarchical VAE.
+    case hvae
+}
+
+/// The decoder likelihood of the VAEs.
+public enum ObservationKind: String, Codable, CaseIterable, Sendable {
+    /// A discretised logistic on the 256 pixel values, one scale per channel: a discrete
+    /// likelihood, no dequantisation.
+    case discretizedLogistic = "discretized-logistic"
+    /// A factorised Gaussian with a learned isotropic σ on dequantised data in [0, 1).
+    case gaussian
+}
+
+/// The density family's settings: the data, the model and its architecture, the variational
+/// objective and the evaluation (keys in snake_case, e.g. `residual_blocks`).
+public struct DensitySettings: SettingsGroup {
+    public var model: DensityModelKind = .realnvp
+    /// Training images: an HDF5 file of uint8 `[N, C, H, W]` with 256 levels
+    /// (`mixedbatch data mnist5k` writes data/mnist5k-train.h5).
+    public var data = "data/mnist5k-train.h5"
+    /// Held-out images for the final NLL / BPD; none: only the training NLL is reported.
+    public var testData: String? = "data/mnist5k-test.h5"
+    public var batchSize = 64
+    /// NICE: coupling layers, and hidden layers and units of each coupling's MLP; the dense
+    /// VAE: hidden layers and units of its encoder and decoder.
+    public var couplings = 4
+    public var hiddenLayers = 5
+    public var hiddenUnits = 1000
+    /// Real-NVP: scales, residual blocks per coupling network, their channels (also the
+    /// hierarchical VAE's), couplings of the last scale, batch normalisation.
+    public var scales = 2
+    public var residualBlocks = 2
+    public var features = 32
+    public var finalCouplings = 4
+    public var batchNorm = true
+    /// VAEs: decoder likelihood, latent size (dense VAE), stochastic layers and their
+    /// channels (hierarchical VAE), the training bound and its shaping.
+    public var observation: ObservationKind = .discretizedLogistic
+    public var latentSize = 32
+    public var groups = 2
+    public var latentChannels = 32
+    public var importanceSamples = 1
+    public var klWarmupSteps = 0
+    public var freeBits: Float = 0
+    /// k of the IWAE bound the evaluation reports for VAEs (150 as chapter 3's tables).
+    public var evaluationImportanceSamples = 150
+    /// Evaluate on at most this many held-out images (all when unset).
+    public var evaluationRows: Int?
+    /// Images in the sample grid (`samples.png`, 8 per row).
+    public var gridSamples = 64
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case model, data, testData = "test_data", batchSize = "batch_size", couplings, hiddenLayers = "hidden_layers"
+        case hiddenUnits = "hidden_units", scales, residualBlocks = "residual_blocks", features
+        case finalCouplings = "final_couplings", batchNorm = "batch_norm", observation, latentSize = "latent_size", groups
+        case latentChannels = "latent_channels", importanceSamples = "importance_samples"
+        case klWarmupSteps = "kl_warmup_steps", freeBits = "free_bits"
+        case evaluationImportanceSamples = "evaluation_importance_samples", evaluationRows = "evaluation_rows"
+        case gridSamples = "grid_samples"
+    }
+
+    public static var keys: [String] { CodingKeys.allCases.map(\.rawValue) }
+
+    public static func allowedValues(forKey key: String) -> [String]? {
+        switch key {
+        case "model": return DensityModelKind.allCases.map(\.rawValue)
+        case "observation": return ObservationKind.allCases.map(\.rawValue)
+        default: return nil
+        }
+    }
+
+    public func validate() throws {
+        try requireSetting(!data.isEmpty, "data must name an HDF5 image file (make one with `mixedbatch data mnist5k`)")
+        for (name, value) in [("batch_size", batchSize), ("couplings", couplings), ("hidden_layers", hiddenLayers),
+                              ("hidden_units", hiddenUnits), ("scales", scales), ("features", features),
+                              ("final_couplings", finalCouplings), ("latent_size", latentSize), ("groups", groups),
+                              ("latent_channels", latentChannels), ("importance_samples", importanceSamples),
+                              ("evaluation_importance_samples", evaluationImportanceSamples), ("grid_samples", gridSamples)] {
+            try requireSetting(value >= 1, "\(name) = \(value) must be ≥ 1")
+        }
+        try requireSetting(residualBlocks >= 0 && klWarmupSteps >= 0, "residual_blocks and kl_warmup_steps must be ≥ 0")
+        try requireSetting(freeBits >= 0 && freeBits.isFinite, "free_bits = \(freeBits) must be ≥ 0")
+        try requireSetting((evaluationRows ?? 1) >= 1, "evaluation_rows must be ≥ 1 (or unset: every held-out image)")
+        try requireSetting(importanceSamples == 1 || (klWarmupSteps == 0 && freeBits == 0),
+                           "kl_warmup_steps and free_bits shape the ELBO; with importance_samples > 1 set both to 0")
+    }
+}
