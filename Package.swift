@@ -27,6 +27,8 @@ let package = Package(
                        providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg",
                        providers: [.apt(["libjpeg-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "CKernels"),
         // libjpeg behind an error manager that returns instead of calling exit(); its own
@@ -37,7 +39,7 @@ let package = Package(
         .target(name: "HDF5IO", dependencies: ["CHDF5", "AtomicFiles"]),
         .target(name: "NeuralNet", dependencies: ["TensorCore", "HDF5IO", "CKernels"]),
         .target(name: "EquivariantLayer", dependencies: ["TensorCore", "NeuralNet"]),
-        .target(name: "Datasets", dependencies: ["TensorCore", "HDF5IO", "CPNG", "CJPEG", "CJPEGDecoder"]),
+        .target(name: "Datasets", dependencies: ["TensorCore", "HDF5IO", "CPNG", "CJPEG", "CJPEGDecoder", "CZlib"]),
         .target(name: "Evaluation", dependencies: ["TensorCore", "NeuralNet", "Datasets", "CBLAS", "CFFTW"]),
         .target(name: "Reporting", dependencies: ["TensorCore", "CPNG", "AtomicFiles"]),
         // The generic training layer: procedures of players, metrics, sampling and likelihood

@@ -15,13 +15,15 @@ struct DataConvert: ParsableCommand {
         abstract: "Convert CIFAR-10 or STL-10 binaries, or a folder of PNG/JPEG images, to an HDF5 image dataset.",
         discussion: """
         mixedbatch data convert --format cifar10 --input cifar-10-batches-bin --output data/cifar10-train.h5
+        mixedbatch data convert --format mnist --input mnist --split test --output data/mnist-test.h5
         mixedbatch data convert --format stl10 --input stl10_binary/unlabeled_X.bin --size 48 --output data/stl10-48.h5
         mixedbatch data convert --format folder --input img_align_celeba --size 64 --output data/celeba-64.h5
         """)
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case cifar10, stl10, folder }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case cifar10, stl10, mnist, folder }
 
-    @Option(help: "cifar10 (a cifar-10-batches-bin folder), stl10 (a *_X.bin file) or folder (PNG/JPEG images).")
+    @Option(help: ArgumentHelp("cifar10 (a cifar-10-batches-bin folder), stl10 (a *_X.bin file), mnist (a folder of the "
+                               + "IDX files, .gz or not) or folder (PNG/JPEG images)."))
     var format: Format
 
     @Option(help: "The folder or file to read.")
@@ -30,7 +32,7 @@ struct DataConvert: ParsableCommand {
     @Option(help: "The HDF5 file to write.")
     var output: String
 
-    @Option(help: "CIFAR-10 split: train or test.")
+    @Option(help: "CIFAR-10 and MNIST split: train or test.")
     var split: String = "train"
 
     @Option(help: "Centre-crop and area-resize every image to size × size (required for folder).")
@@ -50,6 +52,11 @@ struct DataConvert: ParsableCommand {
                 dataset = try BinaryImageReaders.cifar10(folder: input, split: chosen)
             case .stl10:
                 dataset = try BinaryImageReaders.stl10(imagesFile: input)
+            case .mnist:
+                guard let chosen = IDXReader.MNISTSplit(rawValue: split) else {
+                    throw ValidationError("--split must be train or test, not '\(split)'")
+                }
+                dataset = try IDXReader.mnist(folder: input, split: chosen)
             case .folder:
                 guard let size else { throw ValidationError("--format folder needs --size (e.g. 64)") }
                 dataset = try ImageFolderConverter.convert(folder: input, size: size)
