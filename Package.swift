@@ -80,7 +80,7 @@ let package = Package(
                           path: "Experiments/Chapter4", exclude: ["configs", "RESULTS.md"]),
 
         .executableTarget(name: "Benchmarks", dependencies: [
-            "TensorCore", "NeuralNet", "EquivariantLayer", "CBLAS", "Adversarial", "Training", "Datasets",
+            "TensorCore", "NeuralNet", "EquivariantLayer", "CBLAS", "Adversarial", "Training", "Datasets", "Flows",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ],
                           path: "Experiments/Benchmarks", exclude: ["pytorch_reference_2d.py", "pytorch_reference_sngan.py", "pytorch_reference_flows.py"]),

@@ -32,14 +32,7 @@ public final class WeightNorm<Wrapped: WeightNormalizable>: Module, Layer {
         let weight = layer.weight
         let matrix = try Wrapped.weightMatrix(weight)
         let scale = try (gain / Self.rowNorms(matrix)).reshaped([-1, 1])
-        let scaled = try matrix * scale
-        let axis = Wrapped.weightOutputAxis
-        guard axis != 0 else { return try scaled.reshaped(weight.shape) }
-        var permutedShape = weight.shape
-        permutedShape.swapAt(0, axis)
-        var order = Array(0..<weight.rank)
-        order.swapAt(0, axis)
-        return try scaled.reshaped(permutedShape).permuted(order)
+        return try Wrapped.weight(fromMatrix: matrix * scale, shape: weight.shape)
     }
 
     /// `‖row‖` of `[outputs, n]`, guarded against 0: `[outputs]`.

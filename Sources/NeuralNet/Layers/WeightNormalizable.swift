@@ -21,4 +21,15 @@ extension WeightNormalizable {
         order.swapAt(0, axis)
         return try weight.permuted(order).reshaped([weight.shape[axis], -1])
     }
+
+    /// The inverse of `weightMatrix`: a matrix `[outputs, −1]` back in the weight's `shape`.
+    public static func weight(fromMatrix matrix: Tensor, shape: [Int]) throws -> Tensor {
+        let axis = weightOutputAxis
+        guard axis != 0 else { return try matrix.reshaped(shape) }
+        var permutedShape = shape
+        permutedShape.swapAt(0, axis)
+        var order = Array(0..<shape.count)
+        order.swapAt(0, axis)
+        return try matrix.reshaped(permutedShape).permuted(order)
+    }
 }
