@@ -33,7 +33,7 @@ public final class DensityModel {
         case .nice:
             let density = try FlowArchitectures.nice(dimension: imageShape.reduce(1, *), couplings: settings.couplings,
                                                      hiddenLayers: settings.hiddenLayers, hiddenUnits: settings.hiddenUnits,
-                                                     random: &random)
+                                                     dataInitializedScaling: settings.dataInitializedScaling, random: &random)
             module = FlattenedDensity(density, imageShape: imageShape)
             scaling = .unit
         case .realnvp:

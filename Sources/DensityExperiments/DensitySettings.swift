@@ -37,6 +37,9 @@ public struct DensitySettings: SettingsGroup {
     public var couplings = 4
     public var hiddenLayers = 5
     public var hiddenUnits = 1000
+    /// NICE: initialise the final diagonal scaling from the first batch (ActNorm) rather than
+    /// at 0 (see `FlowArchitectures.nice`).
+    public var dataInitializedScaling = true
     /// Real-NVP: scales, residual blocks per coupling network, their channels (also the
     /// hierarchical VAE's), couplings of the last scale, batch normalisation.
     public var scales = 2
@@ -64,7 +67,7 @@ public struct DensitySettings: SettingsGroup {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case model, data, testData = "test_data", batchSize = "batch_size", couplings, hiddenLayers = "hidden_layers"
-        case hiddenUnits = "hidden_units", scales, residualBlocks = "residual_blocks", features
+        case hiddenUnits = "hidden_units", dataInitializedScaling = "data_initialized_scaling", scales, residualBlocks = "residual_blocks", features
         case finalCouplings = "final_couplings", batchNorm = "batch_norm", observation, latentSize = "latent_size", groups
         case latentChannels = "latent_channels", importanceSamples = "importance_samples"
         case klWarmupSteps = "kl_warmup_steps", freeBits = "free_bits"

@@ -8,8 +8,13 @@ public enum FlowArchitectures {
     /// `hiddenLayers` ReLU layers of `hiddenUnits` (the paper's MNIST model: 4, 5, 1000), then a
     /// diagonal scaling; a logistic prior. The shift networks see the whole masked vector
     /// `[B, D]` (the transformed half zeroed), which is the paper's function of the kept half.
+    ///
+    /// `dataInitializedScaling` replaces the scaling's zero initialisation by ActNorm's
+    /// data-dependent one (unit variance per coordinate on the first batch, plus a shift): on
+    /// dequantised pixels whose background spans 1/256, NICE needs ln 256 ≈ 5.5 of log-scale per
+    /// coordinate, which Adam at 10⁻³ reaches only after thousands of steps.
     public static func nice(dimension: Int, couplings: Int = 4, hiddenLayers: Int = 5, hiddenUnits: Int = 1000,
-                            random: inout RandomStream) throws -> FlowDensity {
+                            dataInitializedScaling: Bool = false, random: inout RandomStream) throws -> FlowDensity {
         guard dimension >= 2, couplings >= 1, hiddenLayers >= 1, hiddenUnits >= 1 else {
             throw TensorError.invalidArgument(operation: "NICE", detail: "needs dimension ≥ 2 and positive couplings, "
                                               + "layers and units (got \(dimension), \(couplings), \(hiddenLayers), \(hiddenUnits))")
@@ -19,7 +24,7 @@ public enum FlowArchitectures {
                                                   outputSize: dimension, random: &random)
             return AdditiveCoupling(shift: shift, mask: .alternating(parity: index % 2))
         }
-        steps.append(DiagonalScaling(rowShape: [dimension]))
+        steps.append(dataInitializedScaling ? ActNorm(channels: dimension) : DiagonalScaling(rowShape: [dimension]))
         return FlowDensity(flow: BijectionSequence(steps), prior: .logistic, rowShape: [dimension])
     }
 
