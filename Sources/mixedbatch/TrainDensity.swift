@@ -88,8 +88,9 @@ struct EvaluateDensity: ParsableCommand {
             if let output, FileManager.default.fileExists(atPath: output) {
                 throw ConfigError("\(output) exists; choose a new file (evaluations never overwrite)")
             }
+            // Over the defaults: a run written before a setting existed reads with its default.
             guard let configText = try Checkpoint.inspect(checkpoint).metadata["config"],
-                  let config = try? JSONDecoder().decode(DensityRunConfig.self, from: Data(configText.utf8)) else {
+                  let config = try? DensityRunConfig.decode(Data(configText.utf8), over: DensityRunConfig(), source: checkpoint) else {
                 throw ConfigError("\(checkpoint) was not written by a density run (its metadata has no density config)")
             }
             guard let path = data ?? config.density.testData else {
