@@ -34,7 +34,9 @@ let package = Package(
         // libjpeg behind an error manager that returns instead of calling exit(); its own
         // target so that TensorCore (through CKernels) never links libjpeg.
         .target(name: "CJPEGDecoder", dependencies: ["CJPEG"], linkerSettings: [.linkedLibrary("jpeg")]),
-        .target(name: "TensorCore", dependencies: ["CBLAS", "CKernels"]),
+        // oneDNN's convolution primitives behind a small C API (Debian's libdnnl-dev).
+        .target(name: "CDNNLConvolution", linkerSettings: [.linkedLibrary("dnnl")]),
+        .target(name: "TensorCore", dependencies: ["CBLAS", "CKernels", "CDNNLConvolution"]),
         .target(name: "AtomicFiles"),
         .target(name: "HDF5IO", dependencies: ["CHDF5", "AtomicFiles"]),
         .target(name: "NeuralNet", dependencies: ["TensorCore", "HDF5IO", "CKernels"]),

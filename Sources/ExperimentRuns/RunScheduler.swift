@@ -25,7 +25,10 @@ public final class RunScheduler {
         var running: [Int32: (process: Process, folder: String, log: FileHandle)] = [:]
         let ended = DispatchSemaphore(value: 0)
         var environment = ProcessInfo.processInfo.environment
-        if jobs > 1 { environment["OPENBLAS_NUM_THREADS"] = "1" }  // one core per worker
+        if jobs > 1 {  // one core per worker: OpenBLAS and oneDNN (OpenMP) alike
+            environment["OPENBLAS_NUM_THREADS"] = "1"
+            environment["OMP_NUM_THREADS"] = "1"
+        }
         while !pending.isEmpty || !running.isEmpty {
             while running.count < jobs, let folder = pending.popFirst() {
                 let process = Process()

@@ -1,9 +1,10 @@
 import CKernels
 
-// 2-D convolutions as im2col + GEMM. `im2col` and `col2im` are adjoint linear maps, so
-// convolutions and transposed convolutions are compositions of differentiable
-// primitives (im2col, matmul, reshape, permute), and their second derivatives
-// (gradient penalties) come for free.
+// 2-D convolutions on oneDNN (`OneDNNConvolution`, the default) or as im2col + GEMM (the
+// reference, `MIXEDBATCH_CONVOLUTION=im2col`). `im2col` and `col2im` are adjoint linear maps,
+// so the reference convolutions are compositions of differentiable primitives (im2col,
+// matmul, reshape, permute); oneDNN's three primitives are differentiable through each other.
+// Either way second derivatives (gradient penalties) work.
 
 /// Kernel size, stride and zero padding of a 2-D sliding window.
 public struct ConvGeometry: Equatable, Sendable {
@@ -105,10 +106,17 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, geometry: C
     }
     let (b, outChannels) = (x.shape[0], weight.shape[0])
     let (oh, ow) = try geometry.outputSize(height: x.shape[2], width: x.shape[3], operation: "conv2d")
-    let columns = try x.im2col(geometry)
-    let product = try weight.reshaped([outChannels, -1]).matmul(columns)
-    let output = try product.reshaped([outChannels, b, oh, ow]).permuted([1, 0, 2, 3])
+    let output = ConvolutionBackend.current == .oneDNN
+        ? try OneDNNConvolution.forward(x, weight, outputShape: [b, outChannels, oh, ow], geometry)
+        : try im2colConvolution(x, weight: weight, outputSize: (oh, ow), geometry: geometry)
     return try addChannelBias(output, bias, operation: "conv2d")
+}
+
+/// The reference convolution without bias: im2col, one GEMM, a layout permutation.
+func im2colConvolution(_ x: Tensor, weight: Tensor, outputSize: (Int, Int), geometry: ConvGeometry) throws -> Tensor {
+    let columns = try x.im2col(geometry)
+    let product = try weight.reshaped([weight.shape[0], -1]).matmul(columns)
+    return try product.reshaped([weight.shape[0], x.shape[0], outputSize.0, outputSize.1]).permuted([1, 0, 2, 3])
 }
 
 /// Transposed 2-D convolution (the adjoint of `conv2d` in its input, as in PyTorch):
@@ -128,7 +136,7 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, ge
             operation: "convTranspose2d",
             detail: "outputPadding \(outputPadding) must be in 0..<\(min(geometry.stride.height, geometry.stride.width)) (below the stride \(geometry.stride) on both axes)")
     }
-    let (b, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let (b, h, w) = (x.shape[0], x.shape[2], x.shape[3])
     let outChannels = weight.shape[1]
     let oh = (h - 1) * geometry.stride.height - 2 * geometry.padding.height + geometry.kernel.height + outputPadding
     let ow = (w - 1) * geometry.stride.width - 2 * geometry.padding.width + geometry.kernel.width + outputPadding
@@ -137,10 +145,19 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, ge
             operation: "convTranspose2d",
             detail: "a \(h)×\(w) input with \(geometry) gives an empty \(oh)×\(ow) output; reduce the padding")
     }
+    // The adjoint of the convolution [B, C', oh, ow] -> [B, C, h, w] whose weight is `weight`.
+    let output = ConvolutionBackend.current == .oneDNN
+        ? try OneDNNConvolution.backwardData(x, weight, inputShape: [b, outChannels, oh, ow], geometry)
+        : try col2imTransposedConvolution(x, weight: weight, outputShape: [b, outChannels, oh, ow], geometry: geometry)
+    return try addChannelBias(output, bias, operation: "convTranspose2d")
+}
+
+/// The reference transposed convolution without bias: one GEMM, then col2im.
+func col2imTransposedConvolution(_ x: Tensor, weight: Tensor, outputShape: [Int], geometry: ConvGeometry) throws -> Tensor {
+    let (b, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     let rows = try x.permuted([1, 0, 2, 3]).reshaped([c, b * h * w])
     let columns = try weight.reshaped([c, -1]).matmul(rows, transposeSelf: true)
-    let output = try columns.col2im(inputShape: [b, outChannels, oh, ow], geometry)
-    return try addChannelBias(output, bias, operation: "convTranspose2d")
+    return try columns.col2im(inputShape: outputShape, geometry)
 }
 
 private func addChannelBias(_ output: Tensor, _ bias: Tensor?, operation: String) throws -> Tensor {

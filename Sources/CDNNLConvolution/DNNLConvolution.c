@@ -1,0 +1,259 @@
+// 2-D convolutions on oneDNN: forward, backward-data and backward-weights primitives for
+// plain NCHW / OIHW buffers. Each primitive may pick its own (blocked) layouts; reorders
+// to and from the plain buffers are created with it. Primitives are cached per geometry
+// and kind (a training step creates none after the first); calls from several threads are
+// safe (a stream and memory objects per call, primitives shared, every call on one worker thread).
+#include "DNNLConvolution.h"
+
+#include <oneapi/dnnl/dnnl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { FORWARD, BACKWARD_DATA, BACKWARD_WEIGHTS, KINDS };
+
+typedef struct {
+    dnnl_primitive_t primitive;
+    int argument[3];                    // two inputs, then the output
+    dnnl_memory_desc_t plain[3], actual[3];
+    dnnl_primitive_t reorder[3];        // plain -> actual for inputs, actual -> plain for the output
+} operation;
+
+typedef struct {
+    mixedbatch_dnnl_convolution key;
+    dnnl_primitive_desc_t forward_hint;
+    operation *operations[KINDS];
+} cache_entry;
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static dnnl_engine_t engine;
+static cache_entry *entries;
+static int entry_count, entry_capacity;
+
+static void descriptors(const mixedbatch_dnnl_convolution *g, dnnl_format_tag_t tag, dnnl_memory_desc_t *src,
+                        dnnl_memory_desc_t *weights, dnnl_memory_desc_t *dst) {
+    dnnl_dims_t src_dims = {g->batch, g->in_channels, g->height, g->width};
+    dnnl_dims_t weight_dims = {g->out_channels, g->in_channels, g->kernel_h, g->kernel_w};
+    dnnl_dims_t dst_dims = {g->batch, g->out_channels, g->out_height, g->out_width};
+    dnnl_memory_desc_init_by_tag(src, 4, src_dims, dnnl_f32, tag == dnnl_format_tag_any ? tag : dnnl_nchw);
+    dnnl_memory_desc_init_by_tag(weights, 4, weight_dims, dnnl_f32, tag == dnnl_format_tag_any ? tag : dnnl_oihw);
+    dnnl_memory_desc_init_by_tag(dst, 4, dst_dims, dnnl_f32, tag == dnnl_format_tag_any ? tag : dnnl_nchw);
+}
+
+static void window(const mixedbatch_dnnl_convolution *g, dnnl_dims_t strides, dnnl_dims_t left, dnnl_dims_t right) {
+    strides[0] = g->stride_h;
+    strides[1] = g->stride_w;
+    left[0] = g->pad_h;
+    left[1] = g->pad_w;
+    right[0] = (g->out_height - 1) * g->stride_h + g->kernel_h - g->height - g->pad_h;
+    right[1] = (g->out_width - 1) * g->stride_w + g->kernel_w - g->width - g->pad_w;
+}
+
+/// The descriptor of a primitive of `kind` with any layouts.
+static dnnl_status_t describe(int kind, const mixedbatch_dnnl_convolution *g, dnnl_convolution_desc_t *description) {
+    dnnl_memory_desc_t src, weights, dst;
+    dnnl_dims_t strides, left, right;
+    descriptors(g, dnnl_format_tag_any, &src, &weights, &dst);
+    window(g, strides, left, right);
+    switch (kind) {
+    case FORWARD:
+        return dnnl_convolution_forward_desc_init(description, dnnl_forward_training, dnnl_convolution_direct, &src,
+                                                  &weights, NULL, &dst, strides, left, right);
+    case BACKWARD_DATA:
+        return dnnl_convolution_backward_data_desc_init(description, dnnl_convolution_direct, &src, &weights, &dst,
+                                                        strides, left, right);
+    default:
+        return dnnl_convolution_backward_weights_desc_init(description, dnnl_convolution_direct, &src, &weights, NULL,
+                                                           &dst, strides, left, right);
+    }
+}
+
+static dnnl_status_t make_operation(int kind, const mixedbatch_dnnl_convolution *g, dnnl_primitive_desc_t hint,
+                                    dnnl_primitive_desc_t *kept, operation **made) {
+    dnnl_convolution_desc_t description;
+    dnnl_primitive_desc_t pd;
+    dnnl_status_t status = describe(kind, g, &description);
+    if (status != dnnl_success) return status;
+    status = dnnl_primitive_desc_create(&pd, &description, NULL, engine, kind == FORWARD ? NULL : hint);
+    if (status != dnnl_success) return status;
+    operation *op = calloc(1, sizeof(operation));
+    dnnl_memory_desc_t src, weights, dst;
+    descriptors(g, dnnl_nchw, &src, &weights, &dst);
+    static const dnnl_query_t queries[KINDS][3] = {
+        {dnnl_query_src_md, dnnl_query_weights_md, dnnl_query_dst_md},
+        {dnnl_query_diff_dst_md, dnnl_query_weights_md, dnnl_query_diff_src_md},
+        {dnnl_query_src_md, dnnl_query_diff_dst_md, dnnl_query_diff_weights_md},
+    };
+    static const int arguments[KINDS][3] = {
+        {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST},
+        {DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC},
+        {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS},
+    };
+    const dnnl_memory_desc_t plains[KINDS][3] = {{src, weights, dst}, {dst, weights, src}, {src, dst, weights}};
+    for (int i = 0; i < 3 && status == dnnl_success; i++) {
+        op->argument[i] = arguments[kind][i];
+        op->plain[i] = plains[kind][i];
+        op->actual[i] = *dnnl_primitive_desc_query_md(pd, queries[kind][i], 0);
+        if (dnnl_memory_desc_equal(&op->plain[i], &op->actual[i])) continue;
+        dnnl_primitive_desc_t reorder_pd;
+        status = i < 2 ? dnnl_reorder_primitive_desc_create(&reorder_pd, &op->plain[i], engine, &op->actual[i], engine, NULL)
+                       : dnnl_reorder_primitive_desc_create(&reorder_pd, &op->actual[i], engine, &op->plain[i], engine, NULL);
+        if (status != dnnl_success) break;
+        status = dnnl_primitive_create(&op->reorder[i], reorder_pd);
+        dnnl_primitive_desc_destroy(reorder_pd);
+    }
+    if (status == dnnl_success) status = dnnl_primitive_create(&op->primitive, pd);
+    if (status != dnnl_success) {
+        free(op);
+        dnnl_primitive_desc_destroy(pd);
+        return status;
+    }
+    if (kind == FORWARD) *kept = pd; else dnnl_primitive_desc_destroy(pd);
+    *made = op;
+    return dnnl_success;
+}
+
+/// The cached operation of `kind` for `g`, made on first use.
+static dnnl_status_t lookup(int kind, const mixedbatch_dnnl_convolution *g, operation **found) {
+    dnnl_status_t status = dnnl_success;
+    pthread_mutex_lock(&cache_lock);
+    if (!engine) status = dnnl_engine_create(&engine, dnnl_cpu, 0);
+    cache_entry *entry = NULL;
+    for (int i = 0; i < entry_count && status == dnnl_success; i++) {
+        if (memcmp(&entries[i].key, g, sizeof(*g)) == 0) { entry = &entries[i]; break; }
+    }
+    if (status == dnnl_success && !entry) {
+        if (entry_count == entry_capacity) {
+            entry_capacity = entry_capacity ? 2 * entry_capacity : 64;
+            entries = realloc(entries, (size_t)entry_capacity * sizeof(cache_entry));
+        }
+        entry = &entries[entry_count++];
+        memset(entry, 0, sizeof(*entry));
+        entry->key = *g;
+    }
+    if (status == dnnl_success && !entry->forward_hint) {
+        operation *forward = NULL;
+        status = make_operation(FORWARD, g, NULL, &entry->forward_hint, &forward);
+        entry->operations[FORWARD] = forward;
+    }
+    if (status == dnnl_success && !entry->operations[kind]) {
+        status = make_operation(kind, g, entry->forward_hint, NULL, &entry->operations[kind]);
+    }
+    if (status == dnnl_success) *found = entry->operations[kind];
+    pthread_mutex_unlock(&cache_lock);
+    return status;
+}
+
+static dnnl_status_t execute(const operation *op, const void *first, const void *second, void *output) {
+    dnnl_stream_t stream;
+    dnnl_status_t status = dnnl_stream_create(&stream, engine, dnnl_stream_default_flags);
+    if (status != dnnl_success) return status;
+    void *buffers[3] = {(void *)first, (void *)second, output};
+    void *scratch[3] = {NULL, NULL, NULL};
+    dnnl_memory_t plain[3] = {NULL, NULL, NULL}, actual[3] = {NULL, NULL, NULL};
+    dnnl_exec_arg_t arguments[3];
+    for (int i = 0; i < 3 && status == dnnl_success; i++) {
+        status = dnnl_memory_create(&plain[i], &op->plain[i], engine, buffers[i]);
+        if (status != dnnl_success) break;
+        if (op->reorder[i]) {
+            scratch[i] = aligned_alloc(64, (dnnl_memory_desc_get_size(&op->actual[i]) + 63) / 64 * 64);
+            status = dnnl_memory_create(&actual[i], &op->actual[i], engine, scratch[i]);
+            if (status == dnnl_success && i < 2) {
+                dnnl_exec_arg_t reorder_arguments[2] = {{DNNL_ARG_FROM, plain[i]}, {DNNL_ARG_TO, actual[i]}};
+                status = dnnl_primitive_execute(op->reorder[i], stream, 2, reorder_arguments);
+            }
+        }
+        arguments[i].arg = op->argument[i];
+        arguments[i].memory = op->reorder[i] ? actual[i] : plain[i];
+    }
+    if (status == dnnl_success) status = dnnl_primitive_execute(op->primitive, stream, 3, arguments);
+    if (status == dnnl_success && op->reorder[2]) {
+        dnnl_exec_arg_t reorder_arguments[2] = {{DNNL_ARG_FROM, actual[2]}, {DNNL_ARG_TO, plain[2]}};
+        status = dnnl_primitive_execute(op->reorder[2], stream, 2, reorder_arguments);
+    }
+    if (status == dnnl_success) status = dnnl_stream_wait(stream);
+    for (int i = 0; i < 3; i++) {
+        if (plain[i]) dnnl_memory_destroy(plain[i]);
+        if (actual[i]) dnnl_memory_destroy(actual[i]);
+        free(scratch[i]);
+    }
+    dnnl_stream_destroy(stream);
+    return status;
+}
+
+/// Every call runs on one long-lived worker thread (8 MiB of stack), one at a time: Debian's
+/// oneDNN uses the OpenMP runtime, which crashes when primitives are created and run from many
+/// short-lived application threads (Swift's concurrency pool). Within one call OpenMP uses
+/// every core.
+typedef struct {
+    int kind;
+    const mixedbatch_dnnl_convolution *geometry;
+    const void *first, *second;
+    void *output;
+    dnnl_status_t status;
+    int pending;
+} request;
+
+static pthread_mutex_t request_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t caller_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t request_ready = PTHREAD_COND_INITIALIZER, request_done = PTHREAD_COND_INITIALIZER;
+static request *current;
+static pthread_once_t worker_once = PTHREAD_ONCE_INIT;
+static int worker_started;
+
+static void *worker(void *unused) {
+    (void)unused;
+    pthread_mutex_lock(&request_lock);
+    for (;;) {
+        while (!current || !current->pending) pthread_cond_wait(&request_ready, &request_lock);
+        request *r = current;
+        pthread_mutex_unlock(&request_lock);
+        operation *op = NULL;
+        dnnl_status_t status = lookup(r->kind, r->geometry, &op);
+        if (status == dnnl_success) status = execute(op, r->first, r->second, r->output);
+        pthread_mutex_lock(&request_lock);
+        r->status = status;
+        r->pending = 0;
+        pthread_cond_broadcast(&request_done);
+    }
+    return NULL;
+}
+
+static void start_worker(void) {
+    pthread_attr_t attributes;
+    pthread_t thread;
+    pthread_attr_init(&attributes);
+    pthread_attr_setstacksize(&attributes, 8u << 20);
+    pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
+    worker_started = pthread_create(&thread, &attributes, worker, NULL) == 0;
+    pthread_attr_destroy(&attributes);
+}
+
+static int run(int kind, const mixedbatch_dnnl_convolution *g, const void *first, const void *second, void *output) {
+    pthread_once(&worker_once, start_worker);
+    if (!worker_started) return (int)dnnl_runtime_error;
+    request r = {kind, g, first, second, output, dnnl_success, 1};
+    pthread_mutex_lock(&caller_lock);  // one request at a time
+    pthread_mutex_lock(&request_lock);
+    current = &r;
+    pthread_cond_signal(&request_ready);
+    while (r.pending) pthread_cond_wait(&request_done, &request_lock);
+    current = NULL;
+    pthread_mutex_unlock(&request_lock);
+    pthread_mutex_unlock(&caller_lock);
+    return (int)r.status;
+}
+
+int mixedbatch_dnnl_convolution_forward(const mixedbatch_dnnl_convolution *g, const float *x, const float *w, float *y) {
+    return run(FORWARD, g, x, w, y);
+}
+
+int mixedbatch_dnnl_convolution_backward_data(const mixedbatch_dnnl_convolution *g, const float *dy, const float *w,
+                                              float *dx) {
+    return run(BACKWARD_DATA, g, dy, w, dx);
+}
+
+int mixedbatch_dnnl_convolution_backward_weights(const mixedbatch_dnnl_convolution *g, const float *x, const float *dy,
+                                                 float *dw) {
+    return run(BACKWARD_WEIGHTS, g, x, dy, dw);
+}

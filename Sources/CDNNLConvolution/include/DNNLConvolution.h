@@ -1,0 +1,26 @@
+#ifndef MIXEDBATCH_DNNL_CONVOLUTION_H
+#define MIXEDBATCH_DNNL_CONVOLUTION_H
+
+#include <stdint.h>
+
+/// One 2-D convolution geometry: NCHW input [batch, in_channels, height, width], OIHW weight
+/// [out_channels, in_channels, kernel_h, kernel_w], NCHW output [batch, out_channels,
+/// out_height, out_width], zero padding pad_h / pad_w on the top / left (the bottom / right
+/// padding is whatever makes the output size, as PyTorch's floor division does).
+typedef struct {
+    int64_t batch, in_channels, height, width;
+    int64_t out_channels, out_height, out_width;
+    int64_t kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w;
+} mixedbatch_dnnl_convolution;
+
+/// y = conv(x, w), plain NCHW / OIHW buffers. Returns 0 on success, else oneDNN's status.
+int mixedbatch_dnnl_convolution_forward(const mixedbatch_dnnl_convolution *geometry,
+                                        const float *x, const float *w, float *y);
+/// dx = the adjoint of conv(·, w) applied to dy.
+int mixedbatch_dnnl_convolution_backward_data(const mixedbatch_dnnl_convolution *geometry,
+                                              const float *dy, const float *w, float *dx);
+/// dw = ∂⟨dy, conv(x, w)⟩/∂w.
+int mixedbatch_dnnl_convolution_backward_weights(const mixedbatch_dnnl_convolution *geometry,
+                                                 const float *x, const float *dy, float *dw);
+
+#endif

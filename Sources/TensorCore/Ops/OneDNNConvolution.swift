@@ -1,0 +1,77 @@
+import CDNNLConvolution
+import Foundation
+
+/// Which implementation `conv2d` and `convTranspose2d` use: oneDNN's primitives (the
+/// default) or the im2col + GEMM reference (`MIXEDBATCH_CONVOLUTION=im2col`), which the tests
+/// compare oneDNN against.
+public enum ConvolutionBackend: String, Sendable {
+    case oneDNN = "onednn", im2col
+
+    /// The backend chosen by `MIXEDBATCH_CONVOLUTION` when the process started.
+    public static let current: ConvolutionBackend =
+        ProcessInfo.processInfo.environment["MIXEDBATCH_CONVOLUTION"].flatMap(ConvolutionBackend.init(rawValue:)) ?? .oneDNN
+}
+
+/// The three convolution primitives on oneDNN, each differentiable through the others, so
+/// gradients of gradients (gradient penalties) work:
+/// - forward `y = conv(x, w)`: `∂x = backwardData(∂y, w)`, `∂w = backwardWeights(x, ∂y)`;
+/// - backward-data `dx = convᵀ(dy, w)` (linear in each): `∂dy = conv(∂dx, w)`,
+///   `∂w = backwardWeights(∂dx, dy)`;
+/// - backward-weights `dw` (bilinear in x and dy): `∂x = backwardData(dy, ∂dw)`,
+///   `∂dy = conv(x, ∂dw)`.
+/// Shapes: x `[B, C, H, W]`, w `[C', C, kh, kw]`, y `[B, C', H', W']`.
+enum OneDNNConvolution {
+    static func geometry(input: [Int], weight: [Int], output: [Int], _ g: ConvGeometry) -> mixedbatch_dnnl_convolution {
+        mixedbatch_dnnl_convolution(
+            batch: Int64(input[0]), in_channels: Int64(input[1]), height: Int64(input[2]), width: Int64(input[3]),
+            out_channels: Int64(weight[0]), out_height: Int64(output[2]), out_width: Int64(output[3]),
+            kernel_h: Int64(g.kernel.height), kernel_w: Int64(g.kernel.width), stride_h: Int64(g.stride.height),
+            stride_w: Int64(g.stride.width), pad_h: Int64(g.padding.height), pad_w: Int64(g.padding.width))
+    }
+
+    private static func check(_ status: Int32, _ operation: String) throws {
+        guard status == 0 else {
+            throw TensorError.invalidArgument(operation: operation, detail: "oneDNN failed with status \(status); "
+                                              + "MIXEDBATCH_CONVOLUTION=im2col uses the reference implementation")
+        }
+    }
+
+    static func forward(_ x: Tensor, _ w: Tensor, outputShape: [Int], _ g: ConvGeometry) throws -> Tensor {
+        var description = geometry(input: x.shape, weight: w.shape, output: outputShape, g)
+        var status: Int32 = 0
+        let y = Tensor(shape: outputShape) { out, _ in
+            status = mixedbatch_dnnl_convolution_forward(&description, x.storage.pointer, w.storage.pointer, out)
+        }
+        try check(status, "conv2d")
+        return y.recording("conv2d", inputs: [x, w]) { dy, _ in
+            [x.gradNode == nil ? nil : try backwardData(dy, w, inputShape: x.shape, g),
+             w.gradNode == nil ? nil : try backwardWeights(x, dy, weightShape: w.shape, g)]
+        }
+    }
+
+    static func backwardData(_ dy: Tensor, _ w: Tensor, inputShape: [Int], _ g: ConvGeometry) throws -> Tensor {
+        var description = geometry(input: inputShape, weight: w.shape, output: dy.shape, g)
+        var status: Int32 = 0
+        let dx = Tensor(shape: inputShape) { out, _ in
+            status = mixedbatch_dnnl_convolution_backward_data(&description, dy.storage.pointer, w.storage.pointer, out)
+        }
+        try check(status, "conv2d backward data")
+        return dx.recording("conv2dBackwardData", inputs: [dy, w]) { ddx, _ in
+            [dy.gradNode == nil ? nil : try forward(ddx, w, outputShape: dy.shape, g),
+             w.gradNode == nil ? nil : try backwardWeights(ddx, dy, weightShape: w.shape, g)]
+        }
+    }
+
+    static func backwardWeights(_ x: Tensor, _ dy: Tensor, weightShape: [Int], _ g: ConvGeometry) throws -> Tensor {
+        var description = geometry(input: x.shape, weight: weightShape, output: dy.shape, g)
+        var status: Int32 = 0
+        let dw = Tensor(shape: weightShape) { out, _ in
+            status = mixedbatch_dnnl_convolution_backward_weights(&description, x.storage.pointer, dy.storage.pointer, out)
+        }
+        try check(status, "conv2d backward weights")
+        return dw.recording("conv2dBackwardWeights", inputs: [x, dy]) { ddw, _ in
+            [x.gradNode == nil ? nil : try backwardData(dy, ddw, inputShape: x.shape, g),
+             dy.gradNode == nil ? nil : try forward(x, ddw, outputShape: dy.shape, g)]
+        }
+    }
+}

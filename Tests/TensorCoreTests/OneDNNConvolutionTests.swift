@@ -1,0 +1,44 @@
+import PropertyBased
+import Testing
+@testable import TensorCore
+
+/// oneDNN's convolution primitives against the im2col reference on random geometries
+/// (batch 1–2, channels 1–3, kernels up to 3, strides up to 3, padding up to the kernel):
+/// forward, both backward passes, and a gradient of a gradient (what gradient penalties take).
+@Suite struct OneDNNConvolutionTests {
+    @Test func theThreePrimitivesMatchTheIm2colReference() async {
+        await propertyCheck(input: Generators.convolution, Gen.int(in: 1...4), Generators.seed) { conv, outChannels, seed throws in
+            var data = TestData(seed: seed)
+            let g = conv.geometry
+            let x = data.uniform(conv.inputShape).requiringGradient()
+            let w = data.uniform([outChannels, conv.inputShape[1], g.kernel.height, g.kernel.width]).requiringGradient()
+            let (oh, ow) = conv.outputSize
+            let outputShape = [conv.inputShape[0], outChannels, oh, ow]
+            let reference = try im2colConvolution(x, weight: w, outputSize: (oh, ow), geometry: g)
+            let fast = try OneDNNConvolution.forward(x, w, outputShape: outputShape, g)
+            #expect(isClose(fast, reference, tolerance: 1e-5), "forward, \(conv)")
+            // Gradients of ⟨y, r⟩, and of the squared norm of ∂⟨y, r⟩/∂x (second order).
+            let r = data.uniform(outputShape)
+            let expected1 = try gradients(of: (reference * r).sum(), wrt: [x, w])
+            let actual1 = try gradients(of: (fast * r).sum(), wrt: [x, w])
+            #expect(isClose(actual1[0], expected1[0], tolerance: 1e-4) && isClose(actual1[1], expected1[1], tolerance: 1e-4),
+                    "backward, \(conv)")
+            let penalty = { (y: Tensor) throws -> Tensor in
+                let dx = try gradients(of: (y * r).sum(), wrt: [x], createGraph: true)[0]
+                return square(dx).sum()
+            }
+            let expected = try gradients(of: penalty(reference), wrt: [w])[0]
+            let actual = try gradients(of: penalty(fast), wrt: [w])[0]
+            #expect(isClose(actual, expected, tolerance: 1e-3), "second order, \(conv)")
+        }
+    }
+
+    @Test func theTransposedConvolutionMatchesItsReference() throws {
+        var data = TestData(seed: 3)
+        let g = ConvGeometry(kernel: 4, stride: 2, padding: 1)
+        let x = data.uniform([2, 3, 5, 5])
+        let w = data.uniform([3, 2, 4, 4])
+        let reference = try col2imTransposedConvolution(x, weight: w, outputShape: [2, 2, 10, 10], geometry: g)
+        #expect(isClose(try OneDNNConvolution.backwardData(x, w, inputShape: [2, 2, 10, 10], g), reference, tolerance: 1e-5))
+    }
+}
