@@ -34,12 +34,14 @@ public struct ResumableTraining<Config: RunConfiguration> {
         public var status: RunStatus { divergence == nil ? .completed : .diverged }
     }
 
-    /// Validates the config, creates the folder and returns the finished result in it, if
-    /// there is one and `resume` allows reporting it again.
+    /// Validates the config, creates the folder, takes its lock (one writer per run folder:
+    /// another process holding it is an error naming its PID) and returns the finished result
+    /// in it, if there is one and `resume` allows reporting it again.
     public func finishedResult<Result: RunResultFile>(resume: Bool, as type: Result.Type) throws -> Result?
     where Result.Config == Config {
         try config.validate()
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try RunFolderLock.acquire(folder)
         guard FileManager.default.fileExists(atPath: resultPath) else { return nil }
         guard resume else {
             throw ConfigError("\(folder) already holds a finished run (result.json); pass --resume to report it again, "

@@ -121,3 +121,30 @@ enum Fixture {
         #expect(throws: ConfigError.self) { try Fixture.config(.vae, ["model": "glow"]) }
     }
 }
+
+/// One writer per run folder: while another process holds the folder's lock, a run there is
+/// refused with that process's PID; once it has gone, the run proceeds.
+@Test func aRunFolderHeldByAnotherProcessIsRefused() throws {
+    let folder = TemporaryFolder()
+    let holder = Process()
+    holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+    // flock holds the lock while `sh` writes its PID into the file, as a run does, then sleeps.
+    holder.arguments = ["-x", "-n", folder.path + "/.lock", "sh", "-c", "echo $$ > '\(folder.path)/.lock'; sleep 30"]
+    try holder.run()
+    defer { if holder.isRunning { holder.terminate() } }
+    var held = false
+    for _ in 0..<100 where !held {
+        held = ((try? String(contentsOfFile: folder.path + "/.lock", encoding: .utf8)) ?? "").contains(where: \.isNumber)
+        if !held { usleep(20_000) }
+    }
+    try #require(held, "the holder never took the lock")
+    let run = DensityRun(config: try Fixture.config(.vae), folder: folder.path)
+    #expect {
+        try run.execute(resume: false)
+    } throws: { error in
+        (error as? ConfigError)?.message.contains("in use by another process (PID") == true
+    }
+    holder.terminate()
+    holder.waitUntilExit()
+    #expect(try run.execute(resume: false).status == .completed)
+}
