@@ -35,13 +35,15 @@ public struct ResumableTraining<Config: RunConfiguration> {
     }
 
     /// Validates the config, creates the folder, takes its lock (one writer per run folder:
-    /// another process holding it is an error naming its PID) and returns the finished result
-    /// in it, if there is one and `resume` allows reporting it again.
+    /// another process holding it is an error naming its PID), refuses a folder that holds
+    /// files no run writes, and returns the finished result in it, if there is one and `resume`
+    /// allows reporting it again.
     public func finishedResult<Result: RunResultFile>(resume: Bool, as type: Result.Type) throws -> Result?
     where Result.Config == Config {
         try config.validate()
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try RunFolderLock.acquire(folder)
+        try checkNothingForeign()
         guard FileManager.default.fileExists(atPath: resultPath) else { return nil }
         guard resume else {
             throw ConfigError("\(folder) already holds a finished run (result.json); pass --resume to report it again, "
@@ -53,6 +55,26 @@ public struct ResumableTraining<Config: RunConfiguration> {
                               + "(results are never overwritten)")
         }
         return existing
+    }
+
+    /// The names a run folder may hold: what runs and the run grid write, the lock, and the
+    /// temporary files of interrupted atomic writes (`.<name>.<pid>.<random>.tmp`).
+    public static var runFileNames: Set<String> {
+        [".lock", "checkpoint.h5", "result.json", "manifest.json", "samples.png", "samples.h5", "evaluation_samples.h5",
+         "config.json", "worker.log"]
+    }
+
+    /// Never write over what is not ours: a folder holding anything else than run files (a
+    /// chapter's output folder, a data folder) is refused, and nothing in it is touched.
+    private func checkNothingForeign() throws {
+        let foreign = try FileManager.default.contentsOfDirectory(atPath: folder).filter { name in
+            !Self.runFileNames.contains(name) && !(name.hasPrefix(".") && name.hasSuffix(".tmp"))
+        }.sorted()
+        guard foreign.isEmpty else {
+            let listed = foreign.prefix(4).joined(separator: ", ") + (foreign.count > 4 ? ", …" : "")
+            throw ConfigError("\(folder) is neither empty nor a run folder (it holds \(listed)); a run never writes over "
+                              + "files it did not make: choose an empty or new --output folder")
+        }
     }
 
     /// Trains `procedure` up to `config.schedule.iterations`, first restoring the folder's

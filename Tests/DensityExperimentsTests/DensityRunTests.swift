@@ -148,3 +148,20 @@ enum Fixture {
     holder.waitUntilExit()
     #expect(try run.execute(resume: false).status == .completed)
 }
+
+/// A run never writes into a folder that holds files no run makes (a chapter's output, a data
+/// folder): it is refused, and the files are untouched.
+@Test func aFolderThatIsNotARunFolderIsRefused() throws {
+    let folder = TemporaryFolder()
+    let notes = folder.path + "/notes.txt", manifest = folder.path + "/manifest.json"
+    try "mine".write(toFile: notes, atomically: true, encoding: .utf8)
+    try "{\"chapter\": 4}".write(toFile: manifest, atomically: true, encoding: .utf8)
+    #expect {
+        try DensityRun(config: try Fixture.config(.vae), folder: folder.path).execute(resume: false)
+    } throws: { error in
+        (error as? ConfigError)?.message.contains("neither empty nor a run folder (it holds notes.txt)") == true
+    }
+    #expect(try String(contentsOfFile: notes, encoding: .utf8) == "mine")
+    #expect(try String(contentsOfFile: manifest, encoding: .utf8) == "{\"chapter\": 4}")
+    #expect(!FileManager.default.fileExists(atPath: folder.path + "/checkpoint.h5"))
+}
