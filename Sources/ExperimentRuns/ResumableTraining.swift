@@ -116,6 +116,13 @@ public struct ResumableTraining<Config: RunConfiguration> {
             log.window.record(metrics, iteration: iteration, every: schedule.historyEvery, into: &log.history)
             try afterIteration(iteration, &log)
             if iteration % schedule.checkpointEvery == 0 || iteration == schedule.iterations {
+                do {
+                    try procedure.checkFiniteState()
+                } catch let error as TrainingError {
+                    let saved = lastCheckpoint.map { "the last good checkpoint is \(checkpointPath) (iteration \($0))" }
+                        ?? "no checkpoint was written before it"
+                    return Outcome(log: log, divergence: "\(error.description); \(saved)")
+                }
                 let logText = String(decoding: try JSONEncoder().encode(log), as: UTF8.self)
                 try procedure.saveCheckpoint(to: checkpointPath, metadata: ["config": try config.jsonText(), "state": logText])
                 lastCheckpoint = iteration

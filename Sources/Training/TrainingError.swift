@@ -2,6 +2,9 @@
 public enum TrainingError: Error, CustomStringConvertible, Equatable {
     /// A loss of `player` became NaN or infinite at `iteration` (1-based); no update was made with it.
     case nonFiniteLoss(iteration: Int, player: String, value: Float)
+    /// After `iteration`, a parameter or optimiser state of `player` (`path`) holds a NaN or an
+    /// infinity although every loss was finite (an overflowing second moment, say).
+    case nonFiniteState(iteration: Int, player: String, path: String)
     /// A setting out of its valid range.
     case invalidSetting(String)
     /// A checkpoint lacks state the run needs.
@@ -12,6 +15,9 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
         case let .nonFiniteLoss(iteration, player, value):
             return "the \(player) loss is \(value) at iteration \(iteration); training stopped. "
                 + "Lower the learning rate or change the method's settings, or resume from the last checkpoint"
+        case let .nonFiniteState(iteration, player, path):
+            return "after iteration \(iteration) the \(player)'s \(path) holds NaN or infinite values; training stopped. "
+                + "Lower the learning rate or clip the gradients, or resume from the last checkpoint"
         case let .invalidSetting(detail):
             return "invalid training setting: \(detail)"
         case let .missingState(detail):

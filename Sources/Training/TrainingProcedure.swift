@@ -119,6 +119,21 @@ public final class TrainingProcedure {
 }
 
 extension TrainingProcedure {
+    /// Throws `TrainingError.nonFiniteState` naming the first parameter, optimiser state or
+    /// parameter average that holds a NaN or an infinity (checked before every checkpoint, so
+    /// that no checkpoint and no "completed" run carries one).
+    public func checkFiniteState() throws {
+        for player in players {
+            var tensors = player.module.namedParameters.map { ($0.path, $0.parameter.tensor) }
+            tensors += player.optimizer.state.tensors.sorted { $0.key < $1.key }.map { ("optimizer state \($0.key)", $0.value) }
+            for (path, tensor) in tensors where !tensor.withUnsafeScalars({ pointer in
+                UnsafeBufferPointer(start: pointer, count: tensor.count).allSatisfy(\.isFinite)
+            }) {
+                throw TrainingError.nonFiniteState(iteration: iteration, player: player.name, path: path)
+            }
+        }
+    }
+
     /// Runs `body` with the averaged parameters of every player that keeps an average (what
     /// evaluation and sampling use), the trained ones of the others; puts the trained ones back.
     public func withEvaluationParameters<R>(_ body: () throws -> R) throws -> R {
