@@ -65,16 +65,19 @@ public struct ResumableTraining<Config: RunConfiguration> {
     }
 
     /// Never write over what is not ours: a folder holding anything else than run files (a
-    /// chapter's output folder, a data folder) is refused, and nothing in it is touched.
+    /// chapter's output folder, a data folder) is refused, and nothing in it is touched. In a
+    /// run folder, the temporary files of writes a killed process left behind are removed (the
+    /// folder's lock is ours, so no other writer can own them).
     private func checkNothingForeign() throws {
-        let foreign = try FileManager.default.contentsOfDirectory(atPath: folder).filter { name in
-            !Self.runFileNames.contains(name) && !(name.hasPrefix(".") && name.hasSuffix(".tmp"))
-        }.sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder)
+        let isTemporary = { (name: String) in name.hasPrefix(".") && name.hasSuffix(".tmp") }
+        let foreign = names.filter { !Self.runFileNames.contains($0) && !isTemporary($0) }.sorted()
         guard foreign.isEmpty else {
             let listed = foreign.prefix(4).joined(separator: ", ") + (foreign.count > 4 ? ", …" : "")
             throw ConfigError("\(folder) is neither empty nor a run folder (it holds \(listed)); a run never writes over "
                               + "files it did not make: choose an empty or new --output folder")
         }
+        for name in names where isTemporary(name) { try? FileManager.default.removeItem(atPath: folder + "/" + name) }
     }
 
     /// Trains `procedure` up to `config.schedule.iterations`, first restoring the folder's

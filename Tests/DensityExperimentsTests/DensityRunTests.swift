@@ -165,3 +165,12 @@ enum Fixture {
     #expect(try String(contentsOfFile: manifest, encoding: .utf8) == "{\"chapter\": 4}")
     #expect(!FileManager.default.fileExists(atPath: folder.path + "/checkpoint.h5"))
 }
+
+/// The temporary file a killed checkpoint write left behind is removed when the run resumes.
+@Test func leftoverTemporaryFilesAreRemoved() throws {
+    let folder = TemporaryFolder()
+    let leftover = folder.path + "/.checkpoint.h5.4242.x1y2.tmp"
+    try "partial".write(toFile: leftover, atomically: true, encoding: .utf8)
+    #expect(try DensityRun(config: try Fixture.config(.vae), folder: folder.path).execute(resume: true).status == .completed)
+    #expect(!FileManager.default.fileExists(atPath: leftover))
+}
