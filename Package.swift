@@ -85,7 +85,7 @@ let package = Package(
             "TensorCore", "NeuralNet", "EquivariantLayer", "CBLAS", "Adversarial", "Training", "Datasets", "Flows",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ],
-                          path: "Experiments/Benchmarks", exclude: ["pytorch_reference_2d.py", "pytorch_reference_sngan.py", "pytorch_reference_flows.py"]),
+                          path: "Experiments/Benchmarks", exclude: ["pytorch_reference_2d.py", "pytorch_reference_sngan.py", "pytorch_reference_flows.py", "reference_timing.py"]),
 
         .executableTarget(name: "ProofChecks", dependencies: [
             "TensorCore", "NeuralNet", "EquivariantLayer", "Adversarial",

@@ -28,10 +28,7 @@ over at least 3 s after 3 warm-up steps, as Markdown. Exits 0 with a note if tor
 
 import functools
 import math
-import platform
-import statistics
 import sys
-import time
 
 try:
     import torch
@@ -41,7 +38,8 @@ except ImportError:
     print("torch is not importable; skipping the PyTorch reference")
     sys.exit(0)
 
-WARMUP, MIN_SECONDS = 3, 3.0
+sys.dont_write_bytecode = True  # no __pycache__ inside the Swift target's folder
+from reference_timing import cpu_name, median_ms  # noqa: E402
 
 
 @functools.lru_cache(maxsize=None)
@@ -207,25 +205,6 @@ def nice(dimension=784, couplings=4, hidden_layers=5, units=1000):
 
 PRIORS = {"logistic": lambda z: -(F.softplus(z) + F.softplus(-z)).flatten(1).sum(1),
           "gaussian": lambda z: (-0.5 * z.square() - 0.5 * math.log(2 * math.pi)).flatten(1).sum(1)}
-
-
-def median_ms(step):
-    for _ in range(WARMUP):
-        step()
-    times, start = [], time.perf_counter()
-    while time.perf_counter() - start < MIN_SECONDS or len(times) < 3:
-        t = time.perf_counter()
-        step()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
-
-
-def cpu_name():
-    try:
-        with open("/proc/cpuinfo") as f:
-            return next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
-    except (OSError, StopIteration):
-        return platform.processor() or platform.machine()
 
 
 def main():

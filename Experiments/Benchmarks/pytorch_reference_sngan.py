@@ -18,10 +18,7 @@ Prints the median wall time (ms) over at least 3 s after 3 warm-up steps, as Mar
 with a note if torch is absent.
 """
 
-import platform
-import statistics
 import sys
-import time
 
 try:
     import torch
@@ -31,7 +28,10 @@ except ImportError:
     print("torch is not importable; skipping the PyTorch reference")
     sys.exit(0)
 
-BATCH, LATENT, WARMUP, MIN_SECONDS = 64, 128, 3, 3.0
+sys.dont_write_bytecode = True  # no __pycache__ inside the Swift target's folder
+from reference_timing import cpu_name, median_ms  # noqa: E402
+
+BATCH, LATENT = 64, 128
 
 
 def generator():
@@ -73,17 +73,6 @@ def discriminator(equivariant):
     return nn.Sequential(*layers, nn.Flatten(), nn.Linear(512 * 4 * 4, 1))
 
 
-def median_ms(step):
-    for _ in range(WARMUP):
-        step()
-    times, start = [], time.perf_counter()
-    while time.perf_counter() - start < MIN_SECONDS or len(times) < 3:
-        t = time.perf_counter()
-        step()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
-
-
 def main():
     torch.set_num_threads(2)
     torch.manual_seed(0)
@@ -123,7 +112,7 @@ def main():
 
         name = "equivariant (M-BGAN)" if equivariant else "per-sample (GAN)"
         rows.append((name, median_ms(d_step), median_ms(g_step)))
-    print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads, {platform.processor() or platform.machine()}")
+    print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads, {cpu_name()}")
     print("| SNGAN 32x32, batch 64, full width | D step (ms) | G step (ms) |")
     print("|---|---:|---:|")
     for name, d_ms, g_ms in rows:

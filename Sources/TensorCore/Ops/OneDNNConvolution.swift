@@ -29,20 +29,24 @@ enum OneDNNConvolution {
             stride_w: Int64(g.stride.width), pad_h: Int64(g.padding.height), pad_w: Int64(g.padding.width))
     }
 
-    private static func check(_ status: Int32, _ operation: String) throws {
+    /// A tensor of `shape` filled by the C call `fill` (given the output buffer), which
+    /// returns oneDNN's status.
+    private static func computed(_ shape: [Int], _ operation: String,
+                                 _ fill: (UnsafeMutablePointer<Float>) -> Int32) throws -> Tensor {
+        var status: Int32 = 0
+        let result = Tensor(shape: shape) { out, _ in status = fill(out) }
         guard status == 0 else {
             throw TensorError.invalidArgument(operation: operation, detail: "oneDNN failed with status \(status); "
                                               + "MIXEDBATCH_CONVOLUTION=im2col uses the reference implementation")
         }
+        return result
     }
 
     static func forward(_ x: Tensor, _ w: Tensor, outputShape: [Int], _ g: ConvGeometry) throws -> Tensor {
         var description = geometry(input: x.shape, weight: w.shape, output: outputShape, g)
-        var status: Int32 = 0
-        let y = Tensor(shape: outputShape) { out, _ in
-            status = mixedbatch_dnnl_convolution_forward(&description, x.storage.pointer, w.storage.pointer, out)
+        let y = try computed(outputShape, "conv2d") {
+            mixedbatch_dnnl_convolution_forward(&description, x.storage.pointer, w.storage.pointer, $0)
         }
-        try check(status, "conv2d")
         return y.recording("conv2d", inputs: [x, w]) { dy, _ in
             [x.gradNode == nil ? nil : try backwardData(dy, w, inputShape: x.shape, g),
              w.gradNode == nil ? nil : try backwardWeights(x, dy, weightShape: w.shape, g)]
@@ -51,11 +55,9 @@ enum OneDNNConvolution {
 
     static func backwardData(_ dy: Tensor, _ w: Tensor, inputShape: [Int], _ g: ConvGeometry) throws -> Tensor {
         var description = geometry(input: inputShape, weight: w.shape, output: dy.shape, g)
-        var status: Int32 = 0
-        let dx = Tensor(shape: inputShape) { out, _ in
-            status = mixedbatch_dnnl_convolution_backward_data(&description, dy.storage.pointer, w.storage.pointer, out)
+        let dx = try computed(inputShape, "conv2d backward data") {
+            mixedbatch_dnnl_convolution_backward_data(&description, dy.storage.pointer, w.storage.pointer, $0)
         }
-        try check(status, "conv2d backward data")
         return dx.recording("conv2dBackwardData", inputs: [dy, w]) { ddx, _ in
             [dy.gradNode == nil ? nil : try forward(ddx, w, outputShape: dy.shape, g),
              w.gradNode == nil ? nil : try backwardWeights(ddx, dy, weightShape: w.shape, g)]
@@ -64,11 +66,9 @@ enum OneDNNConvolution {
 
     static func backwardWeights(_ x: Tensor, _ dy: Tensor, weightShape: [Int], _ g: ConvGeometry) throws -> Tensor {
         var description = geometry(input: x.shape, weight: weightShape, output: dy.shape, g)
-        var status: Int32 = 0
-        let dw = Tensor(shape: weightShape) { out, _ in
-            status = mixedbatch_dnnl_convolution_backward_weights(&description, x.storage.pointer, dy.storage.pointer, out)
+        let dw = try computed(weightShape, "conv2d backward weights") {
+            mixedbatch_dnnl_convolution_backward_weights(&description, x.storage.pointer, dy.storage.pointer, $0)
         }
-        try check(status, "conv2d backward weights")
         return dw.recording("conv2dBackwardWeights", inputs: [x, dy]) { ddw, _ in
             [x.gradNode == nil ? nil : try backwardData(dy, ddw, inputShape: x.shape, g),
              dy.gradNode == nil ? nil : try forward(x, ddw, outputShape: dy.shape, g)]
