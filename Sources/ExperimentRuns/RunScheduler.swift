@@ -2,7 +2,10 @@ import Foundation
 
 /// Runs `mixedbatch <subcommand>` worker processes (`train2d`, `train-image`), `jobs` at a time. Each worker trains one run
 /// in its own folder and resumes it from its checkpoint when one is there, so an
-/// interrupted `make chapter4` continues where it stopped.
+/// interrupted `make chapter4` continues where it stopped. A SIGINT or SIGTERM to the driver
+/// (Ctrl-C, a scheduler's stop) ends its workers too before the driver exits, and a worker left
+/// running by a driver killed outright keeps its run folder's lock, so a restarted driver never
+/// trains that run beside it.
 public final class RunScheduler {
     /// What became of one run.
     public enum Outcome: Equatable { case completed, diverged, failed(status: Int32) }
@@ -24,6 +27,9 @@ public final class RunScheduler {
         var pending = folders[...]
         var running: [Int32: (process: Process, folder: String, log: FileHandle)] = [:]
         let ended = DispatchSemaphore(value: 0)
+        let workers = LiveWorkers()
+        let signalSources = workers.endOnSignals()
+        defer { signalSources.forEach { $0.cancel() } }
         var environment = ProcessInfo.processInfo.environment
         if jobs > 1 {  // one core per worker: OpenBLAS and oneDNN (OpenMP) alike
             environment["OPENBLAS_NUM_THREADS"] = "1"
@@ -46,10 +52,12 @@ public final class RunScheduler {
                 process.terminationHandler = { _ in ended.signal() }
                 try process.run()
                 running[process.processIdentifier] = (process, folder, log)
+                workers.insert(process.processIdentifier)
             }
             ended.wait()
             for (pid, (process, folder, log)) in running where !process.isRunning {
                 running[pid] = nil
+                workers.remove(pid)
                 try? log.close()
                 let outcome: Outcome
                 switch process.terminationStatus {
@@ -62,5 +70,31 @@ public final class RunScheduler {
             }
         }
         return outcomes
+    }
+}
+
+/// The scheduler's running workers, ended when the driver receives SIGINT or SIGTERM.
+private final class LiveWorkers: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pids = Set<Int32>()
+
+    func insert(_ pid: Int32) { lock.withLock { _ = pids.insert(pid) } }
+    func remove(_ pid: Int32) { lock.withLock { _ = pids.remove(pid) } }
+
+    /// Signal sources that send SIGTERM to every worker, then exit with 128 + the signal.
+    func endOnSignals() -> [DispatchSourceSignal] {
+        [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [self] in
+                let running = lock.withLock { pids }
+                for pid in running { kill(pid, SIGTERM) }
+                FileHandle.standardError.write(Data("\nstopped: ended \(running.count) worker(s); run the same command again to resume\n".utf8))
+                exit(128 + number)
+            }
+            source.setCancelHandler { signal(number, SIG_DFL) }
+            source.resume()
+            return source
+        }
     }
 }
