@@ -50,25 +50,23 @@ public struct ImageDataset: Equatable, Sendable {
     /// The images at `indices` as floats in [−1, 1] (`2·p/255 − 1`, the generators' tanh
     /// range): `[indices.count, C, H, W]`.
     public func batch(_ indices: [Int]) throws -> Tensor {
-        let size = shape[1] * shape[2] * shape[3]
-        guard let bad = indices.first(where: { !(0..<count).contains($0) }) else {
-            return Tensor(shape: [indices.count] + Array(shape.dropFirst())) { out, _ in
-                for (row, index) in indices.enumerated() {
-                    for i in 0..<size { out[row * size + i] = Float(pixels[index * size + i]) / 127.5 - 1 }
-                }
-            }
-        }
-        throw DatasetError.invalidParameter(dataset: source, parameter: "index", detail: "\(bad) is outside 0..<\(count)")
+        try gathered(indices) { Float($0) / 127.5 - 1 }
     }
 
     /// The images at `indices` as their pixel values 0…levels − 1 in floats (what density
     /// models dequantise or score): `[indices.count, C, H, W]`.
     public func pixelBatch(_ indices: [Int]) throws -> Tensor {
+        try gathered(indices) { Float($0) }
+    }
+
+    /// The images at `indices`, each pixel mapped by `value`.
+    @inline(__always)
+    private func gathered(_ indices: [Int], _ value: (UInt8) -> Float) throws -> Tensor {
         let size = shape[1] * shape[2] * shape[3]
         guard let bad = indices.first(where: { !(0..<count).contains($0) }) else {
             return Tensor(shape: [indices.count] + Array(shape.dropFirst())) { out, _ in
                 for (row, index) in indices.enumerated() {
-                    for i in 0..<size { out[row * size + i] = Float(pixels[index * size + i]) }
+                    for i in 0..<size { out[row * size + i] = value(pixels[index * size + i]) }
                 }
             }
         }

@@ -75,6 +75,11 @@ public struct DensityEvaluator {
     /// The summary of `logLikelihoods`: mean NLL and BPD (and the ELBO's for VAEs).
     public func evaluate(_ dataset: ImageDataset, rows: Int? = nil, seed: UInt64 = 0) throws -> DensityEvaluation {
         let (values, elbos) = try logLikelihoods(of: dataset, rows: rows, seed: seed)
+        return try summary(logLikelihoods: values, elbos: elbos)
+    }
+
+    /// Mean NLL and BPD of per-image values from `logLikelihoods` (and the ELBO's for VAEs).
+    public func summary(logLikelihoods values: [Double], elbos: [Double]?) throws -> DensityEvaluation {
         let nll = -values.reduce(0, +) / Double(values.count)
         let bpd = try BitsPerDimension.from(negativeLogLikelihood: nll, dimensions: model.dimensions, scaling: .levels(256))
         let elboBPD = try elbos.map {

@@ -11,7 +11,6 @@ import Variational
 /// raw for discrete likelihoods), the data scaling that turns its nats into the
 /// discrete-data bits per dimension, its training player and its samples.
 public final class DensityModel {
-    public let kind: DensityModelKind
     public let module: Module & LikelihoodModel & SampleGenerator
     /// What the model's densities are densities of (spec §1.9).
     public let scaling: DataScaling
@@ -21,42 +20,46 @@ public final class DensityModel {
     public var dimensions: Int { imageShape.reduce(1, *) }
     public var variational: (any VariationalModel)? { module as? any VariationalModel }
 
-    /// The model of `settings` for images of `imageShape`, initialised from `random`.
-    public init(_ settings: DensitySettings, imageShape: [Int], random: inout RandomStream) throws {
-        kind = settings.model
+    /// Any likelihood model of images `[B] + imageShape` whose log-likelihoods are densities on
+    /// `scaling`'s scale (`.unit`: dequantised pixels / 256; `.levels(256)`: the pixels).
+    public init(module: Module & LikelihoodModel & SampleGenerator, scaling: DataScaling, imageShape: [Int]) {
+        self.module = module
+        self.scaling = scaling
         self.imageShape = imageShape
+    }
+
+    /// The model of `settings` for images of `imageShape`, initialised from `random`.
+    public convenience init(_ settings: DensitySettings, imageShape: [Int], random: inout RandomStream) throws {
         let observation: any ObservationModel = settings.observation == .gaussian
             ? GaussianObservation(logSigma: -2)
             : try DiscretizedLogisticObservation(channels: imageShape[0])
         let networkScaling: NetworkScaling = settings.observation == .gaussian ? .unit : .pixels
+        let vaeScaling: DataScaling = settings.observation == .gaussian ? .unit : .levels(256)
         switch settings.model {
         case .nice:
             let density = try FlowArchitectures.nice(dimension: imageShape.reduce(1, *), couplings: settings.couplings,
                                                      hiddenLayers: settings.hiddenLayers, hiddenUnits: settings.hiddenUnits,
                                                      dataInitializedScaling: settings.dataInitializedScaling, random: &random)
-            module = FlattenedDensity(density, imageShape: imageShape)
-            scaling = .unit
+            self.init(module: FlattenedDensity(density, imageShape: imageShape), scaling: .unit, imageShape: imageShape)
         case .realnvp:
             let shape = FlowArchitectures.RealNVPShape(scales: settings.scales, residualBlocks: settings.residualBlocks,
                                                        features: settings.features, finalCouplings: settings.finalCouplings,
                                                        batchNorm: settings.batchNorm)
-            module = try FlowArchitectures.realNVP(imageShape: imageShape, shape: shape, random: &random)
-            scaling = .unit
+            self.init(module: try FlowArchitectures.realNVP(imageShape: imageShape, shape: shape, random: &random),
+                      scaling: .unit, imageShape: imageShape)
         case .vae:
             let vae = try VariationalAutoencoder.dense(
                 imageShape: imageShape, latentSize: settings.latentSize,
                 hiddenSizes: Array(repeating: settings.hiddenUnits, count: settings.hiddenLayers),
                 observation: observation, scaling: networkScaling, random: &random)
             vae.evaluationSamples = settings.evaluationImportanceSamples
-            module = vae
-            scaling = settings.observation == .gaussian ? .unit : .levels(256)
+            self.init(module: vae, scaling: vaeScaling, imageShape: imageShape)
         case .hvae:
             let vae = try TopDownVAE(imageShape: imageShape, groups: settings.groups, features: settings.features,
                                      latentChannels: settings.latentChannels, observation: observation,
                                      scaling: networkScaling, random: &random)
             vae.evaluationSamples = settings.evaluationImportanceSamples
-            module = vae
-            scaling = settings.observation == .gaussian ? .unit : .levels(256)
+            self.init(module: vae, scaling: vaeScaling, imageShape: imageShape)
         }
     }
 

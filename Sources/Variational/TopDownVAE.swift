@@ -116,17 +116,22 @@ public final class TopDownVAE: Module, VariationalModel {
         return (scaling.toData(try output(elu(ups[0](h)))), groups)
     }
 
-    public func pass(_ x: Tensor, random: inout RandomStream) throws -> VariationalPass {
+    /// The bottom-up pass and the top group's posterior run once; each sample runs the top-down pass.
+    public func passes(_ x: Tensor, count: Int, random: inout RandomStream, _ body: (VariationalPass) throws -> Void) throws {
         guard Array(x.shape.dropFirst()) == imageShape else {
             throw TensorError.invalidShape(operation: "TopDownVAE", shape: x.shape, expected: "[B] + \(imageShape)")
         }
         var features = [try elu(input(scaling.toNetwork(x)))]
         for down in downs { features.append(try elu(down(features.last!))) }
         let topPosterior = try gaussian(self.topPosterior(features[groups]))
-        let top = try topPosterior.sample(random: &random)
-        let (decoded, lower) = try topDown(from: top, features: features, random: &random)
-        let topGroup = LatentGroup(posterior: topPosterior, prior: try DiagonalGaussian.standard(top.shape), sample: top)
-        return VariationalPass(reconstruction: try observation.logLikelihood(of: x, decoded: decoded), groups: [topGroup] + lower)
+        let topPrior = try DiagonalGaussian.standard(topPosterior.mean.shape)
+        for _ in 0..<count {
+            let top = try topPosterior.sample(random: &random)
+            let (decoded, lower) = try topDown(from: top, features: features, random: &random)
+            let topGroup = LatentGroup(posterior: topPosterior, prior: topPrior, sample: top)
+            try body(VariationalPass(reconstruction: try observation.logLikelihood(of: x, decoded: decoded),
+                                     groups: [topGroup] + lower))
+        }
     }
 
     /// Decoded means of samples from the prior hierarchy.

@@ -35,11 +35,14 @@ public final class VariationalAutoencoder: Module, VariationalModel {
                                     logStd: out.narrowed(axis: 1, start: latentSize, length: latentSize))
     }
 
-    public func pass(_ x: Tensor, random: inout RandomStream) throws -> VariationalPass {
+    public func passes(_ x: Tensor, count: Int, random: inout RandomStream, _ body: (VariationalPass) throws -> Void) throws {
         let q = try posterior(x)
-        let z = try q.sample(random: &random)
-        let group = LatentGroup(posterior: q, prior: try DiagonalGaussian.standard(z.shape), sample: z)
-        return VariationalPass(reconstruction: try observation.logLikelihood(of: x, decoded: decoder(z)), groups: [group])
+        let prior = try DiagonalGaussian.standard([x.shape[0], latentSize])
+        for _ in 0..<count {
+            let z = try q.sample(random: &random)
+            let reconstruction = try observation.logLikelihood(of: x, decoded: decoder(z))
+            try body(VariationalPass(reconstruction: reconstruction, groups: [LatentGroup(posterior: q, prior: prior, sample: z)]))
+        }
     }
 
     /// Decoded means of `z ~ N(0, I)`.

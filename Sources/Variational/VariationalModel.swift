@@ -49,13 +49,22 @@ public struct VariationalPass {
 /// - `importanceWeightedBound(k:)`: `L_k = logsumexp_i ln w_i − ln k` (spec §1.2); L_1 is the
 ///   ELBO estimated with sampled KLs, and L_k grows with k towards ln p(x).
 public protocol VariationalModel: Module, LikelihoodModel, SampleGenerator {
-    /// One pass with reparameterised samples drawn from `random`.
-    func pass(_ x: Tensor, random: inout RandomStream) throws -> VariationalPass
+    /// `count` passes over the same `x`, with reparameterised samples drawn from `random` in
+    /// turn, each handed to `body` as it is made; what does not depend on the samples (the
+    /// encoder, the bottom-up features) is computed once.
+    func passes(_ x: Tensor, count: Int, random: inout RandomStream, _ body: (VariationalPass) throws -> Void) throws
     /// Importance samples of `logLikelihood` (what likelihood evaluations report: a bound).
     var evaluationSamples: Int { get }
 }
 
 extension VariationalModel {
+    /// One pass with reparameterised samples drawn from `random`.
+    public func pass(_ x: Tensor, random: inout RandomStream) throws -> VariationalPass {
+        var made: VariationalPass?
+        try passes(x, count: 1, random: &random) { made = $0 }
+        return made!
+    }
+
     /// The ELBO with closed-form KLs, one sample: `[B]` each.
     public func elbo(_ x: Tensor, random: inout RandomStream) throws -> (elbo: Tensor, kl: Tensor) {
         let pass = try pass(x, random: &random)
@@ -66,7 +75,8 @@ extension VariationalModel {
     /// `ln w_i` for `k` samples per row: `[B, k]`.
     public func logWeights(_ x: Tensor, samples k: Int, random: inout RandomStream) throws -> Tensor {
         guard k >= 1 else { throw TrainingError.invalidSetting("importance samples \(k) must be ≥ 1") }
-        let columns = try (0..<k).map { _ in try pass(x, random: &random).logWeight().expandingShape(at: 1) }
+        var columns: [Tensor] = []
+        try passes(x, count: k, random: &random) { columns.append(try $0.logWeight().expandingShape(at: 1)) }
         return try Tensor.concatenate(columns, axis: 1)
     }
 

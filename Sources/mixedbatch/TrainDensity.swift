@@ -102,8 +102,8 @@ struct EvaluateDensity: ParsableCommand {
             let k = importanceSamples ?? config.density.evaluationImportanceSamples
             try requireSetting(k >= 1 && (rows ?? 1) >= 1, "--importance-samples and --rows must be ≥ 1")
             let evaluator = DensityEvaluator(model: model, importanceSamples: k)
-            let (values, _) = try evaluator.logLikelihoods(of: dataset, rows: rows)
-            let summary = try evaluator.evaluate(dataset, rows: rows)
+            let (values, elbos) = try evaluator.logLikelihoods(of: dataset, rows: rows)
+            let summary = try evaluator.summary(logLikelihoods: values, elbos: elbos)
             if let output {
                 let perDimension = 1 / (Double(model.dimensions) * log(2))
                 try HDF5File.writeAtomically(to: output, overwrite: false) { file in
