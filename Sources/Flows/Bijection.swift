@@ -7,6 +7,17 @@ import TensorCore
 public protocol Bijection: Module {
     func forward(_ x: Tensor) throws -> (output: Tensor, logDeterminant: Tensor)
     func inverse(_ y: Tensor) throws -> Tensor
+    /// `x = f⁻¹(y)` and `ln |det ∂f⁻¹(y)/∂y|` per row `[B]` (what `Inverted` runs forward). By
+    /// default through `forward` at `x`: `−ln |det ∂f(x)/∂x|`; a bijection whose determinant is
+    /// known without it (a permutation) says so and saves the pass.
+    func inverseWithLogDeterminant(_ y: Tensor) throws -> (output: Tensor, logDeterminant: Tensor)
+}
+
+extension Bijection {
+    public func inverseWithLogDeterminant(_ y: Tensor) throws -> (output: Tensor, logDeterminant: Tensor) {
+        let x = try inverse(y)
+        return (x, try 0 - forward(x).logDeterminant)
+    }
 }
 
 /// Bijections applied in order; the log-determinants add up.

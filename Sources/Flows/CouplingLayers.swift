@@ -5,24 +5,25 @@ import TensorCore
 /// preserving (ln |det J| = 0). `shift` maps a row batch to the same shape.
 public final class AdditiveCoupling: Module, Bijection {
     public let shift: any Layer
-    public let mask: CouplingMask
+    private let masks: CouplingMaskTensors
+    public var mask: CouplingMask { masks.mask }
 
     public init(shift: any Layer, mask: CouplingMask) {
         self.shift = shift
-        self.mask = mask
+        masks = CouplingMaskTensors(mask)
         super.init()
     }
 
     public func forward(_ x: Tensor) throws -> (output: Tensor, logDeterminant: Tensor) {
-        let m = try mask.tensor(rowShape: Array(x.shape.dropFirst()))
+        let (m, complement) = try masks.tensors(rowShape: Array(x.shape.dropFirst()))
         let kept = try m * x
-        return (try kept + (1 - m) * (x + shift(kept)), .zeros([x.shape[0]]))
+        return (try kept + complement * (x + shift(kept)), .zeros([x.shape[0]]))
     }
 
     public func inverse(_ y: Tensor) throws -> Tensor {
-        let m = try mask.tensor(rowShape: Array(y.shape.dropFirst()))
+        let (m, complement) = try masks.tensors(rowShape: Array(y.shape.dropFirst()))
         let kept = try m * y
-        return try kept + (1 - m) * (y - shift(kept))
+        return try kept + complement * (y - shift(kept))
     }
 }
 
@@ -32,42 +33,43 @@ public final class AdditiveCoupling: Module, Bijection {
 /// ln |det J| = Σ (1 − m)⊙s. `network` maps `[B, C, …]` to `[B, 2C, …]`.
 public final class AffineCoupling: Module, Bijection {
     public let network: any Layer
-    public let mask: CouplingMask
+    private let masks: CouplingMaskTensors
+    public var mask: CouplingMask { masks.mask }
     public let scaleBound: Float
 
     public init(network: any Layer, mask: CouplingMask, scaleBound: Float = 2) {
         self.network = network
-        self.mask = mask
+        masks = CouplingMaskTensors(mask)
         self.scaleBound = scaleBound
         super.init()
     }
 
     /// `s` (bounded, zero on the kept half) and `t` (zero on the kept half) for the kept part.
-    private func scaleAndShift(_ kept: Tensor, mask m: Tensor) throws -> (Tensor, Tensor) {
+    private func scaleAndShift(_ kept: Tensor, complement: Tensor) throws -> (Tensor, Tensor) {
         let out = try network(kept)
         let channels = kept.shape[1]
         guard out.shape[1] == 2 * channels else {
             throw TensorError.invalidShape(operation: "AffineCoupling", shape: out.shape,
                                            expected: "the network's output [B, \(2 * channels), …] (s and t)")
         }
-        let s = try scaleBound * tanh(out.narrowed(axis: 1, start: 0, length: channels)) * (1 - m)
-        let t = try out.narrowed(axis: 1, start: channels, length: channels) * (1 - m)
+        let s = try scaleBound * tanh(out.narrowed(axis: 1, start: 0, length: channels)) * complement
+        let t = try out.narrowed(axis: 1, start: channels, length: channels) * complement
         return (s, t)
     }
 
     public func forward(_ x: Tensor) throws -> (output: Tensor, logDeterminant: Tensor) {
-        let m = try mask.tensor(rowShape: Array(x.shape.dropFirst()))
+        let (m, complement) = try masks.tensors(rowShape: Array(x.shape.dropFirst()))
         let kept = try m * x
-        let (s, t) = try scaleAndShift(kept, mask: m)
-        let y = try kept + (1 - m) * (x * exp(s) + t)
+        let (s, t) = try scaleAndShift(kept, complement: complement)
+        let y = try kept + complement * (x * exp(s) + t)
         return (y, try s.sum(alongAxes: Array(1..<s.rank)))
     }
 
     public func inverse(_ y: Tensor) throws -> Tensor {
-        let m = try mask.tensor(rowShape: Array(y.shape.dropFirst()))
+        let (m, complement) = try masks.tensors(rowShape: Array(y.shape.dropFirst()))
         let kept = try m * y
-        let (s, t) = try scaleAndShift(kept, mask: m)
-        return try kept + (1 - m) * ((y - t) * exp(-s))
+        let (s, t) = try scaleAndShift(kept, complement: complement)
+        return try kept + complement * ((y - t) * exp(-s))
     }
 }
 

@@ -35,3 +35,21 @@ public enum CouplingMask: Equatable, Sendable {
         TensorError.invalidShape(operation: "CouplingMask \(self)", shape: shape, expected: expected)
     }
 }
+
+/// A coupling's mask `m` `[1, …]` and its complement `1 − m` for the row shape last seen,
+/// built once instead of on every pass.
+final class CouplingMaskTensors {
+    let mask: CouplingMask
+    private var cached: (rowShape: [Int], kept: Tensor, transformed: Tensor)?
+
+    init(_ mask: CouplingMask) { self.mask = mask }
+
+    /// `(m, 1 − m)` for rows of `rowShape`.
+    func tensors(rowShape: [Int]) throws -> (kept: Tensor, transformed: Tensor) {
+        if let cached, cached.rowShape == rowShape { return (cached.kept, cached.transformed) }
+        let m = try mask.tensor(rowShape: rowShape)
+        let made = (rowShape: rowShape, kept: m, transformed: 1 - m)
+        cached = made
+        return (made.kept, made.transformed)
+    }
+}

@@ -14,8 +14,7 @@ public final class Inverted: Module, Bijection {
     }
 
     public func forward(_ x: Tensor) throws -> (output: Tensor, logDeterminant: Tensor) {
-        let y = try wrapped.inverse(x)
-        return (y, try 0 - wrapped.forward(y).logDeterminant)
+        try wrapped.inverseWithLogDeterminant(x)
     }
 
     public func inverse(_ y: Tensor) throws -> Tensor { try wrapped.forward(y).output }

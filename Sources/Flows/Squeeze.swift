@@ -15,6 +15,11 @@ public final class Squeeze: Module, Bijection {
         return (y, .zeros([b]))
     }
 
+    /// A permutation: ln |det| = 0 both ways, without a forward pass.
+    public func inverseWithLogDeterminant(_ y: Tensor) throws -> (output: Tensor, logDeterminant: Tensor) {
+        (try inverse(y), .zeros([y.shape[0]]))
+    }
+
     public func inverse(_ y: Tensor) throws -> Tensor {
         guard y.rank == 4, y.shape[1] % 4 == 0 else {
             throw TensorError.invalidShape(operation: "Squeeze.inverse", shape: y.shape, expected: "[B, 4C, H, W]")

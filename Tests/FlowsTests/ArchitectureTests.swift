@@ -47,8 +47,10 @@ func expectInvertsAndMatchesItsJacobian(_ name: String, _ bijection: any Bijecti
                                                        mask: .checkerboard(parity: 0)))
         let squeezed = BijectionSequence([Squeeze(), AffineCoupling(network: try convolutionalNetwork(8, 16, random: &random),
                                                                    mask: .channel(parity: 0)), Inverted(Squeeze())])
+        let inverted = Inverted(AffineCoupling(network: try convolutionalNetwork(2, 4, random: &random), mask: .channel(parity: 1)))
         let pieces: [(String, any Bijection)] = [("batch norm", batchNorm), ("residual coupling", residual),
-                                                 ("factor-out", factorOut), ("squeeze, coupling, unsqueeze", squeezed)]
+                                                 ("factor-out", factorOut), ("squeeze, coupling, unsqueeze", squeezed),
+                                                 ("inverted coupling", inverted)]
         for (name, piece) in pieces {
             perturbParameters(of: piece, scale: 0.3, random: &random)
             try settle(piece, on: x)
