@@ -50,10 +50,7 @@ public final class DensityRun: ExperimentRun {
         let model: DensityModel
         do {
             model = try DensityModel(config.density, imageShape: Array(dataset.shape.dropFirst()), random: &random)
-        } catch let error as TensorError {
-            throw ConfigError("\(config.density.model.rawValue) cannot take the data's \(Array(dataset.shape.dropFirst())) "
-                              + "images: \(error)")
-        } catch let error as TrainingError {
+        } catch where error is TensorError || error is TrainingError {
             throw ConfigError("\(config.density.model.rawValue) cannot take the data's \(Array(dataset.shape.dropFirst())) "
                               + "images: \(error)")
         }
@@ -75,7 +72,7 @@ public final class DensityRun: ExperimentRun {
         let outcome = try training.train(procedure, resume: resume, log: TrainingLog(extras: NoExtras()), onIteration: onIteration)
         let evaluator = DensityEvaluator(model: model, importanceSamples: config.density.evaluationImportanceSamples)
         let clock = ContinuousClock(), start = clock.now
-        let metrics = try DensityMetrics(train: evaluator.evaluate(dataset, rows: config.density.evaluationRows ?? 1_000),
+        let metrics = try DensityMetrics(train: evaluator.evaluate(dataset, rows: config.density.trainingRowsEvaluated),
                                          test: testSet.map { try evaluator.evaluate($0, rows: config.density.evaluationRows) })
         let evaluationSeconds = (clock.now - start).seconds
         try writeSamples(of: model, iterations: procedure.iteration)

@@ -58,8 +58,11 @@ public struct DensitySettings: SettingsGroup {
     public var freeBits: Float = 0
     /// k of the IWAE bound the evaluation reports for VAEs (150 as chapter 3's tables).
     public var evaluationImportanceSamples = 150
-    /// Evaluate on at most this many held-out images (all when unset).
+    /// Evaluate on at most this many held-out images (all when unset) and as many training
+    /// images (1,000 when unset).
     public var evaluationRows: Int?
+    /// The training images the final evaluation scores: `evaluation_rows`, or 1,000.
+    public var trainingRowsEvaluated: Int { evaluationRows ?? 1_000 }
     /// Images in the sample grid (`samples.png`, 8 per row).
     public var gridSamples = 64
 
