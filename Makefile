@@ -19,7 +19,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Tuning flags belong here, never in Package.swift (a package with unsafeFlags cannot be a dependency).
 RELEASE_FLAGS := -c release -Xswiftc -target-cpu -Xswiftc native -Xcc -march=native
 
-.PHONY: setup build test consumer-check bench proofs likelihood chapter3 chapter4 chapter5 clean
+.PHONY: setup build test consumer-check bench proofs likelihood fuzz chapter3 chapter4 chapter5 clean
 
 setup:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -75,6 +75,16 @@ chapter4:
 likelihood:
 	swift build $(RELEASE_FLAGS) --product mixedbatch
 	Experiments/Likelihood/mnist5k_reference.sh $$(swift build $(RELEASE_FLAGS) --show-bin-path)/mixedbatch results/likelihood
+
+# libFuzzer over every loader of a user's file (HDF5 image datasets, checkpoints, CIFAR-10,
+# STL-10, MNIST IDX, PNG, JPEG, run configs): FUZZ_SECONDS per loader (default 120), seeds from
+# Experiments/Fuzz/corpus/, new inputs and crashes in results/fuzz/<loader>/; a summary per
+# loader at the end. Reproduce a finding with the plain build: swift run FuzzLoaders <file>.
+FUZZ_SECONDS ?= 120
+FUZZ_LOADERS ?= hdf5Images checkpoint cifar10 stl10 idx png jpeg runConfig
+fuzz:
+	swift build -c release --product FuzzLoaders --build-path .build-fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING
+	Experiments/Fuzz/run_campaign.sh .build-fuzz/release/FuzzLoaders results/fuzz $(FUZZ_SECONDS) $(FUZZ_LOADERS)
 
 chapter3 chapter5:
 	@echo "make $@: this chapter's experiments are not implemented yet; see the open issues." >&2; exit 2

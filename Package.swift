@@ -38,15 +38,17 @@ let package = Package(
         .target(name: "CDNNLConvolution", linkerSettings: [.linkedLibrary("dnnl")]),
         .target(name: "TensorCore", dependencies: ["CBLAS", "CKernels", "CDNNLConvolution"]),
         .target(name: "AtomicFiles"),
-        .target(name: "HDF5IO", dependencies: ["CHDF5", "AtomicFiles"]),
+        // The memory a process may plan for (physical, cgroup, MIXEDBATCH_MEMORY_LIMIT).
+        .target(name: "SystemLimits"),
+        .target(name: "HDF5IO", dependencies: ["CHDF5", "AtomicFiles", "SystemLimits"]),
         .target(name: "NeuralNet", dependencies: ["TensorCore", "HDF5IO", "CKernels"]),
         .target(name: "EquivariantLayer", dependencies: ["TensorCore", "NeuralNet"]),
-        .target(name: "Datasets", dependencies: ["TensorCore", "HDF5IO", "CPNG", "CJPEG", "CJPEGDecoder", "CZlib"]),
+        .target(name: "Datasets", dependencies: ["TensorCore", "HDF5IO", "CPNG", "CJPEG", "CJPEGDecoder", "CZlib", "SystemLimits"]),
         .target(name: "Evaluation", dependencies: ["TensorCore", "NeuralNet", "Datasets", "CBLAS", "CFFTW"]),
         .target(name: "Reporting", dependencies: ["TensorCore", "CPNG", "AtomicFiles"]),
         // The generic training layer: procedures of players, metrics, sampling and likelihood
         // protocols, settings groups. Nothing generic imports anything adversarial.
-        .target(name: "Training", dependencies: ["TensorCore", "NeuralNet"]),
+        .target(name: "Training", dependencies: ["TensorCore", "NeuralNet", "SystemLimits"]),
         .target(name: "Distributions", dependencies: ["TensorCore", "NeuralNet", "Training"]),
         // Bijections, NICE and Real-NVP pieces, densities by change of variables.
         .target(name: "Flows", dependencies: ["TensorCore", "NeuralNet", "Training", "Distributions"]),
@@ -87,6 +89,11 @@ let package = Package(
         ],
                           path: "Experiments/Benchmarks", exclude: ["pytorch_reference_2d.py", "pytorch_reference_sngan.py", "pytorch_reference_flows.py", "reference_timing.py"]),
 
+        // The loaders' libFuzzer harness (`make fuzz`); a plain build replays files instead.
+        .executableTarget(name: "FuzzLoaders", dependencies: [
+            "CJPEGDecoder", "Datasets", "MixtureExperiments", "NeuralNet", "Reporting", "TensorCore", "Training",
+        ], path: "Experiments/Fuzz", exclude: ["corpus", "run_campaign.sh"]),
+
         .executableTarget(name: "ProofChecks", dependencies: [
             "TensorCore", "NeuralNet", "EquivariantLayer", "Adversarial",
             .product(name: "BigInt", package: "BigInt"),
@@ -97,7 +104,7 @@ let package = Package(
             "TensorCore", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "NeuralNetTests", dependencies: [
-            "NeuralNet", "TensorCore", "HDF5IO", "CBLAS",
+            "NeuralNet", "TensorCore", "HDF5IO", "CBLAS", "CHDF5",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CBLAS", "CFFTW", "CHDF5", "CPNG"]),

@@ -76,9 +76,8 @@ public struct AdversarialSettings: SettingsGroup {
     }
 
     public func validate() throws {
-        for (name, value) in [("batch_size", batchSize), ("latent_size", latentSize), ("n_disc", discriminatorSteps)] {
-            try requireSetting(value >= 1, "\(name) = \(value) must be ≥ 1")
-        }
+        try requireCounts(["batch_size": batchSize, "latent_size": latentSize], in: SettingBounds.units)
+        try requireCounts(["n_disc": discriminatorSteps], in: SettingBounds.layers)
         try requireSetting(mixupAlpha > 0, "mixup_alpha = \(mixupAlpha) must be positive")
         try requireSetting(penaltyWeight >= 0, "gp_weight = \(penaltyWeight) must be ≥ 0")
     }

@@ -22,3 +22,4 @@ static inline hid_t mb_h5t_native_uint16(void) { return H5T_NATIVE_UINT16; }
 static inline hid_t mb_h5t_native_uint32(void) { return H5T_NATIVE_UINT32; }
 static inline hid_t mb_h5e_default(void) { return H5E_DEFAULT; }
 static inline hid_t mb_h5p_file_access(void) { return H5P_FILE_ACCESS; }
+static inline hid_t mb_h5p_dataset_create(void) { return H5P_DATASET_CREATE; }

@@ -67,6 +67,12 @@ int mixedbatch_jpeg_decode_rgb(const unsigned char *data, size_t size, int *widt
     jpeg_create_decompress(&cinfo);
     jpeg_mem_src(&cinfo, data, (unsigned long)size);
     jpeg_read_header(&cinfo, TRUE);
+    if ((unsigned long)cinfo.image_width * (unsigned long)cinfo.image_height > MIXEDBATCH_JPEG_MAX_PIXELS) {
+        snprintf(message, JMSG_LENGTH_MAX, "the header declares %u x %u pixels, more than the %lu this decoder accepts",
+                 (unsigned)cinfo.image_width, (unsigned)cinfo.image_height, MIXEDBATCH_JPEG_MAX_PIXELS);
+        jpeg_destroy_decompress(&cinfo);
+        return MIXEDBATCH_JPEG_TOO_LARGE;
+    }
 
     /* libjpeg converts grayscale, YCbCr and RGB to RGB itself; CMYK and YCCK only to CMYK. */
     int from_cmyk = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;

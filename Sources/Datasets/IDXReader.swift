@@ -1,5 +1,6 @@
 import CZlib
 import Foundation
+import SystemLimits
 
 /// MNIST's IDX files as researchers download them (LeCun et al. 1998):
 /// `train-images-idx3-ubyte` and `train-labels-idx1-ubyte` (60,000 digits) or the `t10k-`
@@ -54,8 +55,12 @@ public enum IDXReader {
         let shape = (0..<rank).map { axis in
             (0..<4).reduce(0) { $0 << 8 | Int(bytes[4 + 4 * axis + $1]) }
         }
-        let count = shape.reduce(1, *)
-        guard bytes.count == headerSize + count else {
+        // Four 32-bit extents can multiply past Int.max; such a header is as wrong as a short file.
+        let count = shape.reduce(1) { total, extent in
+            let product = total.multipliedReportingOverflow(by: extent)
+            return product.overflow ? Int.max : product.partialValue
+        }
+        guard count != Int.max, bytes.count == headerSize + count else {
             throw DatasetError.corruptFile(path: path, detail: "the header promises \(shape) = \(count) values, the file holds "
                                            + "\(bytes.count - headerSize)")
         }
@@ -84,7 +89,11 @@ public enum IDXReader {
                     status = inflate(&stream, Z_NO_FLUSH)
                     output.append(outputBuffer.baseAddress!, count: outputBuffer.count - Int(stream.avail_out))
                 }
-            } while status == Z_OK
+            } while status == Z_OK && MemoryLimit.allows(Double(output.count) * 2)
+        }
+        guard MemoryLimit.allows(Double(output.count) * 2) else {  // a gzip bomb: a few KB that inflate to terabytes
+            throw DatasetError.corruptFile(path: path, detail: "it inflates to more than half the memory limit "
+                                           + "(\(MemoryLimit.gibibytes(MemoryLimit.bytes))); it is not an MNIST file")
         }
         guard status == Z_STREAM_END else {
             throw DatasetError.corruptFile(path: path, detail: "it is not a complete gzip stream (zlib status \(status))")

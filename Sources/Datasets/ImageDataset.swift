@@ -1,5 +1,6 @@
 import Foundation
 import HDF5IO
+import SystemLimits
 import TensorCore
 
 /// An image dataset in memory: 8-bit images `[N, C, H, W]` (NCHW, like PyTorch) and optional
@@ -107,6 +108,16 @@ extension ImageDataset {
     public init(images: Tensor, labels: [Int]? = nil, source: String) throws {
         let pixels = images.scalars.map { UInt8(((Swift.min(1, Swift.max(-1, $0)) + 1) * 127.5).rounded()) }
         try self.init(shape: images.shape, pixels: pixels, labels: labels, source: source)
+    }
+
+    /// Throws unless `count` images of `channels × size × size` bytes fit in this machine's memory.
+    static func checkFitsInMemory(count: Int, channels: Int, size: Int, source: String) throws {
+        let bytes = Double(count) * Double(channels) * Double(size) * Double(size)
+        guard MemoryLimit.allows(bytes) else {
+            throw DatasetError.invalidParameter(dataset: source, parameter: "size",
+                                                detail: "\(count) images of \(channels) × \(size) × \(size) bytes would need "
+                                                    + "\(MemoryLimit.gibibytes(bytes)), \(MemoryLimit.phrase); choose a smaller size")
+        }
     }
 
     /// A training batch of `count` images `[count, C, H, W]` in [−1, 1], drawn uniformly with

@@ -8,13 +8,15 @@ import Foundation
 public enum ImageFolderConverter {
     /// The file name endings this converter decodes (compared case-insensitively).
     static let imageExtensions = [".png", ".jpg", ".jpeg"]
+    /// The largest image decoded, in pixels (16,384²; CJPEGDecoder's MIXEDBATCH_JPEG_MAX_PIXELS).
+    static let maximumPixels = 1 << 28
 
     /// All PNG and JPEG files of `folder` (`*.png`, `*.jpg`, `*.jpeg`, any case), in name order,
     /// as a dataset `[N, 3, size, size]` without labels; other files are ignored. Throws
     /// `corruptFile` naming the first file that does not decode.
     public static func convert(folder: String, size: Int) throws -> ImageDataset {
-        guard size >= 1 else {
-            throw DatasetError.invalidParameter(dataset: folder, parameter: "size", detail: "must be ≥ 1, got \(size)")
+        guard (1...4_096).contains(size) else {
+            throw DatasetError.invalidParameter(dataset: folder, parameter: "size", detail: "must be in 1…4096, got \(size)")
         }
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
             throw DatasetError.missingFile(path: folder, remedy: "pass a folder of PNG/JPEG images")
@@ -24,6 +26,7 @@ public enum ImageFolderConverter {
             throw DatasetError.invalidParameter(dataset: folder, parameter: "images",
                                                 detail: "holds no .png, .jpg or .jpeg file")
         }
+        try ImageDataset.checkFitsInMemory(count: images.count, channels: 3, size: size, source: folder)
         var pixels: [UInt8] = []
         pixels.reserveCapacity(images.count * 3 * size * size)
         for name in images {
@@ -46,6 +49,11 @@ public enum ImageFolderConverter {
         }
         image.format = UInt32(PNG_FORMAT_RGB)
         let (width, height) = (Int(image.width), Int(image.height))
+        guard width * height <= maximumPixels else {  // a 65-byte header can declare 10⁶ × 10⁶ pixels
+            png_image_free(&image)
+            throw DatasetError.corruptFile(path: path, detail: "its header declares \(width) × \(height) pixels, more than the "
+                                           + "\(maximumPixels) (16,384²) this converter decodes; shrink the image first")
+        }
         var rgb = [UInt8](repeating: 0, count: 3 * width * height)
         guard png_image_finish_read(&image, nil, &rgb, Int32(3 * width), nil) != 0 else {
             png_image_free(&image)

@@ -2,9 +2,10 @@ extension ImageDataset {
     /// Every image centre-cropped to a square and area-resized to `size × size` (STL-10's
     /// 96 → 48 of Miyato et al., CelebA's faces to 64).
     public func resized(to size: Int) throws -> ImageDataset {
-        guard size >= 1 else {
-            throw DatasetError.invalidParameter(dataset: source, parameter: "size", detail: "must be ≥ 1, got \(size)")
+        guard (1...4_096).contains(size) else {
+            throw DatasetError.invalidParameter(dataset: source, parameter: "size", detail: "must be in 1…4096, got \(size)")
         }
+        try ImageDataset.checkFitsInMemory(count: count, channels: shape[1], size: size, source: source)
         let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
         let imageSize = c * h * w
         var output: [UInt8] = []

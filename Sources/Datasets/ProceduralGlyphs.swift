@@ -40,10 +40,12 @@ public struct ProceduralGlyphs: Equatable, Sendable {
     /// `count` single glyphs: intensities in [0, 1] as `[count, size, size]` row-major, and
     /// their classes 0–9. Every draw comes from `random`.
     public func glyphs(count: Int, random: inout RandomStream) throws -> (pixels: [Float], classes: [Int]) {
-        guard count >= 0, size >= 8 else {
+        guard (0...10_000_000).contains(count), (8...512).contains(size) else {
             throw DatasetError.invalidParameter(dataset: "glyphs", parameter: "count/size",
-                                                detail: "need count ≥ 0 and size ≥ 8 (got \(count), \(size))")
+                                                detail: "need count in 0…10⁷ and size in 8…512 (got \(count), \(size))")
         }
+        // The float glyphs of three stacked channels, and the dataset's bytes.
+        try ImageDataset.checkFitsInMemory(count: count, channels: 3 * 4 * 2, size: size, source: "glyphs")
         var pixels = [Float](repeating: 0, count: count * size * size)
         var classes: [Int] = []
         for index in 0..<count {

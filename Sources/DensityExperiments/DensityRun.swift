@@ -63,7 +63,7 @@ public final class DensityRun: ExperimentRun {
         return (model, procedure)
     }
 
-    public func execute(resume: Bool, onIteration: ((Int) throws -> Void)? = nil) throws -> DensityRunResult {
+    public func execute(resume: ResumePolicy, onIteration: ((Int) throws -> Void)? = nil) throws -> DensityRunResult {
         let training = ResumableTraining(config: config, folder: folder)
         if let finished = try training.finishedResult(resume: resume, as: DensityRunResult.self) { return finished }
         let dataset = try Self.readImages(config.density.data)
@@ -77,7 +77,8 @@ public final class DensityRun: ExperimentRun {
         let evaluationSeconds = (clock.now - start).seconds
         try writeSamples(of: model, iterations: procedure.iteration)
         let result = DensityRunResult(config: config, outcome: outcome, iterations: procedure.iteration, metrics: metrics)
-        try training.writeManifest(configExtras: ["parameters": .number(Double(model.module.parameterCount))], evaluationProtocol: [
+        try training.writeManifest(configExtras: ["parameters": .number(Double(model.module.parameterCount))], configChanges: outcome.log.configChanges,
+            evaluationProtocol: [
             "data": .string(dataset.source), "test_data": testSet.map { .string($0.source) } ?? .null,
             "bpd": .string(model.variational == nil
                 ? "exact flow density at one uniform dequantisation per image, + \(model.scaling.offsetBits) bits for the data's scale"

@@ -41,6 +41,8 @@ public struct DensityRunConfig: RunConfiguration {
 
     public var summaryFields: [String: JSONValue] { ["model": .string(density.model.rawValue)] }
 
+    public var dataFiles: [String] { [density.data] + (density.testData.map { [$0] } ?? []) }
+
     public func validate() throws {
         for group in [schedule, optimizer, density] as [any SettingsGroup] { try group.validate() }
     }

@@ -90,16 +90,23 @@ public struct DensitySettings: SettingsGroup {
 
     public func validate() throws {
         try requireSetting(!data.isEmpty, "data must name an HDF5 image file (make one with `mixedbatch data mnist5k`)")
-        for (name, value) in [("batch_size", batchSize), ("couplings", couplings), ("hidden_layers", hiddenLayers),
-                              ("hidden_units", hiddenUnits), ("scales", scales), ("features", features),
-                              ("final_couplings", finalCouplings), ("latent_size", latentSize), ("groups", groups),
-                              ("latent_channels", latentChannels), ("importance_samples", importanceSamples),
-                              ("evaluation_importance_samples", evaluationImportanceSamples), ("grid_samples", gridSamples)] {
-            try requireSetting(value >= 1, "\(name) = \(value) must be ≥ 1")
-        }
-        try requireSetting(residualBlocks >= 0 && klWarmupSteps >= 0, "residual_blocks and kl_warmup_steps must be ≥ 0")
+        try requireCounts(["batch_size": batchSize, "hidden_units": hiddenUnits, "features": features, "latent_size": latentSize,
+                           "latent_channels": latentChannels, "importance_samples": importanceSamples,
+                           "evaluation_importance_samples": evaluationImportanceSamples], in: SettingBounds.units)
+        try requireCounts(["couplings": couplings, "hidden_layers": hiddenLayers, "scales": scales,
+                           "final_couplings": finalCouplings, "groups": groups], in: SettingBounds.layers)
+        try requireCounts(["grid_samples": gridSamples], in: 1...4_096)
+        try requireCounts(["residual_blocks": residualBlocks], in: 0...SettingBounds.layers.upperBound)
+        // Parameters, gradients and Adam's two moments (4 floats each) of the largest networks.
+        let denseWeights = Double(couplings) * Double(hiddenLayers + 1) * Double(hiddenUnits) * Double(hiddenUnits)
+        let convolutionWeights = 9 * 2 * Double(residualBlocks + 1) * Double(features) * Double(features)
+            * Double(scales) * Double(6 + finalCouplings)
+        try MemoryBudget.require(16 * max(denseWeights, convolutionWeights), for: "the model's parameters and optimiser state",
+                                 lower: "hidden_units, hidden_layers, couplings, features, residual_blocks or scales")
+        try requireSetting(klWarmupSteps >= 0, "kl_warmup_steps = \(klWarmupSteps) must be ≥ 0")
         try requireSetting(freeBits >= 0 && freeBits.isFinite, "free_bits = \(freeBits) must be ≥ 0")
-        try requireSetting((evaluationRows ?? 1) >= 1, "evaluation_rows must be ≥ 1 (or unset: every held-out image)")
+        try requireSetting(SettingBounds.samples.contains(evaluationRows ?? 1),
+                           "evaluation_rows must be in 1…10⁷ (or unset: every held-out image)")
         try requireSetting(importanceSamples == 1 || (klWarmupSteps == 0 && freeBits == 0),
                            "kl_warmup_steps and free_bits shape the ELBO; with importance_samples > 1 set both to 0")
     }

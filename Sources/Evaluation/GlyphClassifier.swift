@@ -147,15 +147,11 @@ public final class GlyphClassifier {
     /// A 64-bit FNV-1a hash of every parameter's bytes, recorded next to metrics computed with
     /// this classifier (which weights produced a number).
     public var weightsHash: String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var hash = FNV1aHash()
         for (_, parameter) in (features.namedParameters + head.namedParameters) {
-            for value in parameter.tensor.scalars {
-                for byte in withUnsafeBytes(of: value.bitPattern.littleEndian, Array.init) {
-                    hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-                }
-            }
+            for value in parameter.tensor.scalars { withUnsafeBytes(of: value.bitPattern.littleEndian) { hash.combine($0) } }
         }
-        return String(format: "%016llx", hash)
+        return hash.hex
     }
 
     private func channels(of images: Tensor) throws -> [Tensor] {

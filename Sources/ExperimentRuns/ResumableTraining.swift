@@ -11,14 +11,20 @@ import Training
 /// A folder that already holds a run is never silently reused: with `resume: false` that is
 /// an error; with `resume: true` a finished run is reported again and an unfinished one
 /// continues from its checkpoint, bit for bit as if it had not stopped — provided the config
-/// is the same, which is checked.
-public struct ResumableTraining<Config: RunConfiguration> {
+/// is the same and the data files hold what they held (both checked; `ResumePolicy` names
+/// the settings that may change, e.g. a smaller learning rate after a divergence, and each
+/// change is recorded). The checkpoint's step must lie within the run's iterations.
+public final class ResumableTraining<Config: RunConfiguration> {
     public let config: Config
     public let folder: String
 
     public var checkpointPath: String { folder + "/checkpoint.h5" }
     public var resultPath: String { folder + "/result.json" }
     public var manifestPath: String { folder + "/manifest.json" }
+
+    /// How the run in the folder had ended when a finished or diverged run is continued with
+    /// changed settings (`finishedResult` reads it before removing its `result.json`).
+    private var continuedFrom: String?
 
     public init(config: Config, folder: String) {
         self.config = config
@@ -36,25 +42,48 @@ public struct ResumableTraining<Config: RunConfiguration> {
 
     /// Validates the config, creates the folder, takes its lock (one writer per run folder:
     /// another process holding it is an error naming its PID), refuses a folder that holds
-    /// files no run writes, and returns the finished result in it, if there is one and `resume`
-    /// allows reporting it again.
-    public func finishedResult<Result: RunResultFile>(resume: Bool, as type: Result.Type) throws -> Result?
+    /// files no run writes, and returns the finished result in it, if there is one and the
+    /// policy asks to report it again. A finished (or diverged) run whose config differs only
+    /// in settings the policy allows to change is continued instead: its `result.json` is
+    /// removed and nil returned (the change is recorded when the checkpoint is restored).
+    public func finishedResult<Result: RunResultFile>(resume policy: ResumePolicy, as type: Result.Type) throws -> Result?
     where Result.Config == Config {
         try config.validate()
+        try checkAllowedChanges(policy)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try RunFolderLock.acquire(folder)
         try checkNothingForeign()
         guard FileManager.default.fileExists(atPath: resultPath) else { return nil }
-        guard resume else {
+        guard policy.resume else {
             throw ConfigError("\(folder) already holds a finished run (result.json); pass --resume to report it again, "
                               + "or choose another output folder")
         }
         let existing = try Result.read(from: resultPath)
-        guard existing.config == config else {
-            throw ConfigError("\(resultPath) holds a run with a different config; choose another output folder "
-                              + "(results are never overwritten)")
+        if existing.config == config && policy.allowedChanges.isEmpty { return existing }
+        let changed = try config.differingKeys(from: existing.config)
+        guard !changed.isEmpty || !policy.allowedChanges.isEmpty else { return existing }
+        guard Set(changed).isSubset(of: policy.allowedChanges), FileManager.default.fileExists(atPath: checkpointPath) else {
+            throw ConfigError("\(resultPath) holds a run whose config differs in \(changed.joined(separator: ", ")); "
+                              + "choose another output folder (results are never overwritten), or continue it from its "
+                              + "checkpoint with --resume --allow-change for each (only \(Self.continuableList) may change)")
         }
-        return existing
+        continuedFrom = existing.status.rawValue + (existing.message.map { ": " + $0 } ?? "")
+        try FileManager.default.removeItem(atPath: resultPath)
+        return nil
+    }
+
+    private static var continuableList: String { Config.continuableKeys.sorted().joined(separator: ", ") }
+
+    /// Only settings that leave the model, data and seed as they are may change on resume.
+    private func checkAllowedChanges(_ policy: ResumePolicy) throws {
+        let refused = policy.allowedChanges.subtracting(Config.continuableKeys).sorted()
+        guard refused.isEmpty else {
+            throw ConfigError("--allow-change \(refused.joined(separator: ", ")): a run continues with other values only "
+                              + "for \(Self.continuableList); a change of model, data, method or seed is a new run")
+        }
+        guard policy.resume || policy.allowedChanges.isEmpty else {
+            throw ConfigError("--allow-change continues a run from its checkpoint; pass --resume with it")
+        }
     }
 
     /// The names a run folder may hold: what runs and the run grid write, the lock, and the
@@ -81,27 +110,35 @@ public struct ResumableTraining<Config: RunConfiguration> {
     }
 
     /// Trains `procedure` up to `config.schedule.iterations`, first restoring the folder's
-    /// checkpoint when there is one (and `resume` allows it). Each iteration's metrics go into
-    /// the log's averaging window; after every iteration `afterIteration` may add to the log
-    /// (named series, extras; before a checkpoint due then is written), then `onIteration` is
-    /// told the number of iterations done; an error either throws stops the run there, as an
-    /// interruption would. A NaN or infinite loss ends the session with `divergence` set.
+    /// checkpoint when there is one (and the policy allows it). Each iteration's metrics go
+    /// into the log's averaging window; after every iteration `afterIteration` may add to the
+    /// log (named series, extras; before a checkpoint due then is written), then `onIteration`
+    /// is told the number of iterations done; an error either throws stops the run there, as an
+    /// interruption would. A NaN or infinite loss, or a non-finite parameter or optimiser state
+    /// at a checkpoint, ends the session with `divergence` set; no checkpoint ever holds one.
     public func train<Extras>(
-        _ procedure: TrainingProcedure, resume: Bool, log initial: TrainingLog<Extras>,
+        _ procedure: TrainingProcedure, resume policy: ResumePolicy, log initial: TrainingLog<Extras>,
         afterIteration: (_ iteration: Int, _ log: inout TrainingLog<Extras>) throws -> Void = { _, _ in },
         onIteration: ((Int) throws -> Void)? = nil
     ) throws -> Outcome<Extras> {
         var log = initial
         let schedule = config.schedule
+        let fingerprints = try config.dataFingerprints()
         let hasCheckpoint = FileManager.default.fileExists(atPath: checkpointPath)
         if hasCheckpoint {
-            guard resume else {
+            guard policy.resume else {
                 throw ConfigError("\(folder) holds the checkpoint of an unfinished run; pass --resume to continue it, "
                                   + "or choose another output folder")
             }
-            log = try restore(into: procedure)
+            log = try restore(into: procedure, policy: policy, fingerprints: fingerprints)
         }
         var lastCheckpoint: Int? = hasCheckpoint ? procedure.iteration : nil
+        func diverged(_ error: TrainingError) -> Outcome<Extras> {
+            let saved = lastCheckpoint.map { "the last good checkpoint is \(checkpointPath) (iteration \($0)); continue "
+                + "from it with other settings by --resume --allow-change learning_rate --set learning_rate=<smaller>" }
+                ?? "no checkpoint was written before it"
+            return Outcome(log: log, divergence: "\(error.description); \(saved)")
+        }
         let clock = ContinuousClock()
         while procedure.iteration < schedule.iterations {
             let start = clock.now
@@ -109,10 +146,10 @@ public struct ResumableTraining<Config: RunConfiguration> {
             do {
                 metrics = try procedure.trainIteration()
             } catch let error as TrainingError {
-                guard case .nonFiniteLoss = error else { throw error }
-                let saved = lastCheckpoint.map { "the last good checkpoint is \(checkpointPath) (iteration \($0))" }
-                    ?? "no checkpoint was written before it"
-                return Outcome(log: log, divergence: "\(error.description); \(saved)")
+                switch error {
+                case .nonFiniteLoss, .nonFiniteState: return diverged(error)
+                default: throw error
+                }
             }
             log.elapsedSeconds += (clock.now - start).seconds
             let iteration = procedure.iteration
@@ -122,12 +159,13 @@ public struct ResumableTraining<Config: RunConfiguration> {
                 do {
                     try procedure.checkFiniteState()
                 } catch let error as TrainingError {
-                    let saved = lastCheckpoint.map { "the last good checkpoint is \(checkpointPath) (iteration \($0))" }
-                        ?? "no checkpoint was written before it"
-                    return Outcome(log: log, divergence: "\(error.description); \(saved)")
+                    return diverged(error)
                 }
                 let logText = String(decoding: try JSONEncoder().encode(log), as: UTF8.self)
-                try procedure.saveCheckpoint(to: checkpointPath, metadata: ["config": try config.jsonText(), "state": logText])
+                let fingerprintText = String(decoding: try JSONEncoder().encode(fingerprints), as: UTF8.self)
+                try procedure.saveCheckpoint(to: checkpointPath, metadata: [
+                    "config": try config.jsonText(), "state": logText, "data_fingerprints": fingerprintText,
+                ])
                 lastCheckpoint = iteration
             }
             try onIteration?(iteration)
@@ -135,17 +173,33 @@ public struct ResumableTraining<Config: RunConfiguration> {
         return Outcome(log: log, divergence: nil)
     }
 
-    private func restore<Extras>(into procedure: TrainingProcedure) throws -> TrainingLog<Extras> {
+    private func restore<Extras>(into procedure: TrainingProcedure, policy: ResumePolicy,
+                                 fingerprints: [String: DataFingerprint]) throws -> TrainingLog<Extras> {
         let contents = try Checkpoint.inspect(checkpointPath)
-        let savedConfig = try contents.metadata["config"].map { try JSONDecoder().decode(Config.self, from: Data($0.utf8)) }
-        guard savedConfig == config else {
-            throw ConfigError("\(checkpointPath) was written by a run with a different config; resume it with that config "
-                              + "(see its metadata 'config') or choose another output folder")
+        let savedConfig: Config
+        do {
+            guard let text = contents.metadata["config"] else { throw TrainingError.missingState("metadata 'config'") }
+            savedConfig = try JSONDecoder().decode(Config.self, from: Data(text.utf8))
+        } catch {
+            throw ConfigError("the config in \(checkpointPath) does not decode (\(error)); it was written by another version "
+                              + "or kind of run — finish it with that version, or start afresh in another folder")
         }
+        let changed = try config.differingKeys(from: savedConfig)
+        guard Set(changed).isSubset(of: policy.allowedChanges) else {
+            let refused = changed.filter { !policy.allowedChanges.contains($0) }
+            throw ConfigError("\(checkpointPath) was written by a run whose config differs in \(refused.joined(separator: ", ")); "
+                              + "resume it with that config (see its metadata 'config'), continue it with other values by "
+                              + "--allow-change for each (only \(Self.continuableList) may change), or choose another output folder")
+        }
+        guard (0...config.schedule.iterations).contains(contents.step) else {
+            throw ConfigError("\(checkpointPath) says it was written at step \(contents.step), outside 0…\(config.schedule.iterations) "
+                              + "(the run's iterations); the file is damaged or from another run — start afresh in another folder")
+        }
+        try checkFingerprints(contents, current: fingerprints, policy: policy)
         guard let logText = contents.metadata["state"] else {
             throw TrainingError.missingState("metadata 'state' in \(checkpointPath)")
         }
-        let log: TrainingLog<Extras>
+        var log: TrainingLog<Extras>
         do {
             log = try JSONDecoder().decode(TrainingLog<Extras>.self, from: Data(logText.utf8))
         } catch {
@@ -153,14 +207,43 @@ public struct ResumableTraining<Config: RunConfiguration> {
                               + "version or kind of run — finish it with that version, or start afresh in another folder")
         }
         try procedure.restoreCheckpoint(from: checkpointPath)
+        if !changed.isEmpty {
+            let mine = try config.jsonObject(), saved = try savedConfig.jsonObject()
+            let status = continuedFrom ?? "unfinished"
+            log.configChanges += changed.map {
+                ConfigChange(iteration: contents.step, key: $0, from: saved[$0] ?? .null, to: mine[$0] ?? .null, previousStatus: status)
+            }
+        }
         return log
     }
 
-    /// Writes the run's `manifest.json`: the config (with `configExtras` added), seed, commit,
-    /// library versions and the evaluation protocol next to the numbers.
-    public func writeManifest(configExtras: [String: JSONValue], evaluationProtocol: [String: JSONValue]) throws {
+    /// The data files must be the ones the checkpoint was trained on (same size and hash),
+    /// unless the policy allows others. Checkpoints written before fingerprints existed pass.
+    private func checkFingerprints(_ contents: CheckpointContents, current: [String: DataFingerprint],
+                                   policy: ResumePolicy) throws {
+        guard !policy.allowOtherData, let text = contents.metadata["data_fingerprints"] else { return }
+        guard let saved = try? JSONDecoder().decode([String: DataFingerprint].self, from: Data(text.utf8)) else {
+            throw ConfigError("the data fingerprints in \(checkpointPath) do not decode; the file is damaged — start afresh "
+                              + "in another folder, or pass --allow-other-data to continue regardless")
+        }
+        for (path, fingerprint) in current.sorted(by: { $0.key < $1.key }) {
+            guard let recorded = saved[path], recorded != fingerprint else { continue }
+            throw ConfigError("\(path) is not the data this run was trained on (now \(fingerprint), the checkpoint recorded "
+                              + "\(recorded)); put the original file back, or pass --allow-other-data to continue on this one")
+        }
+    }
+
+    /// Writes the run's `manifest.json`: the config (with `configExtras` added, and the
+    /// settings changed on resume under `changed_on_resume`), seed, commit, library versions
+    /// and the evaluation protocol next to the numbers.
+    public func writeManifest(configExtras: [String: JSONValue], configChanges: [ConfigChange] = [],
+                              evaluationProtocol: [String: JSONValue]) throws {
         var configObject = try config.jsonObject()
         configObject.merge(configExtras) { _, new in new }
+        if !configChanges.isEmpty {
+            let encoded = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(configChanges))
+            configObject["changed_on_resume"] = encoded
+        }
         var manifest = RunManifest.start(name: config.runName, seed: config.schedule.seed, config: configObject,
                                          evaluationProtocol: evaluationProtocol)
         manifest.finish()

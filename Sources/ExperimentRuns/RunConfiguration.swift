@@ -13,12 +13,15 @@ public protocol RunConfiguration: SettingsComposite, Equatable, Sendable {
     var runName: String { get }
     /// What the command line's JSON summary adds about the config (`method`, `dataset`).
     var summaryFields: [String: JSONValue] { get }
+    /// The data files the run reads (their contents are fingerprinted in every checkpoint).
+    var dataFiles: [String] { get }
     /// Throws a `ConfigError` naming the first setting that cannot be run and how to fix it.
     func validate() throws
 }
 
 extension RunConfiguration {
     public var summaryFields: [String: JSONValue] { [:] }
+    public var dataFiles: [String] { [] }
 
     /// The config as pretty, sorted JSON (what manifests and checkpoints store).
     public func jsonText() throws -> String {

@@ -9,6 +9,9 @@ public enum RunStatus: String, Codable, Sendable { case completed, diverged }
 public protocol RunResultFile: Codable {
     associatedtype Config: RunConfiguration
     var config: Config { get }
+    var status: RunStatus { get }
+    /// Why a diverged run stopped.
+    var message: String? { get }
     /// What kind of run writes it, for messages ("a 2D run").
     static var runKind: String { get }
 }
@@ -58,6 +61,8 @@ public struct RunResult<Config: RunConfiguration & Codable, Metrics: RunMetrics,
     /// Named metric series: every player's losses, and what the run records along the way.
     public var history: MetricHistory
     public var extras: Extras
+    /// Settings changed when the run was continued (`--resume --allow-change`); absent when none.
+    public var configChanges: [ConfigChange]?
 
     public static var runKind: String { Metrics.runKind }
 
@@ -81,6 +86,7 @@ public struct RunResult<Config: RunConfiguration & Codable, Metrics: RunMetrics,
         self.init(config: config, status: outcome.status, message: outcome.divergence, iterations: iterations,
                   metrics: metrics, seconds: outcome.log.elapsedSeconds, history: outcome.log.history,
                   extras: outcome.log.extras)
+        configChanges = outcome.log.configChanges.isEmpty ? nil : outcome.log.configChanges
     }
 
     /// The command line's JSON summary: name, status, folder, iterations, seconds, the
@@ -116,5 +122,5 @@ public protocol ExperimentRun {
     init(config: Config, folder: String)
 
     /// Trains (or resumes, or reports) the run; `onIteration` is told each iteration done.
-    func execute(resume: Bool, onIteration: ((Int) throws -> Void)?) throws -> Result
+    func execute(resume: ResumePolicy, onIteration: ((Int) throws -> Void)?) throws -> Result
 }

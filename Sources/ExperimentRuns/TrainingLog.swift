@@ -10,8 +10,22 @@ public struct TrainingLog<Extras: Codable & Equatable & Sendable>: Codable, Equa
     public var extras: Extras
     /// Training wall time over all sessions of a resumed run, without evaluation.
     public var elapsedSeconds = 0.0
+    /// Settings changed when the run was continued (`--resume --allow-change`), in order.
+    public var configChanges: [ConfigChange] = []
 
     public init(extras: Extras) { self.extras = extras }
+
+    enum CodingKeys: String, CodingKey { case history, window, extras, elapsedSeconds, configChanges }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        history = try container.decode(MetricHistory.self, forKey: .history)
+        window = try container.decode(MetricWindow.self, forKey: .window)
+        extras = try container.decode(Extras.self, forKey: .extras)
+        elapsedSeconds = try container.decode(Double.self, forKey: .elapsedSeconds)
+        // Checkpoints written before changes on resume existed have none.
+        configChanges = try container.decodeIfPresent([ConfigChange].self, forKey: .configChanges) ?? []
+    }
 }
 
 /// The extras of a run that keeps none.

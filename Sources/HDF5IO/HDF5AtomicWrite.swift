@@ -7,12 +7,12 @@ extension HDF5File {
     ///
     /// An existing file at `path` is an error unless `overwrite` is true (a trainer replacing
     /// its own checkpoint). If `body` throws, the temporary file is removed and `path` is
-    /// untouched.
-    public static func writeAtomically(to path: String, overwrite: Bool = false,
+    /// untouched. `checksummed` as in `create`.
+    public static func writeAtomically(to path: String, overwrite: Bool = false, checksummed: Bool = false,
                                        _ body: (HDF5File) throws -> Void) throws {
         do {
             try AtomicFileWriter.write(to: path, overwrite: overwrite) { temporary in
-                let file = try create(temporary, overwrite: false)
+                let file = try create(temporary, overwrite: false, checksummed: checksummed)
                 do {
                     try body(file)
                     try file.close()
@@ -25,6 +25,9 @@ extension HDF5File {
             throw HDF5Error.fileExists(file: existing)
         } catch AtomicFileError.cannotWrite(let target, let detail) {
             throw HDF5Error.cannotWrite(file: target, detail: detail)
+        } catch HDF5Error.libraryFailure(_, let object, let operation, let detail) {
+            // HDF5 failing while it writes (a full disk, an I/O error) is a failure to write the file.
+            throw HDF5Error.cannotWrite(file: path, detail: "\(operation) failed for \(object): \(detail)")
         }
     }
 }

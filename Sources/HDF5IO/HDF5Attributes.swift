@@ -83,17 +83,32 @@ public struct HDF5Attributes {
                 throw HDF5Error.wrongElementType(file: context.path, object: location.object, stored: stored, expected: .string)
             }
             try requireSingleElement(attribute, at: location)
-            return try location.withTemporary("copying the string type", create: { H5Tcopy(datatype) },
+            // The memory type is built here, never copied from the file: a damaged file's string
+            // type must not decide how many bytes land in our buffers (each buffer also has
+            // room to spare).
+            let isVariable = H5Tis_variable_str(datatype) > 0
+            let size = isVariable ? mb_h5t_variable() : H5Tget_size(datatype)
+            guard isVariable || (1...(1 << 24)).contains(size) else {
+                throw location.invalid("declares a fixed-length string of \(size) bytes; the file is damaged")
+            }
+            return try location.withTemporary("making the string type", create: { H5Tcopy(mb_h5t_c_s1()) },
                                               close: H5Tclose) { memoryType in
-                if H5Tis_variable_str(datatype) > 0 {
-                    var pointer: UnsafeMutablePointer<CChar>?
-                    try location.check(H5Aread(attribute, memoryType, &pointer), "reading the string")
-                    defer { if let pointer { H5free_memory(pointer) } }
-                    return pointer.map { String(cString: $0) } ?? ""
+                let characterSet = H5Tget_cset(datatype)
+                guard characterSet == H5T_CSET_ASCII || characterSet == H5T_CSET_UTF8 else {
+                    throw location.invalid("declares a string of an unknown character set; the file is damaged")
+                }
+                try location.check(H5Tset_size(memoryType, size), "sizing the string type")
+                try location.check(H5Tset_cset(memoryType, characterSet), "setting the character set")
+                if isVariable {
+                    var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: 4)
+                    try location.check(H5Aread(attribute, memoryType, &pointers), "reading the string")
+                    defer { for pointer in pointers { if let pointer { H5free_memory(pointer) } } }
+                    return pointers[0].map { String(cString: $0) } ?? ""
                 }
                 // Fixed length: NUL-terminated, NUL-padded or space-padded.
-                var bytes = [UInt8](repeating: 0, count: H5Tget_size(datatype))
+                var bytes = [UInt8](repeating: 0, count: size + 64)
                 try location.check(H5Aread(attribute, memoryType, &bytes), "reading the string")
+                bytes.removeLast(64)
                 var text = bytes.prefix { $0 != 0 }
                 if H5Tget_strpad(datatype) == H5T_STR_SPACEPAD {
                     while text.last == UInt8(ascii: " ") { text.removeLast() }

@@ -1,4 +1,5 @@
 import CHDF5
+import SystemLimits
 
 /// The values of a dataset with their shape (row-major).
 public struct HDF5Array<Element: HDF5Scalar> {
@@ -98,10 +99,24 @@ public final class HDF5Dataset {
 
     // MARK: - Implementation
 
+    /// Throws unless `count` elements of this dataset fit in this machine's memory: a file
+    /// may declare terabytes in a few bytes (an unwritten chunked dataset), and reading it
+    /// must be an error, not a failed allocation.
+    public func checkFitsInMemory(elements count: Int) throws {
+        let bytes = Double(count) * Double(max(1, elementType.byteCount))
+        guard MemoryLimit.allows(bytes) else {
+            throw HDF5Error.invalidArgument(
+                file: context.path, object: objectDescription,
+                detail: "its \(count) elements (shape \(shape)) would need \(MemoryLimit.gibibytes(bytes)), \(MemoryLimit.phrase); "
+                    + "the file is damaged, or read it in rows with readRows")
+        }
+    }
+
     private func allocatingRead<Element: HDF5Scalar>(
         shape: [Int], _ fill: (UnsafeMutableBufferPointer<Element>) throws -> Void
     ) throws -> HDF5Array<Element> {
         try checkElementType(Element.self)
+        try checkFitsInMemory(elements: shape.reduce(1, *))
         let values = try [Element](unsafeUninitializedCapacity: shape.reduce(1, *)) { buffer, initialized in
             try fill(buffer)
             initialized = buffer.count

@@ -18,6 +18,17 @@ enum HDF5Dataspace {
         guard rank >= 0 else { throw location.failure("reading the shape") }
         var extents = [hsize_t](repeating: 0, count: Int(rank))
         guard H5Sget_simple_extent_dims(space, &extents, nil) >= 0 else { throw location.failure("reading the shape") }
+        // A file can declare any extents (a chunked dataset is never written out); a shape whose
+        // element count does not fit in an Int is refused here, before anything multiplies it.
+        var count = 1
+        for extent in extents {
+            let product = count.multipliedReportingOverflow(by: Int(clamping: extent))
+            guard extent <= hsize_t(Int.max), !product.overflow else {
+                throw location.invalid("declares the shape \(extents), whose element count overflows a 64-bit integer; "
+                                       + "the file is damaged or was not written for this program")
+            }
+            count = product.partialValue
+        }
         return extents.map { Int($0) }
     }
 }

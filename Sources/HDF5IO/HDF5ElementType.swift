@@ -15,6 +15,14 @@ public enum HDF5ElementType: Equatable, Hashable, Sendable, CustomStringConverti
     public static let int64 = HDF5ElementType.signedInteger(bits: 64)
     public static let uint64 = HDF5ElementType.unsignedInteger(bits: 64)
 
+    /// Bytes per element (0 for strings and other classes, whose size varies).
+    public var byteCount: Int {
+        switch self {
+        case let .float(bits), let .signedInteger(bits), let .unsignedInteger(bits): return bits / 8
+        case .string, .other: return 0
+        }
+    }
+
     public var description: String {
         switch self {
         case let .float(bits): return "float\(bits)"

@@ -57,7 +57,11 @@ public final class HDF5File: HDF5Group {
 
     /// Creates a new, empty file for writing. An existing file is an error unless `overwrite`
     /// is true; prefer `writeAtomically`, which never leaves a half-written file behind.
-    public static func create(_ path: String, overwrite: Bool = false) throws -> HDF5File {
+    ///
+    /// With `checksummed`, every dataset written gets HDF5's Fletcher-32 checksum filter
+    /// (one chunk per dataset): a changed byte in its values makes every later read fail with
+    /// an error instead of returning wrong numbers. h5py reads such files as usual.
+    public static func create(_ path: String, overwrite: Bool = false, checksummed: Bool = false) throws -> HDF5File {
         try HDF5Library.serialized {
             if FileManager.default.fileExists(atPath: path), !overwrite { throw HDF5Error.fileExists(file: path) }
             let folder = (path as NSString).deletingLastPathComponent
@@ -73,7 +77,8 @@ public final class HDF5File: HDF5Group {
                 }
                 return id
             }
-            return HDF5File(context: HDF5FileContext(path: path, fileHandle: HDF5Handle(id, close: H5Fclose), isWritable: true))
+            return HDF5File(context: HDF5FileContext(path: path, fileHandle: HDF5Handle(id, close: H5Fclose), isWritable: true,
+                                                     checksummed: checksummed))
         }
     }
 

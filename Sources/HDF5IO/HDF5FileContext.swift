@@ -7,11 +7,14 @@ final class HDF5FileContext {
     let path: String
     let fileHandle: HDF5Handle
     let isWritable: Bool
+    /// Whether new datasets carry a Fletcher-32 checksum, which HDF5 verifies on every read.
+    let checksummed: Bool
 
-    init(path: String, fileHandle: HDF5Handle, isWritable: Bool) {
+    init(path: String, fileHandle: HDF5Handle, isWritable: Bool, checksummed: Bool = false) {
         self.path = path
         self.fileHandle = fileHandle
         self.isWritable = isWritable
+        self.checksummed = checksummed
     }
 
     func location(_ object: String) -> HDF5Location {

@@ -103,8 +103,10 @@ public class HDF5Group {
             let id = try location.withTemporary("creating the dataspace", create: { HDF5Dataspace.create(shape: shape) },
                                                 close: H5Sclose) { space in
                 try HDF5Group.withParentCreatingLinks(at: location) { linkProperties in
-                    try location.checkID(H5Dcreate2(handle.id, path, datatype, space, linkProperties,
-                                                    mb_h5p_default(), mb_h5p_default()), "creating the dataset")
+                    try HDF5Group.withCreationProperties(shape: shape, checksummed: context.checksummed, at: location) {
+                        try location.checkID(H5Dcreate2(handle.id, path, datatype, space, linkProperties,
+                                                        $0, mb_h5p_default()), "creating the dataset")
+                    }
                 }
             }
             let dataset = HDF5Handle(id, close: H5Dclose)
@@ -168,6 +170,24 @@ public class HDF5Group {
                                    close: H5Pclose) { linkProperties in
             try location.check(H5Pset_create_intermediate_group(linkProperties, 1), "creating parent groups")
             return try body(linkProperties)
+        }
+    }
+
+    /// Runs `body` with the dataset-creation properties: the defaults, or with `checksummed`
+    /// one chunk of the whole shape under the Fletcher-32 filter. Scalars and empty datasets
+    /// cannot be chunked and stay contiguous; a chunk holds at most 4 GiB, so larger datasets
+    /// are chunked by rows.
+    static func withCreationProperties<Result>(shape: [Int], checksummed: Bool, at location: HDF5Location,
+                                               _ body: (hid_t) throws -> Result) throws -> Result {
+        guard checksummed, !shape.isEmpty, !shape.contains(0) else { return try body(mb_h5p_default()) }
+        return try location.withTemporary("creating dataset properties", create: { H5Pcreate(mb_h5p_dataset_create()) },
+                                          close: H5Pclose) { properties in
+            var chunk = shape.map { hsize_t($0) }
+            let rowBytes = shape.dropFirst().reduce(4, *)
+            chunk[0] = hsize_t(max(1, min(shape[0], (1 << 30) / max(rowBytes, 1))))
+            try location.check(H5Pset_chunk(properties, Int32(chunk.count), chunk), "setting the chunk shape")
+            try location.check(H5Pset_fletcher32(properties), "adding the Fletcher-32 checksum")
+            return try body(properties)
         }
     }
 

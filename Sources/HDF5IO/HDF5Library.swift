@@ -7,12 +7,19 @@ import Foundation
 /// from concurrent Swift tasks even with a library built without thread safety, and each
 /// entry silences HDF5's automatic printing of error stacks (its setting is per thread in
 /// thread-safe builds), so failures surface only as `HDF5Error`s.
+///
+/// HDF5 is told not to install its exit handler: after a failed flush (a full disk) the
+/// handler would try to close the failed file again at exit and crash the process after its
+/// clean error message. Every file this library writes is closed explicitly (and written
+/// under a temporary name first), so nothing is left for an exit handler to flush.
 enum HDF5Library {
     private static let lock = NSRecursiveLock()
+    private static let started: Void = { _ = H5dont_atexit() }()
 
     static func serialized<Result>(_ body: () throws -> Result) rethrows -> Result {
         lock.lock()
         defer { lock.unlock() }
+        started
         H5Eset_auto2(mb_h5e_default(), nil, nil)
         return try body()
     }

@@ -51,7 +51,7 @@ public final class ImageRun: ExperimentRun {
     /// Trains (or resumes, or reports) the run; `onIteration` is called after every iteration
     /// with the number completed; an error it throws stops the run there, as an interruption
     /// would. A diverged run is returned with status `.diverged`; every other failure throws.
-    public func execute(resume: Bool, onIteration: ((Int) throws -> Void)? = nil) throws -> ImageRunResult {
+    public func execute(resume: ResumePolicy, onIteration: ((Int) throws -> Void)? = nil) throws -> ImageRunResult {
         let training = ResumableTraining(config: config, folder: folder)
         if let finished = try training.finishedResult(resume: resume, as: ImageRunResult.self) { return finished }
         let dataset = try ImageDataset.read(fromHDF5: config.data)
@@ -86,6 +86,7 @@ public final class ImageRun: ExperimentRun {
         try training.writeManifest(
             configExtras: ["objective": .string(objective.name),
                            "discriminator": .string(config.discriminatorForm.rawValue)],
+            configChanges: outcome.log.configChanges,
             evaluationProtocol: evaluationProtocol)
         try result.write(to: resultPath)
         return result

@@ -84,8 +84,8 @@ public struct ImageSettings: SettingsGroup {
 
     public func validate() throws {
         try requireSetting(!data.isEmpty, "data must name an HDF5 image file (make one with `mixedbatch data glyphs`)")
-        try requireSetting(curveSamples >= 1, "curve_samples = \(curveSamples) must be ≥ 1")
-        try requireSetting(gridSamples >= 1, "grid_samples = \(gridSamples) must be ≥ 1")
+        try requireCounts(["curve_samples": curveSamples], in: SettingBounds.samples)
+        try requireCounts(["grid_samples": gridSamples], in: 1...4_096)
         try requireSetting(curveEvery >= 0, "curve_every = \(curveEvery) must be ≥ 0 (0: no curves)")
         try requireSetting(widthMultiplier > 0 && widthMultiplier <= 4, "width_multiplier = \(widthMultiplier) must be in (0, 4]")
     }
@@ -106,6 +106,8 @@ extension ImageRunConfig {
         if self.method == .bgan && self.prior == .smoothing && self.gamma == 0 { return "pure batches" }
         return self.prior == .smoothing ? "\(name) γ=\(self.gamma)" : "\(name) Beta(\(self.betaA), \(self.betaB))"
     }
+
+    public var dataFiles: [String] { [self.data] }
 
     /// e.g. `mbgan-g0.3-s0`, `gan-sn-s1`.
     public var runName: String {

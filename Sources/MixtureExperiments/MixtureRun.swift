@@ -45,7 +45,7 @@ public final class MixtureRun: ExperimentRun {
     /// iteration with the number completed (and after any checkpoint due then); an error it
     /// throws stops the run there, as an interruption would. A diverged run is returned with
     /// status `.diverged`; every other failure throws.
-    public func execute(resume: Bool, onIteration: ((Int) throws -> Void)? = nil) throws -> MixtureRunResult {
+    public func execute(resume: ResumePolicy, onIteration: ((Int) throws -> Void)? = nil) throws -> MixtureRunResult {
         let training = ResumableTraining(config: config, folder: folder)
         if let finished = try training.finishedResult(resume: resume, as: MixtureRunResult.self) { return finished }
         let mixture = try config.makeMixture()
@@ -77,6 +77,7 @@ public final class MixtureRun: ExperimentRun {
         let objective = try config.method.makeObjective(config.objectiveOptions)
         try training.writeManifest(
             configExtras: ["objective": .string(objective.name), "loss_placement": .string(config.lossPlacementLabel)],
+            configChanges: outcome.log.configChanges,
             evaluationProtocol: ["generated_samples": .number(Double(config.evaluationSamples)),
                                  "high_quality_radius": "3 sigma of the nearest mode",
                                  "mode_covered": "nearest mode of at least one high-quality sample",

@@ -75,11 +75,14 @@ public struct MixtureSettings: SettingsGroup {
     public static var keys: [String] { CodingKeys.allCases.map(\.rawValue) }
 
     public func validate() throws {
-        for (name, value) in [("width", width), ("depth", depth), ("pack", packingDegree),
-                              ("minibatch_kernels", minibatchKernels), ("minibatch_kernel_dim", minibatchKernelDimension),
-                              ("snapshot_samples", snapshotSamples)] {
-            try requireSetting(value >= 1, "\(name) = \(value) must be ≥ 1")
-        }
+        try requireCounts(["width": width, "minibatch_kernels": minibatchKernels, "minibatch_kernel_dim": minibatchKernelDimension,
+                           "pack": packingDegree], in: SettingBounds.units)
+        try requireCounts(["depth": depth], in: SettingBounds.layers)
+        try requireCounts(["snapshot_samples": snapshotSamples], in: SettingBounds.samples)
+        try requireCounts(["modes": modes ?? 1], in: 1...10_000)
+        try requireSetting(std.map { $0.isFinite && $0 > 0 } ?? true, "std = \(std ?? 0) must be a positive finite number")
+        try requireSetting(spacing.map { $0.isFinite && $0 > 0 && $0 < 1e6 } ?? true,
+                           "spacing = \(spacing ?? 0) must be a positive number below 10⁶")
         try requireSetting(snapshotIterations.allSatisfy { $0 >= 1 }, "snapshot_iterations must all be ≥ 1")
     }
 }
@@ -134,9 +137,15 @@ extension MixtureRunConfig {
 
     /// Throws a `ConfigError` naming the first setting that cannot be run and how to fix it.
     public func validate() throws {
-        do { _ = try makeMixture() } catch let error as DatasetError { throw ConfigError("\(error)") }
         try gan.validate()
         try mixture.validate()
+        do { _ = try makeMixture() } catch let error as DatasetError { throw ConfigError("\(error)") }
+        // Both networks' weights, gradients and Adam moments (4 floats each), and the activations
+        // of a batch (with the mixed batches' complements) through every layer.
+        let weights = 2 * Double(self.depth) * Double(self.width) * Double(self.width + self.minibatchKernels)
+        let activations = 4 * Double(self.batchSize) * Double(self.depth) * Double(self.width) * Double(self.packingDegree)
+        try MemoryBudget.require(16 * weights + 4 * activations, for: "the networks",
+                                 lower: "width, depth, batch_size or minibatch_kernels")
         try requireSetting(self.method != .pacgan || self.batchSize % self.packingDegree == 0,
                            "batch_size = \(self.batchSize) must be a multiple of pack = \(self.packingDegree) for PacGAN")
     }

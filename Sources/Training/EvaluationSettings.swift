@@ -9,6 +9,6 @@ public struct EvaluationSettings: SettingsGroup {
     public static var keys: [String] { CodingKeys.allCases.map(\.rawValue) }
 
     public func validate() throws {
-        try requireSetting(evaluationSamples >= 1, "evaluation_samples = \(evaluationSamples) must be ≥ 1")
+        try requireCounts(["evaluation_samples": evaluationSamples], in: SettingBounds.samples)
     }
 }

@@ -18,6 +18,9 @@ extension TrainingProcedure {
     @discardableResult
     public func restoreCheckpoint(from path: String) throws -> CheckpointContents {
         let contents = try Checkpoint.inspect(path)
+        guard contents.step >= 0 else {
+            throw CheckpointError.mismatch(file: path, problems: ["its step \(contents.step) is negative; the file is damaged"])
+        }
         let restoredStreams = try RandomStreams(restoring: contents.randomStreams, expected: streams.names)
         let (modules, states) = checkpointEntries
         try Checkpoint.restore(from: path, modules: modules, optimizers: states)

@@ -33,15 +33,26 @@ extension StrictlyDecodableConfig {
             throw ConfigError("unknown setting '\(key)' in \(source)\(hint) Known settings: \(configKeys.sorted().joined(separator: ", "))")
         }
         let base = try JSONSerialization.jsonObject(with: JSONEncoder().encode(defaults)) as? [String: Any] ?? [:]
-        let merged = base.merging(overrides) { _, new in new }
+        func decodeMerged(_ overrides: [String: Any]) throws -> Self {
+            try JSONDecoder().decode(Self.self, from: JSONSerialization.data(withJSONObject: base.merging(overrides) { _, new in new }))
+        }
         do {
-            return try JSONDecoder().decode(Self.self, from: JSONSerialization.data(withJSONObject: merged))
-        } catch let DecodingError.typeMismatch(type, context), let DecodingError.valueNotFound(type, context) {
-            throw ConfigError("setting '\(keyPath(context))' in \(source) must be \(describe(type)) (\(context.debugDescription))")
-        } catch let DecodingError.dataCorrupted(context) {
-            let key = keyPath(context)
-            let allowed = allowedValues(forKey: key).map { "; use one of: " + $0.joined(separator: ", ") } ?? ""
-            throw ConfigError("setting '\(key)' in \(source): \(context.debugDescription)\(allowed)")
+            return try decodeMerged(overrides)
+        } catch let error as DecodingError {
+            // Some failures (a negative number for an unsigned setting) carry no key path; the
+            // culprit is the first override that fails on its own.
+            let culprit = error.context.map(keyPath).flatMap { $0.isEmpty ? nil : $0 }
+                ?? overrides.keys.sorted().first { key in (try? decodeMerged([key: overrides[key]!])) == nil }
+                ?? "?"
+            switch error {
+            case let .typeMismatch(type, context), let .valueNotFound(type, context):
+                throw ConfigError("setting '\(culprit)' in \(source) must be \(describe(type)) (\(context.debugDescription))")
+            default:
+                let allowed = allowedValues(forKey: culprit).map { "; use one of: " + $0.joined(separator: ", ") } ?? ""
+                let value = overrides[culprit].map { " = \($0)" } ?? ""
+                throw ConfigError("setting '\(culprit)'\(value) in \(source) cannot be read: "
+                                  + "\(error.context?.debugDescription ?? "\(error)")\(allowed)")
+            }
         }
     }
 
@@ -50,6 +61,19 @@ extension StrictlyDecodableConfig {
         let scored = configKeys.map { ($0, editDistance(key, $0)) }.min { $0.1 < $1.1 }
         guard let (best, distance) = scored, distance <= max(2, key.count / 3) else { return nil }
         return best
+    }
+}
+
+extension DecodingError {
+    /// The context of the failure, whatever its kind.
+    var context: Context? {
+        switch self {
+        case let .typeMismatch(_, context), let .valueNotFound(_, context), let .keyNotFound(_, context),
+             let .dataCorrupted(context):
+            return context
+        @unknown default:
+            return nil
+        }
     }
 }
 

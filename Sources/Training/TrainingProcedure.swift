@@ -112,7 +112,11 @@ public final class TrainingProcedure {
             let factor = player.options.schedule.factor(atStep: player.optimizer.stepCount + 1)
             player.optimizer.learningRate = Float(Double(player.baseLearningRate) * factor)
         }
-        try player.optimizer.step(gradients: gradients)
+        do {
+            try player.optimizer.step(gradients: gradients)
+        } catch let OptimizerError.nonFiniteState(_, path, _) {
+            throw TrainingError.nonFiniteState(iteration: iteration + 1, player: player.name, path: path)
+        }
         player.averaging?.update()
         return metrics
     }

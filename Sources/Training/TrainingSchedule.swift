@@ -23,9 +23,7 @@ public struct TrainingSchedule: SettingsGroup {
     public static var keys: [String] { CodingKeys.allCases.map(\.rawValue) }
 
     public func validate() throws {
-        for (name, value) in [("iterations", iterations), ("history_every", historyEvery),
-                              ("checkpoint_every", checkpointEvery)] {
-            try requireSetting(value >= 1, "\(name) = \(value) must be ≥ 1")
-        }
+        try requireCounts(["iterations": iterations, "history_every": historyEvery, "checkpoint_every": checkpointEvery],
+                          in: SettingBounds.steps)
     }
 }

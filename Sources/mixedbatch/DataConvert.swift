@@ -42,33 +42,28 @@ struct DataConvert: ParsableCommand {
     var overwrite = false
 
     func run() throws {
-        do {
-            var dataset: ImageDataset
-            switch format {
-            case .cifar10:
-                guard let chosen = BinaryImageReaders.CIFAR10Split(rawValue: split) else {
-                    throw ValidationError("--split must be train or test, not '\(split)'")
-                }
-                dataset = try BinaryImageReaders.cifar10(folder: input, split: chosen)
-            case .stl10:
-                dataset = try BinaryImageReaders.stl10(imagesFile: input)
-            case .mnist:
-                guard let chosen = IDXReader.MNISTSplit(rawValue: split) else {
-                    throw ValidationError("--split must be train or test, not '\(split)'")
-                }
-                dataset = try IDXReader.mnist(folder: input, split: chosen)
-            case .folder:
-                guard let size else { throw ValidationError("--format folder needs --size (e.g. 64)") }
-                dataset = try ImageFolderConverter.convert(folder: input, size: size)
+        var dataset: ImageDataset
+        switch format {
+        case .cifar10:
+            guard let chosen = BinaryImageReaders.CIFAR10Split(rawValue: split) else {
+                throw ValidationError("--split must be train or test, not '\(split)'")
             }
-            if let size, dataset.shape[2] != size || dataset.shape[3] != size { dataset = try dataset.resized(to: size) }
-            let folder = URL(fileURLWithPath: output).deletingLastPathComponent().path
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            try dataset.write(toHDF5: output, overwrite: overwrite)
-            print("wrote \(output): \(dataset.shape) uint8\(dataset.labels == nil ? "" : " with labels") from \(dataset.source)")
-        } catch let error as DatasetError {
-            printError(error.description)
-            throw ExitCode(2)
+            dataset = try BinaryImageReaders.cifar10(folder: input, split: chosen)
+        case .stl10:
+            dataset = try BinaryImageReaders.stl10(imagesFile: input)
+        case .mnist:
+            guard let chosen = IDXReader.MNISTSplit(rawValue: split) else {
+                throw ValidationError("--split must be train or test, not '\(split)'")
+            }
+            dataset = try IDXReader.mnist(folder: input, split: chosen)
+        case .folder:
+            guard let size else { throw ValidationError("--format folder needs --size (e.g. 64)") }
+            dataset = try ImageFolderConverter.convert(folder: input, size: size)
         }
+        if let size, dataset.shape[2] != size || dataset.shape[3] != size { dataset = try dataset.resized(to: size) }
+        let folder = URL(fileURLWithPath: output).deletingLastPathComponent().path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try dataset.write(toHDF5: output, overwrite: overwrite)
+        print("wrote \(output): \(dataset.shape) uint8\(dataset.labels == nil ? "" : " with labels") from \(dataset.source)")
     }
 }

@@ -12,17 +12,12 @@ struct RealDigitsOptions: ParsableArguments {
     /// Writes `<prefix>-train.h5`, `-validation.h5` and `-test.h5`; bad or missing input exits 2.
     func write(_ digits: RealDigits) throws {
         let prefix = output ?? "data/\(digits.rawValue)"
-        do {
-            let parts = try digits.split(digits.read(csv: input ?? digits.defaultPath))
-            let folder = (prefix as NSString).deletingLastPathComponent
-            if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-            for (name, part) in [("train", parts.train), ("validation", parts.validation), ("test", parts.test)] {
-                try part.write(toHDF5: "\(prefix)-\(name).h5", overwrite: overwrite)
-                print("wrote \(prefix)-\(name).h5: \(part.shape) uint8, \(digits.levels) levels, labels 0–9")
-            }
-        } catch let error as DatasetError {
-            printError(error.description)
-            throw ExitCode(2)
+        let parts = try digits.split(digits.read(csv: input ?? digits.defaultPath))
+        let folder = (prefix as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        for (name, part) in [("train", parts.train), ("validation", parts.validation), ("test", parts.test)] {
+            try part.write(toHDF5: "\(prefix)-\(name).h5", overwrite: overwrite)
+            print("wrote \(prefix)-\(name).h5: \(part.shape) uint8, \(digits.levels) levels, labels 0–9")
         }
     }
 }

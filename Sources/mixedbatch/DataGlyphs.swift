@@ -20,19 +20,12 @@ struct DataGlyphs: ParsableCommand {
     @Flag(help: "Replace an existing output file.") var overwrite = false
 
     func run() throws {
-        do {
-            guard count >= 1 else { throw ConfigError("--count must be ≥ 1") }
-            var glyphs = ProceduralGlyphs()
-            glyphs.size = size
-            let dataset = try GlyphAssets.writeDataset(to: output, count: count, seed: seed, glyphs: glyphs, overwrite: overwrite)
-            print("wrote \(output): \(dataset.shape) uint8 with mode labels 0–999")
-        } catch let error as ConfigError {
-            printError(error.message)
-            throw ExitCode(2)
-        } catch {
-            printError("\(error)")
-            throw ExitCode(2)
-        }
+        try requireCounts(["--count": count], in: 1...10_000_000)
+        try requireCounts(["--size": size], in: 8...512)
+        var glyphs = ProceduralGlyphs()
+        glyphs.size = size
+        let dataset = try GlyphAssets.writeDataset(to: output, count: count, seed: seed, glyphs: glyphs, overwrite: overwrite)
+        print("wrote \(output): \(dataset.shape) uint8 with mode labels 0–999")
     }
 }
 
@@ -54,24 +47,19 @@ struct DataGlyphClassifier: ParsableCommand {
     @Flag(help: "No progress bar.") var quiet = false
 
     func run() throws {
-        do {
-            var glyphs = ProceduralGlyphs()
-            glyphs.size = size
-            let dataset = try data.map { try ImageDataset.read(fromHDF5: $0) }
-            let progress = quiet ? nil : ProgressBar(total: steps, label: "glyph classifier")
-            let report = try GlyphAssets.trainClassifier(to: output, steps: steps, seed: seed, glyphs: glyphs,
-                                                         dataset: dataset, requiredAccuracy: requiredAccuracy,
-                                                         overwrite: overwrite) { _ in progress?.advance() }
-            progress?.finish()
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-        } catch let error as ConfigError {
-            printError(error.message)
-            throw ExitCode(2)
-        } catch {
-            printError("\(error)")
-            throw ExitCode(1)
-        }
+        try requireCounts(["--steps": steps], in: SettingBounds.steps)
+        try requireCounts(["--size": size], in: 8...512)
+        try requireSetting((0...1).contains(requiredAccuracy), "--required-accuracy \(requiredAccuracy) must be in [0, 1]")
+        var glyphs = ProceduralGlyphs()
+        glyphs.size = size
+        let dataset = try data.map { try ImageDataset.read(fromHDF5: $0) }
+        let progress = quiet ? nil : ProgressBar(total: steps, label: "glyph classifier")
+        let report = try GlyphAssets.trainClassifier(to: output, steps: steps, seed: seed, glyphs: glyphs,
+                                                     dataset: dataset, requiredAccuracy: requiredAccuracy,
+                                                     overwrite: overwrite) { _ in progress?.advance() }
+        progress?.finish()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        print(String(decoding: try encoder.encode(report), as: UTF8.self))
     }
 }

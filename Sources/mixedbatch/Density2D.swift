@@ -1,6 +1,7 @@
 import ArgumentParser
 import DensityExperiments
 import Foundation
+import Training
 import Reporting
 
 /// `mixedbatch density-2d`: a flow fitted to each 2D mixture of chapter 4, its test NLL beside
@@ -17,6 +18,7 @@ struct Density2D: ParsableCommand {
     @Option(help: "The output folder.") var output = "results/likelihood"
 
     func run() throws {
+        try requireCounts(["--iterations": iterations], in: SettingBounds.steps)
         var settings = MixtureDensities.Settings()
         settings.iterations = iterations
         settings.seed = seed

@@ -15,7 +15,7 @@ struct MixedBatchCommand: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch {
-            exit(withError: error)
+            ExitStatus.exit(with: error)
         }
     }
 }

@@ -20,11 +20,21 @@ struct RunCommandOptions: ParsableArguments {
             help: ArgumentHelp("Any other setting as key=value (JSON value), e.g. --set gamma=0.5.", valueName: "key=value"))
     var settings: [String] = []
 
-    @Option(help: "The run's folder (default: results/runs/<run name>).")
+    @Option(help: "The run's folder (default: results/runs/<run name>-<hash of every setting>).")
     var output: String?
 
     @Flag(help: "Continue an unfinished run in --output from its checkpoint, or report a finished one.")
     var resume = false
+
+    @Option(name: .customLong("allow-change"), parsing: .singleValue,
+            help: ArgumentHelp("With --resume: continue from the checkpoint although this setting changed (e.g. a smaller "
+                               + "learning_rate after a divergence, more iterations); recorded in the manifest. Repeatable.",
+                               valueName: "key"))
+    var allowedChanges: [String] = []
+
+    @Flag(name: .customLong("allow-other-data"),
+          help: "With --resume: continue although a data file's contents differ from those the checkpoint was trained on.")
+    var allowOtherData = false
 
     @Flag(help: "No progress bar.")
     var quiet = false
@@ -32,15 +42,23 @@ struct RunCommandOptions: ParsableArguments {
     /// The config: `defaults`, then `--config`, then the command's own `flags` and the
     /// common ones, then `--set`; validated (a `ConfigError` exits with status 2).
     func resolve<Config: RunConfiguration>(_ defaults: Config, flags: [(String, Any?)]) throws -> Config {
-        try validatedConfig {
-            try resolveConfig(defaults: defaults, file: config, settings: settings, flags: flags + [
-                ("batch_size", batchSize), ("iterations", iterations), ("seed", seed),
-            ])
-        }
+        let resolved = try resolveConfig(defaults: defaults, file: config, settings: settings, flags: flags + [
+            ("batch_size", batchSize), ("iterations", iterations), ("seed", seed),
+        ])
+        try resolved.validate()
+        return resolved
     }
 
-    /// `--output`, or `results/runs/<run name>`.
-    func folder(for runName: String) -> String { output ?? "results/runs/\(runName)" }
+    /// `--output`, or `results/runs/<run name>-<config hash>`: two runs that differ in any
+    /// setting never share a default folder.
+    func folder<Config: RunConfiguration>(for config: Config) throws -> String {
+        try output ?? "results/runs/\(config.runName)-\(config.contentHash.prefix(8))"
+    }
+
+    /// `--resume`, `--allow-change` and `--allow-other-data`.
+    var resumePolicy: ResumePolicy {
+        ResumePolicy(resume: resume, allowedChanges: Set(allowedChanges), allowOtherData: allowOtherData)
+    }
 }
 
 /// The options of every command that trains a GAN: n_disc and the mixing prior.
@@ -72,7 +90,13 @@ func resolveConfig<Config: StrictlyDecodableConfig>(defaults: Config, file: Stri
         resolved = try Config.decode(data, over: resolved, source: file)
     }
     var overrides: [String: Any] = [:]
-    for (key, value) in flags { if let value { overrides[key] = value } }
+    for (key, value) in flags {
+        guard let value else { continue }
+        if let number = (value as? Double) ?? (value as? Float).map(Double.init), !number.isFinite {
+            throw ConfigError("--\(key.replacingOccurrences(of: "_", with: "-")) \(number): must be a finite number")
+        }
+        overrides[key] = value
+    }
     for setting in settings {
         guard let equals = setting.firstIndex(of: "=") else {
             throw ConfigError("--set \(setting): write key=value, e.g. --set gamma=0.5")
@@ -90,28 +114,13 @@ func printError(_ message: String) {
 
 /// Runs one training run of any family the way every `train…` command does: a progress
 /// bar unless `--quiet`, the JSON summary on standard output, and the exit status — 0
-/// trained, 3 the loss diverged (the summary and message say where), 2 bad input (a
-/// `ConfigError`, a missing or corrupt data file, a missing classifier), 1 anything else.
+/// trained, 3 the loss diverged (the summary and message say where); errors propagate to
+/// `ExitStatus` (2 bad input, 1 anything else).
 func executeRun<Run: ExperimentRun>(_ run: Run.Type, config: Run.Config, options: RunCommandOptions) throws {
-    let folder = options.folder(for: config.runName)
+    let folder = try options.folder(for: config)
     let progress = options.quiet ? nil : ProgressBar(total: config.schedule.iterations, label: config.runName)
-    let result: Run.Result
-    do {
-        result = try Run(config: config, folder: folder).execute(resume: options.resume) { iteration in
-            if let progress, iteration > progress.completed { progress.advance(by: iteration - progress.completed) }
-        }
-    } catch let error as ConfigError {
-        printError(error.message)
-        throw ExitCode(2)
-    } catch let error as DatasetError {  // a missing or corrupt data file
-        printError(error.description)
-        throw ExitCode(2)
-    } catch let error as EvaluationError {  // a missing classifier
-        printError(error.description)
-        throw ExitCode(2)
-    } catch {
-        printError("\(error)")
-        throw ExitCode(1)
+    let result = try Run(config: config, folder: folder).execute(resume: options.resumePolicy) { iteration in
+        if let progress, iteration > progress.completed { progress.advance(by: iteration - progress.completed) }
     }
     progress?.finish()
     let encoder = JSONEncoder()
@@ -119,18 +128,6 @@ func executeRun<Run: ExperimentRun>(_ run: Run.Type, config: Run.Config, options
     print(String(decoding: try encoder.encode(JSONValue.object(result.summary(folder: folder))), as: UTF8.self))
     if result.status == .diverged {
         printError(result.message ?? "the run diverged")
-        throw ExitCode(3)
-    }
-}
-
-/// Resolves and validates a config, turning a `ConfigError` into its message and exit status 2.
-func validatedConfig<Config: RunConfiguration>(_ resolve: () throws -> Config) throws -> Config {
-    do {
-        let config = try resolve()
-        try config.validate()
-        return config
-    } catch let error as ConfigError {
-        printError(error.message)
-        throw ExitCode(2)
+        throw ExitCode(ExitStatus.diverged)
     }
 }

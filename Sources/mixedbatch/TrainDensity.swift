@@ -80,49 +80,41 @@ struct EvaluateDensity: ParsableCommand {
     var output: String?
 
     func run() throws {
-        do {
-            let checkpoint = runFolder + "/checkpoint.h5"
-            guard FileManager.default.fileExists(atPath: checkpoint) else {
-                throw ConfigError("\(runFolder) holds no checkpoint.h5; train it first with `mixedbatch train-density --output \(runFolder)`")
-            }
-            if let output, FileManager.default.fileExists(atPath: output) {
-                throw ConfigError("\(output) exists; choose a new file (evaluations never overwrite)")
-            }
-            // Over the defaults: a run written before a setting existed reads with its default.
-            guard let configText = try Checkpoint.inspect(checkpoint).metadata["config"],
-                  let config = try? DensityRunConfig.decode(Data(configText.utf8), over: DensityRunConfig(), source: checkpoint) else {
-                throw ConfigError("\(checkpoint) was not written by a density run (its metadata has no density config)")
-            }
-            guard let path = data ?? config.density.testData else {
-                throw ConfigError("the run has no test_data; name the images with --data")
-            }
-            let dataset = try DensityRun.readImages(path)
-            let (model, procedure) = try DensityRun(config: config, folder: runFolder).makeProcedure(for: dataset)
-            try procedure.restoreCheckpoint(from: checkpoint)
-            let k = importanceSamples ?? config.density.evaluationImportanceSamples
-            try requireSetting(k >= 1 && (rows ?? 1) >= 1, "--importance-samples and --rows must be ≥ 1")
-            let evaluator = DensityEvaluator(model: model, importanceSamples: k)
-            let (values, elbos) = try evaluator.logLikelihoods(of: dataset, rows: rows)
-            let summary = try evaluator.summary(logLikelihoods: values, elbos: elbos)
-            if let output {
-                let perDimension = 1 / (Double(model.dimensions) * log(2))
-                try HDF5File.writeAtomically(to: output, overwrite: false) { file in
-                    _ = try file.write(values, shape: [values.count], to: "log_likelihood")
-                    _ = try file.write(values.map { -$0 * perDimension }, shape: [values.count], to: "bits_per_dimension")
-                    try file.attributes.set("run", runFolder)
-                    try file.attributes.set("data", path)
-                }
-            }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            print(String(decoding: try encoder.encode(summary), as: UTF8.self))
-        } catch let error as ConfigError {
-            printError(error.message)
-            throw ExitCode(2)
-        } catch let error as DatasetError {
-            printError(error.description)
-            throw ExitCode(2)
+        let checkpoint = runFolder + "/checkpoint.h5"
+        guard FileManager.default.fileExists(atPath: checkpoint) else {
+            throw ConfigError("\(runFolder) holds no checkpoint.h5; train it first with `mixedbatch train-density --output \(runFolder)`")
         }
+        if let output, FileManager.default.fileExists(atPath: output) {
+            throw ConfigError("\(output) exists; choose a new file (evaluations never overwrite)")
+        }
+        // Over the defaults: a run written before a setting existed reads with its default.
+        guard let configText = try Checkpoint.inspect(checkpoint).metadata["config"],
+              let config = try? DensityRunConfig.decode(Data(configText.utf8), over: DensityRunConfig(), source: checkpoint) else {
+            throw ConfigError("\(checkpoint) was not written by a density run (its metadata has no density config)")
+        }
+        guard let path = data ?? config.density.testData else {
+            throw ConfigError("the run has no test_data; name the images with --data")
+        }
+        let dataset = try DensityRun.readImages(path)
+        let (model, procedure) = try DensityRun(config: config, folder: runFolder).makeProcedure(for: dataset)
+        try procedure.restoreCheckpoint(from: checkpoint)
+        let k = importanceSamples ?? config.density.evaluationImportanceSamples
+        try requireSetting(k >= 1 && (rows ?? 1) >= 1, "--importance-samples and --rows must be ≥ 1")
+        let evaluator = DensityEvaluator(model: model, importanceSamples: k)
+        let (values, elbos) = try evaluator.logLikelihoods(of: dataset, rows: rows)
+        let summary = try evaluator.summary(logLikelihoods: values, elbos: elbos)
+        if let output {
+            let perDimension = 1 / (Double(model.dimensions) * log(2))
+            try HDF5File.writeAtomically(to: output, overwrite: false) { file in
+                _ = try file.write(values, shape: [values.count], to: "log_likelihood")
+                _ = try file.write(values.map { -$0 * perDimension }, shape: [values.count], to: "bits_per_dimension")
+                try file.attributes.set("run", runFolder)
+                try file.attributes.set("data", path)
+            }
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        print(String(decoding: try encoder.encode(summary), as: UTF8.self))
     }
 }

@@ -48,6 +48,30 @@ import Training
         #expect(Self.message { try config.validate() }.contains("iterations = 0"))
     }
 
+    /// Sizes that would overflow or exhaust memory are refused by name before anything is
+    /// allocated (issue 14's probes: each of these used to trap).
+    @Test func absurdSizesAreRefusedBeforeAnythingIsAllocated() throws {
+        let cases: [(String, String)] = [
+            (#"{"modes": -1}"#, "modes = -1"), (#"{"modes": 9223372036854775807}"#, "modes = 9223372036854775807"),
+            (#"{"width": 4294967296}"#, "width = 4294967296 must be in 1…65536"),
+            (#"{"depth": 1000000000000}"#, "depth = 1000000000000"),
+            (#"{"batch_size": 4611686018427387904}"#, "batch_size"),
+            (#"{"evaluation_samples": 1099511627776}"#, "evaluation_samples"),
+            (#"{"latent_size": 9223372036854775807}"#, "latent_size"),
+            (#"{"std": 0}"#, "std = 0.0 must be a positive finite number"),
+            (#"{"width": 65536, "depth": 1024}"#, "more than this machine's"),
+        ]
+        for (json, expected) in cases {
+            let message = Self.message { try Self.decode(json).validate() }
+            #expect(message.contains(expected), "\(json): \(message)")
+        }
+    }
+
+    /// A failure without a key path (a negative number for an unsigned setting) still names the key.
+    @Test func aNegativeSeedIsNamed() {
+        #expect(Self.message { _ = try Self.decode(#"{"seed": -1}"#) }.contains("'seed'"))
+    }
+
     @Test func layoutOverridesChangeTheMixture() throws {
         var config = MixtureRunConfig()
         config.modes = 49

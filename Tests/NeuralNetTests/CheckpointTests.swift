@@ -187,3 +187,27 @@ func checkpointTestGradients(for net: Module, _ random: inout RandomStream) -> G
         #expect(try folder.contents().isEmpty)
     }
 }
+
+/// Every dataset of a checkpoint carries a Fletcher-32 checksum: one flipped bit in a weight
+/// makes restoring fail with HDF5's checksum error, and nothing is restored.
+@Test func aFlippedBitInACheckpointIsDetected() throws {
+    let folder = try ScratchFolder()
+    let path = folder.file("run.h5")
+    var random = RandomStream(seed: 3)
+    let block = CheckpointTestBlock(inputs: 4, outputs: 3, random: &random)
+    block.weight = Tensor(repeating: 1234.5, shape: [3, 4])
+    try Checkpoint.save(to: path, step: 1, modules: ["block": block])
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    let pattern = withUnsafeBytes(of: Float(1234.5).bitPattern.littleEndian, Array.init)
+    let offset = try #require((0..<(bytes.count - 4)).first { Array(bytes[$0..<($0 + 4)]) == pattern })
+    bytes[offset + 1] ^= 0x01
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+    let fresh = CheckpointTestBlock(inputs: 4, outputs: 3, random: &random)
+    let before = fresh.weight.scalars
+    #expect {
+        try Checkpoint.restore(from: path, modules: ["block": fresh])
+    } throws: { error in
+        "\(error)".contains("Fletcher32")
+    }
+    #expect(fresh.weight.scalars == before)
+}

@@ -229,3 +229,20 @@ private func expectTrajectory(_ actual: [[Float]], _ expected: [[Float]], source
         #expect(Swift.abs(layer.bias!.scalar + 1) < 1e-2)
     }
 }
+
+/// Divergence that leaves the loss finite (a gradient whose square overflows float32 in Adam's
+/// second moment) is caught at the step it appears, naming the state variable.
+@Test func aNonFiniteOptimizerStateIsCaughtAtItsStep() throws {
+    let module = TwoParameters()
+    let adam = try Adam(for: module, learningRate: 1e-3)
+    try adam.step(gradients: Gradients(byPath: ["a": Tensor([0.5, 1])]))
+    #expect {
+        try adam.step(gradients: Gradients(byPath: ["a": Tensor([1e30, 1])]))
+    } throws: { error in
+        guard case let .nonFiniteState(_, path, count)? = error as? OptimizerError else { return false }
+        return path == "a.exp_avg_sq" && count == 1
+    }
+    let finite = module.a.scalars.allSatisfy { $0.isFinite }
+    #expect(finite, "the parameter itself stayed finite: only the state shows it")
+    #expect(adam.stepCount == 2)
+}

@@ -50,7 +50,7 @@ import Training
             }
         }
         let (procedure, model) = try densityFit(config)
-        let outcome = try training.train(procedure, resume: interruptAt != nil, log: TrainingLog(extras: NoExtras()))
+        let outcome = try training.train(procedure, resume: ResumePolicy(resume: interruptAt != nil), log: TrainingLog(extras: NoExtras()))
         return (outcome, model, procedure)
     }
 

@@ -18,6 +18,11 @@
 #define MIXEDBATCH_JPEG_OUT_OF_MEMORY 3
 /// The file to write could not be opened.
 #define MIXEDBATCH_JPEG_FILE_ERROR 4
+/// The header declares more than MIXEDBATCH_JPEG_MAX_PIXELS pixels; nothing was allocated.
+#define MIXEDBATCH_JPEG_TOO_LARGE 5
+/// The largest image decoded: 2^28 pixels (16,384 × 16,384), 768 MiB of RGB — a header
+/// can declare 65,535 × 65,535 in a few bytes.
+#define MIXEDBATCH_JPEG_MAX_PIXELS (1UL << 28)
 
 /// Decodes the JPEG image in `data[0 ..< size]` to interleaved 8-bit RGB, rows top to bottom.
 /// Grayscale comes out with R = G = B; CMYK and YCCK are converted to RGB, as inverted

@@ -14,6 +14,10 @@ void mixedbatch_adam_step(float *parameter, const float *gradient, float *exp_av
                           long count, float beta1, float beta2, float epsilon, float weight_decay,
                           float step_size, float correction2);
 
+/// The number of infinite or NaN values among `values[0 ..< count]` (an exponent of all ones),
+/// in one vectorised pass: the optimisers' per-step check that no state has diverged.
+long mixedbatch_count_nonfinite(const float *values, long count);
+
 /// `output[i] = exp(input[i])` within a few units in the last place of the correctly
 /// rounded result, over the whole float range (overflow to +inf, underflow through the
 /// subnormals to 0, NaN kept): range reduction to |r| ≤ ln 2 / 2 and a degree-7 polynomial,

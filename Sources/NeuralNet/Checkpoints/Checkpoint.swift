@@ -19,7 +19,8 @@ import TensorCore
 /// ```
 ///
 /// Saving writes a temporary file and renames it, so an interrupted save never leaves a
-/// broken checkpoint. Restoring first compares the file with every module and optimiser
+/// broken checkpoint; every dataset carries a Fletcher-32 checksum, so a damaged byte in a
+/// weight makes restoring fail instead of training on from a wrong value. Restoring first compares the file with every module and optimiser
 /// and reports all mismatches in one `CheckpointError.mismatch`; only when everything fits
 /// are values written, in place, into the existing parameters, buffers and random states.
 public enum Checkpoint {
@@ -40,7 +41,7 @@ public enum Checkpoint {
         let optimizerStates = optimizers.mapValues(\.checkpointState)
         for (name, state) in optimizerStates { try validate(state, of: name) }
 
-        try HDF5File.writeAtomically(to: path, overwrite: overwrite) { file in
+        try HDF5File.writeAtomically(to: path, overwrite: overwrite, checksummed: true) { file in
             try file.attributes.set(CheckpointLayout.formatAttribute, CheckpointLayout.formatName)
             try file.attributes.set(CheckpointLayout.versionAttribute, Int64(CheckpointLayout.version))
             try file.attributes.set(CheckpointLayout.stepAttribute, Int64(step))

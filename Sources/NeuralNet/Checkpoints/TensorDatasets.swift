@@ -15,6 +15,7 @@ extension HDF5Dataset {
     /// The float32 dataset as a tensor of its shape, read straight into the tensor's storage.
     public func readTensor() throws -> Tensor {
         try checkElementType(Float.self)
+        try checkFitsInMemory(elements: count)
         return try Tensor(shape: shape) { scalars, count in
             try read(into: UnsafeMutableBufferPointer(start: scalars, count: count))
         }

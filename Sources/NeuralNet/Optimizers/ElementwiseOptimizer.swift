@@ -1,3 +1,4 @@
+import CKernels
 import TensorCore
 
 /// An optimiser defined by one elementwise update rule applied to each parameter, with
@@ -128,6 +129,7 @@ extension ElementwiseOptimizer {
             }
             return (path, parameter, gradient)
         }
+        var firstNonFinite: (path: String, count: Int)?
         withoutGradient {
             store.stepCount += 1
             let step = store.stepCount
@@ -137,9 +139,19 @@ extension ElementwiseOptimizer {
                     parameter.update { p, n in
                         update(ParameterSlot(parameter: p, gradient: g, state: storages.map(\.pointer),
                                              count: n, step: step, isFreshState: isFresh))
+                        // Divergence shows first in the state (an overflowing g² in Adam's v) while
+                        // the loss stays finite; one pass over what was just written catches it.
+                        guard firstNonFinite == nil else { return }
+                        for (name, buffer) in zip([""] + stateNames.map { "." + $0 }, [p] + storages.map(\.pointer)) {
+                            let count = mixedbatch_count_nonfinite(buffer, n)
+                            if count > 0 { firstNonFinite = (path + name, count); break }
+                        }
                     }
                 }
             }
+        }
+        if let (path, count) = firstNonFinite {
+            throw OptimizerError.nonFiniteState(optimizer: name, path: path, count: count)
         }
     }
 

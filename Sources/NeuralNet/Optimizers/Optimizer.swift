@@ -46,6 +46,9 @@ public enum OptimizerError: Error, CustomStringConvertible, Equatable {
     case gradientShapeMismatch(optimizer: String, path: String, parameter: [Int], gradient: [Int])
     /// A checkpointed state that does not fit the module or optimiser.
     case invalidState(optimizer: String, detail: String)
+    /// After a step, a parameter or state variable holds infinities or NaNs (`path` is
+    /// `layers.0.weight` or `layers.0.weight.exp_avg_sq`); the step was completed.
+    case nonFiniteState(optimizer: String, path: String, count: Int)
 
     public var description: String {
         switch self {
@@ -56,6 +59,9 @@ public enum OptimizerError: Error, CustomStringConvertible, Equatable {
                 + "pass gradients computed for this module (valueAndGradient(of:))"
         case let .invalidState(optimizer, detail):
             return "\(optimizer).restore: \(detail)"
+        case let .nonFiniteState(optimizer, path, count):
+            return "\(optimizer).step: '\(path)' holds \(count) infinite or NaN values after the step (a gradient too "
+                + "large for float32); lower the learning rate or clip the gradients"
         }
     }
 }

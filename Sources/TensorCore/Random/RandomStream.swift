@@ -32,9 +32,7 @@ public struct RandomStream: Equatable, Sendable {
 
     /// An independent stream identified by a name (FNV-1a hash of its UTF-8 bytes).
     public func split(_ name: String) -> RandomStream {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        return split(hash)
+        split(FNV1aHash.of(name).value)
     }
 
     /// The next four 32-bit words.
