@@ -62,7 +62,11 @@ public final class ResumableTraining<Config: RunConfiguration> {
         if existing.config == config && policy.allowedChanges.isEmpty { return existing }
         let changed = try config.differingKeys(from: existing.config)
         guard !changed.isEmpty || !policy.allowedChanges.isEmpty else { return existing }
-        guard Set(changed).isSubset(of: policy.allowedChanges), FileManager.default.fileExists(atPath: checkpointPath) else {
+        guard FileManager.default.fileExists(atPath: checkpointPath) else {
+            throw ConfigError("\(resultPath) holds a run whose config differs in \(changed.joined(separator: ", ")), and no "
+                              + "checkpoint to continue it from (it stopped before its first); start afresh in another folder")
+        }
+        guard Set(changed).isSubset(of: policy.allowedChanges) else {
             throw ConfigError("\(resultPath) holds a run whose config differs in \(changed.joined(separator: ", ")); "
                               + "choose another output folder (results are never overwritten), or continue it from its "
                               + "checkpoint with --resume --allow-change for each (only \(Self.continuableList) may change)")

@@ -9,8 +9,9 @@
 ///   g' = g + weight_decay·p;  m = β1·m + (1−β1)·g';  v = β2·v + (1−β2)·g'²;
 ///   p -= step_size · m / (sqrt(v) / correction2 + epsilon)
 /// with step_size = lr / (1 − β1ᵗ) and correction2 = sqrt(1 − β2ᵗ).
-/// The four buffers must not overlap.
-void mixedbatch_adam_step(float *parameter, const float *gradient, float *exp_avg, float *exp_avg_sq,
+/// The four buffers must not overlap. Returns the number of elements whose new parameter or
+/// second moment is infinite or NaN (the divergence check, at no extra pass).
+long mixedbatch_adam_step(float *parameter, const float *gradient, float *exp_avg, float *exp_avg_sq,
                           long count, float beta1, float beta2, float epsilon, float weight_decay,
                           float step_size, float correction2);
 

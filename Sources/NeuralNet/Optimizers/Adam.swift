@@ -27,12 +27,12 @@ public final class Adam: ElementwiseOptimizer {
         self.learningRate = learningRate
     }
 
-    public func update(_ slot: ParameterSlot) {
+    public func update(_ slot: ParameterSlot) -> Int? {
         let t = Double(slot.step)
         let (b1, b2, wd, eps) = (hyperparameters.beta1, hyperparameters.beta2, hyperparameters.weightDecay, hyperparameters.epsilon)
         let stepSize = Float(Double(learningRate) / (1 - pow(Double(b1), t)))
         let correction2 = Float((1 - pow(Double(b2), t)).squareRoot())
-        mixedbatch_adam_step(slot.parameter, slot.gradient, slot.state[0], slot.state[1], slot.count,
-                             b1, b2, eps, wd, stepSize, correction2)
+        return mixedbatch_adam_step(slot.parameter, slot.gradient, slot.state[0], slot.state[1], slot.count,
+                                    b1, b2, eps, wd, stepSize, correction2)
     }
 }

@@ -26,7 +26,7 @@ public final class Adamax: ElementwiseOptimizer {
         self.learningRate = learningRate
     }
 
-    public func update(_ slot: ParameterSlot) {
+    public func update(_ slot: ParameterSlot) -> Int? {
         let (b1, b2, wd, eps) = (hyperparameters.beta1, hyperparameters.beta2, hyperparameters.weightDecay, hyperparameters.epsilon)
         let stepSize = Float(Double(learningRate) / (1 - pow(Double(b1), Double(slot.step))))
         slot.forEachLanes { p, g, m, u in
@@ -36,5 +36,6 @@ public final class Adamax: ElementwiseOptimizer {
             u = decayed.replacing(with: magnitude, where: magnitude .> decayed)
             p -= stepSize * m / u
         }
+        return nil
     }
 }

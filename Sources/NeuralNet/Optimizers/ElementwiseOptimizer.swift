@@ -14,8 +14,10 @@ public protocol ElementwiseOptimizer: Optimizer {
     var stateNames: [String] { get }
     /// Storage of the per-parameter state and the step count.
     var store: OptimizerStateStore { get }
-    /// Applies the rule to one parameter's scalars, in place.
-    func update(_ slot: ParameterSlot)
+    /// Applies the rule to one parameter's scalars, in place. Returns how many elements of
+    /// the parameter or its state became infinite or NaN when the rule counts them as it
+    /// writes (Adam's fused kernel), or nil, and `step` counts them in a second pass.
+    func update(_ slot: ParameterSlot) -> Int?
 }
 
 /// Raw views of one parameter's scalars, its gradient and its state during an update.
@@ -137,11 +139,12 @@ extension ElementwiseOptimizer {
                 let (storages, isFresh) = store.buffers(for: path, shape: parameter.shape, count: stateNames.count)
                 gradient.withUnsafeScalars { g in
                     parameter.update { p, n in
-                        update(ParameterSlot(parameter: p, gradient: g, state: storages.map(\.pointer),
-                                             count: n, step: step, isFreshState: isFresh))
+                        let counted = update(ParameterSlot(parameter: p, gradient: g, state: storages.map(\.pointer),
+                                                           count: n, step: step, isFreshState: isFresh))
                         // Divergence shows first in the state (an overflowing g² in Adam's v) while
-                        // the loss stays finite; one pass over what was just written catches it.
-                        guard firstNonFinite == nil else { return }
+                        // the loss stays finite; the rule's own count, or one pass over what was
+                        // just written, catches it; the pass then names the tensor.
+                        guard firstNonFinite == nil, counted ?? 1 > 0 else { return }
                         for (name, buffer) in zip([""] + stateNames.map { "." + $0 }, [p] + storages.map(\.pointer)) {
                             let count = mixedbatch_count_nonfinite(buffer, n)
                             if count > 0 { firstNonFinite = (path + name, count); break }

@@ -35,11 +35,11 @@ public final class SGD: ElementwiseOptimizer {
         self.weightDecay = weightDecay
     }
 
-    public func update(_ slot: ParameterSlot) {
+    public func update(_ slot: ParameterSlot) -> Int? {
         let (lr, wd, mu, damp) = (learningRate, weightDecay, momentum, 1 - dampening)
         guard mu != 0 else {
             slot.forEachLanes { p, g, _, _ in p -= lr * (g + wd * p) }
-            return
+            return nil
         }
         let (fresh, nesterov) = (slot.isFreshState, nesterov)
         slot.forEachLanes { p, g, buffer, _ in
@@ -47,5 +47,6 @@ public final class SGD: ElementwiseOptimizer {
             buffer = fresh ? gi : mu * buffer + damp * gi
             p -= lr * (nesterov ? gi + mu * buffer : buffer)
         }
+        return nil
     }
 }
