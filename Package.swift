@@ -92,7 +92,7 @@ let package = Package(
         // The loaders' libFuzzer harness (`make fuzz`); a plain build replays files instead.
         .executableTarget(name: "FuzzLoaders", dependencies: [
             "CJPEGDecoder", "Datasets", "MixtureExperiments", "NeuralNet", "Reporting", "TensorCore", "Training",
-        ], path: "Experiments/Fuzz", exclude: ["corpus", "run_campaign.sh"]),
+        ], path: "Experiments/Fuzz", exclude: ["corpus", "findings", "run_campaign.sh"]),
 
         .executableTarget(name: "ProofChecks", dependencies: [
             "TensorCore", "NeuralNet", "EquivariantLayer", "Adversarial",
