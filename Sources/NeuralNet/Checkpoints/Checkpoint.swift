@@ -204,12 +204,15 @@ public enum Checkpoint {
         let group = try file.group(CheckpointLayout.optimizer(name))
         var state = CheckpointState()
         var problems: [String] = []
+        var elements = 0  // all state read so far must fit in memory together, not just each tensor
         for key in try group.datasetPaths() {
             let dataset = try group.dataset(key)
             guard dataset.elementType == .float32 else {
                 problems.append("optimizer '\(name)': state '\(key)' holds \(dataset.elementType), expected float32")
                 continue
             }
+            elements = elements.addingReportingOverflow(dataset.count).overflow ? Int.max : elements + dataset.count
+            try dataset.checkFitsInMemory(elements: elements)
             state.tensors[key] = try dataset.readTensor()
         }
         for key in try group.attributes.names() {
