@@ -59,9 +59,8 @@ public final class ResumableTraining<Config: RunConfiguration> {
                               + "or choose another output folder")
         }
         let existing = try Result.read(from: resultPath)
-        if existing.config == config && policy.allowedChanges.isEmpty { return existing }
+        if existing.config == config { return existing }
         let changed = try config.differingKeys(from: existing.config)
-        guard !changed.isEmpty || !policy.allowedChanges.isEmpty else { return existing }
         guard FileManager.default.fileExists(atPath: checkpointPath) else {
             throw ConfigError("\(resultPath) holds a run whose config differs in \(changed.joined(separator: ", ")), and no "
                               + "checkpoint to continue it from (it stopped before its first); start afresh in another folder")
