@@ -45,8 +45,9 @@ enum FuzzLoader: UInt8, CaseIterable {
             case .png, .jpeg:
                 let name = self == .png ? "image.png" : "image.jpg"
                 try FuzzScratch.write(bytes, to: "images/" + name)
+                // Removed whatever happens: the folder must hold this input alone.
+                defer { try? FileManager.default.removeItem(atPath: folder + "/images/" + name) }
                 _ = try ImageFolderConverter.convert(folder: folder + "/images", size: 8)
-                try FileManager.default.removeItem(atPath: folder + "/images/" + name)
             case .runConfig:
                 let config = try MixtureRunConfig.decode(bytes, over: MixtureRunConfig(), source: "fuzz")
                 try config.validate()

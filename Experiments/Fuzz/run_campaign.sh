@@ -15,7 +15,8 @@ for loader in "$@"; do
   MIXEDBATCH_FUZZ_LOADER=$loader MIXEDBATCH_MEMORY_LIMIT=1G "$fuzzer" -fork=1 -ignore_crashes=1 -ignore_timeouts=1 \
     -ignore_ooms=1 -max_total_time="$seconds" -rss_limit_mb=3072 -timeout=20 -artifact_prefix="$folder/crashes/" \
     "$folder/corpus" "Experiments/Fuzz/corpus/$loader" > "$folder/log.txt" 2>&1
-  executions=$(grep -o 'exec/s: [0-9]*' "$folder/log.txt" >/dev/null; grep -oE '#[0-9]+' "$folder/log.txt" | tail -1 | tr -d '#')
+  # libFuzzer's status lines start with #<executions so far>.
+  executions=$(grep -oE '^#[0-9]+' "$folder/log.txt" | tail -1 | tr -d '#')
   corpus=$(ls "$folder/corpus" | wc -l)
   crashes=$(ls "$folder/crashes" | grep -c '^crash-')
   timeouts=$(ls "$folder/crashes" | grep -c '^timeout-')

@@ -110,12 +110,13 @@ extension ImageDataset {
         try self.init(shape: images.shape, pixels: pixels, labels: labels, source: source)
     }
 
-    /// Throws unless `count` images of `channels × size × size` bytes fit in this machine's memory.
-    static func checkFitsInMemory(count: Int, channels: Int, size: Int, source: String) throws {
-        let bytes = Double(count) * Double(channels) * Double(size) * Double(size)
+    /// Throws unless `count` images of `size × size` pixels, `bytesPerPixel` bytes each
+    /// (3 for RGB bytes; more where float copies are made on the way), fit in memory.
+    static func checkFitsInMemory(count: Int, size: Int, bytesPerPixel: Int, source: String) throws {
+        let bytes = Double(count) * Double(size) * Double(size) * Double(bytesPerPixel)
         guard MemoryLimit.allows(bytes) else {
             throw DatasetError.invalidParameter(dataset: source, parameter: "size",
-                                                detail: "\(count) images of \(channels) × \(size) × \(size) bytes would need "
+                                                detail: "\(count) images of \(size) × \(size) pixels would need "
                                                     + "\(MemoryLimit.gibibytes(bytes)), \(MemoryLimit.phrase); choose a smaller size")
         }
     }

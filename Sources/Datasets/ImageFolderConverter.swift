@@ -26,7 +26,7 @@ public enum ImageFolderConverter {
             throw DatasetError.invalidParameter(dataset: folder, parameter: "images",
                                                 detail: "holds no .png, .jpg or .jpeg file")
         }
-        try ImageDataset.checkFitsInMemory(count: images.count, channels: 3, size: size, source: folder)
+        try ImageDataset.checkFitsInMemory(count: images.count, size: size, bytesPerPixel: 3, source: folder)
         var pixels: [UInt8] = []
         pixels.reserveCapacity(images.count * 3 * size * size)
         for name in images {

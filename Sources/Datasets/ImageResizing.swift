@@ -5,7 +5,7 @@ extension ImageDataset {
         guard (1...4_096).contains(size) else {
             throw DatasetError.invalidParameter(dataset: source, parameter: "size", detail: "must be in 1…4096, got \(size)")
         }
-        try ImageDataset.checkFitsInMemory(count: count, channels: shape[1], size: size, source: source)
+        try ImageDataset.checkFitsInMemory(count: count, size: size, bytesPerPixel: shape[1], source: source)
         let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
         let imageSize = c * h * w
         var output: [UInt8] = []

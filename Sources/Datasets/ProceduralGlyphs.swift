@@ -44,8 +44,9 @@ public struct ProceduralGlyphs: Equatable, Sendable {
             throw DatasetError.invalidParameter(dataset: "glyphs", parameter: "count/size",
                                                 detail: "need count in 0…10⁷ and size in 8…512 (got \(count), \(size))")
         }
-        // The float glyphs of three stacked channels, and the dataset's bytes.
-        try ImageDataset.checkFitsInMemory(count: count, channels: 3 * 4 * 2, size: size, source: "glyphs")
+        // A stacked dataset of `count` images holds at once: three float planes of glyphs, the
+        // float image tensor of three channels and its three bytes a pixel.
+        try ImageDataset.checkFitsInMemory(count: count, size: size, bytesPerPixel: 3 * 4 + 3 * 4 + 3, source: "glyphs")
         var pixels = [Float](repeating: 0, count: count * size * size)
         var classes: [Int] = []
         for index in 0..<count {

@@ -149,7 +149,7 @@ public final class GlyphClassifier {
     public var weightsHash: String {
         var hash = FNV1aHash()
         for (_, parameter) in (features.namedParameters + head.namedParameters) {
-            for value in parameter.tensor.scalars { withUnsafeBytes(of: value.bitPattern.littleEndian) { hash.combine($0) } }
+            for value in parameter.tensor.scalars { withUnsafeBytes(of: value.bitPattern.littleEndian) { hash.combine(bytes: $0) } }
         }
         return hash.hex
     }

@@ -18,7 +18,7 @@ public struct DataFingerprint: Codable, Equatable, Sendable, CustomStringConvert
         defer { try? handle.close() }
         var hash = FNV1aHash(), bytes = 0
         while let piece = try handle.read(upToCount: 4 << 20), !piece.isEmpty {
-            piece.withUnsafeBytes { hash.combine($0) }
+            piece.withUnsafeBytes { hash.combine(bytes: $0) }
             bytes += piece.count
         }
         self.bytes = bytes

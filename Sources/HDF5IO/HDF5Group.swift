@@ -183,7 +183,7 @@ public class HDF5Group {
         return try location.withTemporary("creating dataset properties", create: { H5Pcreate(mb_h5p_dataset_create()) },
                                           close: H5Pclose) { properties in
             var chunk = shape.map { hsize_t($0) }
-            let rowBytes = shape.dropFirst().reduce(4, *)
+            let rowBytes = shape.dropFirst().reduce(8, *)  // at most 8 bytes an element
             chunk[0] = hsize_t(max(1, min(shape[0], (1 << 30) / max(rowBytes, 1))))
             try location.check(H5Pset_chunk(properties, Int32(chunk.count), chunk), "setting the chunk shape")
             try location.check(H5Pset_fletcher32(properties), "adding the Fletcher-32 checksum")

@@ -25,8 +25,7 @@ struct Density2D: ParsableCommand {
         let names = mixtures.split(separator: ",").map(String.init)
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         for file in ["mixture_flows.csv", "mixture_flows.md"] where FileManager.default.fileExists(atPath: output + "/" + file) {
-            printError("\(output)/\(file) exists; choose another --output (results are never overwritten)")
-            throw ExitCode(2)
+            throw ConfigError("\(output)/\(file) exists; choose another --output (results are never overwritten)")
         }
         let table = try MixtureDensities.table(settings, mixtures: names) { line in
             FileHandle.standardError.write(Data((line + "\n").utf8))

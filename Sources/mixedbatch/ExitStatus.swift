@@ -16,31 +16,33 @@ enum ExitStatus {
     static let badInput: Int32 = 2
     static let diverged: Int32 = 3
 
-    /// The status an error ends the process with.
-    static func of(_ error: Error) -> Int32 {
+    /// The status of the framework's own errors; nil for any other (ArgumentParser's parse
+    /// errors and exit codes, Foundation's), which ArgumentParser reports with status 1 or its own.
+    static func of(_ error: Error) -> Int32? {
         switch error {
-        case is ConfigError, is DatasetError, is EvaluationError, is CheckpointError, is OptimizerError:
+        case is ConfigError, is DatasetError, is EvaluationError, is CheckpointError:
             return badInput
+        case let error as OptimizerError:
+            if case .invalidState = error { return badInput }
+            return failure
         case let error as HDF5Error:
             if case .cannotWrite = error { return failure }
             return badInput
         case let error as TrainingError:
-            if case .missingState = error { return badInput }
-            if case .invalidSetting = error { return badInput }
-            return failure
+            switch error {
+            case .missingState, .invalidSetting: return badInput
+            case .nonFiniteLoss, .nonFiniteState: return diverged
+            }
         default:
-            return failure
+            return nil
         }
     }
 
-    /// Prints `error: <message>` for any error that is not ArgumentParser's own, and exits.
+    /// Prints `error: <message>` and exits with the error's status; errors the framework does
+    /// not classify go to ArgumentParser, which keeps its own messages and statuses.
     static func exit(with error: Error) -> Never {
-        if error is ExitCode || error is CleanExit || error is ValidationError {
-            MixedBatchCommand.exit(withError: error)
-        }
-        // ArgumentParser's parse errors (unknown flags, values that do not parse) keep its messages.
-        if String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") { MixedBatchCommand.exit(withError: error) }
+        guard let status = of(error) else { MixedBatchCommand.exit(withError: error) }
         printError("\(error)")
-        Foundation.exit(of(error))
+        Foundation.exit(status)
     }
 }

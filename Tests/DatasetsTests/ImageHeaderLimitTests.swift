@@ -50,8 +50,13 @@ import Testing
         JPEGFolderTests.expectCorruptFile(folder: folder.path, fileName: "huge.jpg", libjpegSays: "60000 x 60000 pixels")
     }
 
-    @Test func anOutputTooLargeForMemoryIsRefused() throws {
+    @Test func anOutputSideBeyondTheBoundIsRefusedBeforeReading() throws {
         let folder = try TemporaryFolder()
-        #expect(throws: DatasetError.self) { _ = try ImageFolderConverter.convert(folder: folder.path, size: 1 << 20) }
+        #expect {
+            _ = try ImageFolderConverter.convert(folder: folder.path, size: 1 << 20)
+        } throws: { error in
+            guard case let DatasetError.invalidParameter(_, parameter, detail)? = error as? DatasetError else { return false }
+            return parameter == "size" && detail.contains("must be in 1…4096, got 1048576")
+        }
     }
 }

@@ -83,8 +83,7 @@ import Training
         // Rewrite the checkpoint with an absurd step and otherwise the same contents.
         let contents = try Checkpoint.inspect(checkpoint)
         let run = DensityRun(config: config, folder: folder.path + "/run")
-        let (model, procedure) = try run.makeProcedure(for: try DensityRun.readImages(config.density.data))
-        _ = model
+        let (_, procedure) = try run.makeProcedure(for: try DensityRun.readImages(config.density.data))
         try procedure.restoreCheckpoint(from: checkpoint)
         for step in [-(1 << 62), 1_000_000_000] {
             procedure.iteration = step

@@ -246,3 +246,22 @@ private func expectTrajectory(_ actual: [[Float]], _ expected: [[Float]], source
     #expect(finite, "the parameter itself stayed finite: only the state shows it")
     #expect(adam.stepCount == 2)
 }
+
+/// A restored step count must be one an optimiser can have reached: negative counts and counts
+/// past 2⁵³ (a damaged checkpoint's `Int64.max`) are refused, and the state is unchanged.
+@Test func anImpossibleStepCountIsRefusedOnRestore() throws {
+    let module = TwoParameters()
+    let adam = try Adam(for: module)
+    try adam.step(gradients: Gradients(byPath: ["a": Tensor([0.5, 1])]))
+    let saved = adam.state
+    for steps in [-1, 1 << 60, Int.max] {
+        #expect {
+            try adam.restore(OptimizerState(stepCount: steps, tensors: saved.tensors))
+        } throws: { error in
+            "\(error)".contains("the step count \(steps) is outside 0…2⁵³")
+        }
+    }
+    #expect(adam.stepCount == 1)
+    try adam.restore(OptimizerState(stepCount: 1 << 53, tensors: saved.tensors))
+    #expect(adam.stepCount == 1 << 53)
+}

@@ -20,11 +20,6 @@ extension Optimizer {
             throw OptimizerError.invalidState(optimizer: "\(type(of: self))",
                                               detail: "the counter '\(OptimizerCheckpointKeys.stepCount)' is missing")
         }
-        guard (0...(1 << 53)).contains(steps) else {  // Adam's bias correction raises β to this power
-            throw OptimizerError.invalidState(optimizer: "\(type(of: self))",
-                                              detail: "the counter '\(OptimizerCheckpointKeys.stepCount)' = \(steps) is outside 0…2^53; "
-                                                  + "the checkpoint is damaged")
-        }
         try restore(OptimizerState(stepCount: steps, tensors: state.tensors))
     }
 }

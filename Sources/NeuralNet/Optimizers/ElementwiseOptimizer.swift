@@ -137,17 +137,17 @@ extension ElementwiseOptimizer {
             let step = store.stepCount
             for (path, parameter, gradient) in work {
                 let (storages, isFresh) = store.buffers(for: path, shape: parameter.shape, count: stateNames.count)
+                let state = storages.map(\.pointer)
                 gradient.withUnsafeScalars { g in
                     parameter.update { p, n in
-                        let counted = update(ParameterSlot(parameter: p, gradient: g, state: storages.map(\.pointer),
-                                                           count: n, step: step, isFreshState: isFresh))
+                        let counted = update(ParameterSlot(parameter: p, gradient: g, state: state, count: n, step: step,
+                                                           isFreshState: isFresh))
                         // Divergence shows first in the state (an overflowing g² in Adam's v) while
                         // the loss stays finite; the rule's own count, or one pass over what was
                         // just written, catches it; the pass then names the tensor.
                         guard firstNonFinite == nil, counted ?? 1 > 0 else { return }
-                        for (name, buffer) in zip([""] + stateNames.map { "." + $0 }, [p] + storages.map(\.pointer)) {
-                            let count = mixedbatch_count_nonfinite(buffer, n)
-                            if count > 0 { firstNonFinite = (path + name, count); break }
+                        firstNonFinite = firstNonFiniteBuffer(parameter: p, state: state, count: n).map { index, count in
+                            (index == 0 ? path : "\(path).\(stateNames[index - 1])", count)
                         }
                     }
                 }
@@ -158,13 +158,25 @@ extension ElementwiseOptimizer {
         }
     }
 
+    /// The first of the parameter (index 0) and its state buffers (1…) holding infinities or
+    /// NaNs, with how many, or nil.
+    private func firstNonFiniteBuffer(parameter: UnsafeMutablePointer<Float>, state: [UnsafeMutablePointer<Float>],
+                                      count: Int) -> (index: Int, count: Int)? {
+        for index in 0...state.count {
+            let nonFinite = mixedbatch_count_nonfinite(index == 0 ? parameter : state[index - 1], count)
+            if nonFinite > 0 { return (index, nonFinite) }
+        }
+        return nil
+    }
+
     public var state: OptimizerState {
         OptimizerState(stepCount: store.stepCount, tensors: store.export(names: stateNames))
     }
 
     public func restore(_ state: OptimizerState) throws {
-        guard state.stepCount >= 0 else {
-            throw OptimizerError.invalidState(optimizer: name, detail: "the step count \(state.stepCount) is negative")
+        // Adam's bias correction raises β to the step count; beyond 2⁵³ steps a count is damage.
+        guard (0...(1 << 53)).contains(state.stepCount) else {
+            throw OptimizerError.invalidState(optimizer: name, detail: "the step count \(state.stepCount) is outside 0…2⁵³")
         }
         let shapes = Dictionary(module.namedParameters.map { ($0.path, $0.parameter.shape) }, uniquingKeysWith: { a, _ in a })
         var grouped: [String: [String: Tensor]] = [:]

@@ -18,11 +18,6 @@ public struct FNV1aHash: Sendable, Equatable {
         value = hash
     }
 
-    /// Folds the bytes of a buffer into the hash (the fast path for files).
-    public mutating func combine(_ buffer: UnsafeRawBufferPointer) {
-        combine(bytes: buffer)
-    }
-
     /// The hash as 16 lowercase hex digits.
     public var hex: String {
         let digits = String(value, radix: 16)
