@@ -44,9 +44,13 @@ test:
 consumer-check:
 	cd Experiments/ConsumerPackage && swift run --scratch-path ../../.build-consumer SetClassifier
 
+# The speed table, then our 2D, SNGAN and flow steps beside PyTorch's on this machine
+# (alternating rounds, ratio ours / PyTorch) when $(PYTHON) imports torch; skipped otherwise.
+PYTHON ?= python3
 bench:
 	swift build $(RELEASE_FLAGS) --product Benchmarks
 	$$(swift build $(RELEASE_FLAGS) --show-bin-path)/Benchmarks
+	MIXEDBATCH_PYTHON=$(PYTHON) $$(swift build $(RELEASE_FLAGS) --show-bin-path)/Benchmarks --beside-pytorch
 
 proofs:
 	swift build $(RELEASE_FLAGS) --product ProofChecks

@@ -15,18 +15,31 @@ struct BenchmarksCommand: ParsableCommand {
     @Option(help: ArgumentHelp("all, gemm, 2d, images or flows."))
     var only: Part = .all
 
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("The widths of the 2D networks (--only 2d or --beside-pytorch)."))
+    var widths: [Int] = [512, 128, 64]
+
+    @Flag(help: ArgumentHelp("Time the 2D, SNGAN and flow steps (or those of --only) beside the PyTorch reference scripts, "
+                             + "alternating, and print the ratios."))
+    var besidePytorch = false
+
+    @Option(help: ArgumentHelp("Alternating rounds of --beside-pytorch."))
+    var rounds = 3
+
+    func validate() throws {
+        guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1") }
+        guard widths.allSatisfy({ (1...4096).contains($0) }) else { throw ValidationError("--widths must lie in 1…4096") }
+    }
+
     func run() throws {
+        if besidePytorch { return try compareWithPyTorch() }
         var table = BenchmarkTable()
         switch only {
-        case .images: try ImageSteps.run(into: &table)
-        case .flows: try FlowSteps.run(into: &table)
-        case .twoD: try AdversarialIterations.run(into: &table, widths: [512, 128, 64])
+        case .images: try ComparedStep.measure(ImageSteps.steps(), into: &table)
+        case .flows: try ComparedStep.measure(FlowSteps.steps(), into: &table)
+        case .twoD: try ComparedStep.measure(AdversarialIterations.steps(widths: widths), into: &table)
         case .gemm: MatrixProducts.rawGEMM(into: &table)
         case .all:
-            let environment = ProcessInfo.processInfo.environment
-            print("MixedBatch benchmarks — OpenBLAS kernels: \(OpenBLASKernels.coreName), "
-                  + "OPENBLAS_NUM_THREADS: \(environment["OPENBLAS_NUM_THREADS"] ?? "unset"), "
-                  + "cores: \(ProcessInfo.processInfo.activeProcessorCount)\n")
+            print("MixedBatch benchmarks — \(MachineDescription.current)\n")
             print(BenchmarkTable.header)
             MatrixProducts.rawGEMM(into: &table)
             if OpenBLASKernels.coreName != "Haswell" {
@@ -36,9 +49,23 @@ struct BenchmarksCommand: ParsableCommand {
             try NetworkSteps.mlpTrainingStep(into: &table)
             try NetworkSteps.discriminatorForwardBackward(into: &table)
             try EquivariantOverhead.run(into: &table)
-            try AdversarialIterations.run(into: &table)
-            try ImageSteps.run(into: &table)
-            try FlowSteps.run(into: &table)
+            try ComparedStep.measure(AdversarialIterations.steps(), into: &table)
+            try ComparedStep.measure(ImageSteps.steps(), into: &table)
+            try ComparedStep.measure(FlowSteps.steps(), into: &table)
+        }
+    }
+
+    private func compareWithPyTorch() throws {
+        print("MixedBatch beside PyTorch — \(MachineDescription.current)")
+        switch only {
+        case .twoD: try PyTorchComparison.compare(AdversarialIterations.steps(widths: widths), rounds: rounds)
+        case .images: try PyTorchComparison.compare(ImageSteps.steps(), rounds: rounds)
+        case .flows: try PyTorchComparison.compare(FlowSteps.steps(), rounds: rounds)
+        case .all:
+            try PyTorchComparison.compare(AdversarialIterations.steps(widths: widths), rounds: rounds)
+            try PyTorchComparison.compare(ImageSteps.steps(), rounds: rounds)
+            try PyTorchComparison.compare(FlowSteps.steps(), rounds: rounds)
+        case .gemm: throw ValidationError("--beside-pytorch compares 2d, images or flows steps")
         }
     }
 }

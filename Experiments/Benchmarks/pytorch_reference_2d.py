@@ -6,18 +6,15 @@ Run from the repository root:
 
 Measures, on the CPU with two threads, the median wall time (ms) of ONE training
 iteration -- five discriminator steps followed by one generator step, batch 64, Adam
-with PyTorch defaults -- for the plain GAN (MLP discriminator) and for BGAN and M-BGAN
-(permutation-equivariant discriminator), after 20 warm-up iterations and over at least
-3 s of timed repetitions. The model and iteration mirror the Swift benchmark so the two
-numbers can be compared. Prints a Markdown table. Exits 0 with a note if torch is absent.
+with PyTorch defaults, 3 hidden layers of 512, 128 or 64 units -- for the plain GAN (MLP
+discriminator) and for BGAN and M-BGAN (permutation-equivariant discriminator), over at
+least 3 s of timed repetitions (reference_timing.py). The model and iteration mirror the
+Swift benchmark so the two numbers can be compared. Prints a Markdown table, or with
+`--case ID --json` one case as JSON. Exits 0 with a note if torch is absent.
 """
 
 import math
-import platform
-import random
-import statistics
 import sys
-import time
 
 try:
     import torch
@@ -27,8 +24,10 @@ except ImportError:
     print("torch is not importable; skipping the PyTorch reference")
     sys.exit(0)
 
-BATCH, LATENT, WIDTH, N_DISC = 64, 2, 512, 5
-WARMUP_ITERATIONS, MIN_SECONDS = 20, 3.0
+sys.dont_write_bytecode = True  # no __pycache__ inside the Swift target's folder
+from reference_timing import run_cases  # noqa: E402
+
+BATCH, LATENT, N_DISC = 64, 2, 5
 MODES = torch.tensor([[x, y] for x in range(-2, 3) for y in range(-2, 3)], dtype=torch.float32)
 
 
@@ -58,12 +57,12 @@ class EquivariantDense(nn.Module):
         return x @ (self.lam * (b / (b + 1))).T + pooled + self.bias
 
 
-def mlp(layer, inputs, outputs):
+def mlp(layer, inputs, outputs, width):
     return nn.Sequential(
-        layer(inputs, WIDTH), nn.ReLU(),
-        layer(WIDTH, WIDTH), nn.ReLU(),
-        layer(WIDTH, WIDTH), nn.ReLU(),
-        layer(WIDTH, outputs),
+        layer(inputs, width), nn.ReLU(),
+        layer(width, width), nn.ReLU(),
+        layer(width, width), nn.ReLU(),
+        layer(width, outputs),
     )
 
 
@@ -95,9 +94,9 @@ def generator_loss(method, d, fake):
     return -F.logsigmoid(logits).mean()
 
 
-def make_iteration(method):
-    g = mlp(nn.Linear, LATENT, 2)
-    d = mlp(nn.Linear if method == "GAN" else EquivariantDense, 2, 1)
+def make_iteration(method, width):
+    g = mlp(nn.Linear, LATENT, 2, width)
+    d = mlp(nn.Linear if method == "GAN" else EquivariantDense, 2, 1, width)
     g_opt, d_opt = torch.optim.Adam(g.parameters()), torch.optim.Adam(d.parameters())
 
     def iteration():
@@ -115,41 +114,9 @@ def make_iteration(method):
     return iteration
 
 
-def median_ms(iteration):
-    for _ in range(WARMUP_ITERATIONS):
-        iteration()
-    times, start = [], time.perf_counter()
-    while time.perf_counter() - start < MIN_SECONDS or len(times) < 10:
-        t0 = time.perf_counter()
-        iteration()
-        times.append(time.perf_counter() - t0)
-    return 1000 * statistics.median(times), len(times)
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
-
-
-def main():
-    torch.set_num_threads(2)
-    print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads, {cpu_model()}")
-    print()
-    print("| method | ms / iteration |")
-    print("| --- | ---: |")
-    for seed, method in enumerate(["GAN", "BGAN", "M-BGAN"]):
-        random.seed(seed)
-        torch.manual_seed(seed)
-        ms, count = median_ms(make_iteration(method))
-        print(f"| {method} | {ms:.2f} |", flush=True)
-        print(f"  ({count} timed iterations)", file=sys.stderr)
-
+CASES = [(f"2d-{method.lower()}-{width}", f"{method} iteration, width {width}",
+          lambda method=method, width=width: make_iteration(method, width))
+         for width in (512, 128, 64) for method in ("GAN", "BGAN", "M-BGAN")]
 
 if __name__ == "__main__":
-    main()
+    run_cases(CASES)

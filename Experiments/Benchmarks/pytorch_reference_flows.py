@@ -23,7 +23,8 @@ backward and a default Adam step (lr 1e-3) on the loss -mean ln p(x), inputs uni
   whose output gain starts at 0.
 
 Prints the parameter counts (to compare with the Swift models) and the median wall time (ms)
-over at least 3 s after 3 warm-up steps, as Markdown. Exits 0 with a note if torch is absent.
+over at least 3 s after 3 warm-up steps, as Markdown, or with `--case ID --json` one case as
+JSON (reference_timing.py). Exits 0 with a note if torch is absent.
 """
 
 import functools
@@ -39,7 +40,7 @@ except ImportError:
     sys.exit(0)
 
 sys.dont_write_bytecode = True  # no __pycache__ inside the Swift target's folder
-from reference_timing import cpu_name, median_ms  # noqa: E402
+from reference_timing import run_cases  # noqa: E402
 
 
 @functools.lru_cache(maxsize=None)
@@ -207,34 +208,30 @@ PRIORS = {"logistic": lambda z: -(F.softplus(z) + F.softplus(-z)).flatten(1).sum
           "gaussian": lambda z: (-0.5 * z.square() - 0.5 * math.log(2 * math.pi)).flatten(1).sum(1)}
 
 
-def main():
-    torch.set_num_threads(2)
-    torch.manual_seed(0)
-    models = [("NICE, 784-d, batch 100", nice(), PRIORS["logistic"], (100, 784)),
-              ("Real-NVP, [1, 28, 28], batch 64", real_nvp_scale(1, 2), PRIORS["gaussian"], (64, 1, 28, 28)),
-              ("Real-NVP, [3, 32, 32], batch 64", real_nvp_scale(3, 2), PRIORS["gaussian"], (64, 3, 32, 32))]
-    rows = []
-    for name, flow, log_prior, shape in models:
-        flow.train()
-        optimiser = torch.optim.Adam(flow.parameters(), lr=1e-3)
-        x = torch.rand(shape)
+def make_step(flow, log_prior, shape):
+    """One maximum-likelihood step (forward, backward, Adam) of `flow` on a uniform batch."""
+    flow.train()
+    optimiser = torch.optim.Adam(flow.parameters(), lr=1e-3)
+    x = torch.rand(shape)
 
-        def step():
-            optimiser.zero_grad()
-            z, log_det = flow(x)
-            loss = -(log_prior(z) + log_det).mean()
-            loss.backward()
-            optimiser.step()
-            return loss
+    def step():
+        optimiser.zero_grad()
+        z, log_det = flow(x)
+        loss = -(log_prior(z) + log_det).mean()
+        loss.backward()
+        optimiser.step()
+        return loss
 
-        assert torch.isfinite(step()), name
-        rows.append((name, sum(p.numel() for p in flow.parameters()), median_ms(step)))
-    print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads, {cpu_name()}")
-    print("| Flow training step (Adam, lr 1e-3) | parameters | step (ms) |")
-    print("|---|---:|---:|")
-    for name, count, ms in rows:
-        print(f"| {name} | {count} | {ms:.0f} |")
+    assert torch.isfinite(step()), shape
+    step.note = f"{sum(p.numel() for p in flow.parameters())} parameters"
+    return step
 
+
+CASES = [("nice-784", "NICE, 784-d, batch 100", nice, "logistic", (100, 784)),
+         ("realnvp-1x28x28", "Real-NVP, [1, 28, 28], batch 64", lambda: real_nvp_scale(1, 2), "gaussian", (64, 1, 28, 28)),
+         ("realnvp-3x32x32", "Real-NVP, [3, 32, 32], batch 64", lambda: real_nvp_scale(3, 2), "gaussian", (64, 3, 32, 32))]
 
 if __name__ == "__main__":
-    main()
+    run_cases([(case_id, label, lambda make_flow=make_flow, prior=prior, shape=shape:
+                make_step(make_flow(), PRIORS[prior], shape))
+               for case_id, label, make_flow, prior, shape in CASES])

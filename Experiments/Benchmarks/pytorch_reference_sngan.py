@@ -14,8 +14,8 @@ batch 64, Adam (lr 2e-4, betas 0.5, 0.999), on the CPU with two threads.
   conv_G(mean_b x) 1/(B+1)), M-BGAN loss: a D step scores one mixed batch of 64 (real rows
   where beta = 1), the per-sample Bernoulli loss against the batch's real fraction.
 
-Prints the median wall time (ms) over at least 3 s after 3 warm-up steps, as Markdown. Exits 0
-with a note if torch is absent.
+Prints the median wall time (ms) over at least 3 s after 3 warm-up steps, as Markdown, or with
+`--case ID --json` one case as JSON (reference_timing.py). Exits 0 with a note if torch is absent.
 """
 
 import sys
@@ -29,7 +29,7 @@ except ImportError:
     sys.exit(0)
 
 sys.dont_write_bytecode = True  # no __pycache__ inside the Swift target's folder
-from reference_timing import cpu_name, median_ms  # noqa: E402
+from reference_timing import run_cases  # noqa: E402
 
 BATCH, LATENT = 64, 128
 
@@ -73,51 +73,46 @@ def discriminator(equivariant):
     return nn.Sequential(*layers, nn.Flatten(), nn.Linear(512 * 4 * 4, 1))
 
 
-def main():
-    torch.set_num_threads(2)
-    torch.manual_seed(0)
-    rows = []
-    for equivariant in (False, True):
-        g, d = generator(), discriminator(equivariant)
-        opt_g = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999))
-        opt_d = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999))
-        real = torch.rand(BATCH, 3, 32, 32) * 2 - 1
+def make_step(equivariant, player):
+    """One discriminator (player "d") or generator ("g") step of the SNGAN pair."""
+    g, d = generator(), discriminator(equivariant)
+    opt_g = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    real = torch.rand(BATCH, 3, 32, 32) * 2 - 1
 
-        def d_step():
-            with torch.no_grad():
-                fake = g(torch.randn(BATCH, LATENT))
-            opt_d.zero_grad()
-            if equivariant:
-                beta = (torch.rand(BATCH, 1, 1, 1) < 0.5).float()
-                logits = d(beta * real + (1 - beta) * fake)
-                loss = F.binary_cross_entropy_with_logits(logits, beta.view(BATCH, 1).mean().expand(BATCH, 1))
-            else:
-                logits = d(torch.cat([real, fake]))
-                targets = torch.cat([torch.ones(BATCH, 1), torch.zeros(BATCH, 1)])
-                loss = F.binary_cross_entropy_with_logits(logits, targets)
-            loss.backward()
-            opt_d.step()
-
-        def g_step():
-            opt_g.zero_grad()
+    def d_step():
+        with torch.no_grad():
             fake = g(torch.randn(BATCH, LATENT))
-            if equivariant:
-                beta = (torch.rand(BATCH, 1, 1, 1) < 0.5).float()
-                logits = d(beta * real + (1 - beta) * fake)
-            else:
-                logits = d(fake)
-            loss = F.binary_cross_entropy_with_logits(logits, torch.ones(BATCH, 1))
-            loss.backward()
-            opt_g.step()
+        opt_d.zero_grad()
+        if equivariant:
+            beta = (torch.rand(BATCH, 1, 1, 1) < 0.5).float()
+            logits = d(beta * real + (1 - beta) * fake)
+            loss = F.binary_cross_entropy_with_logits(logits, beta.view(BATCH, 1).mean().expand(BATCH, 1))
+        else:
+            logits = d(torch.cat([real, fake]))
+            targets = torch.cat([torch.ones(BATCH, 1), torch.zeros(BATCH, 1)])
+            loss = F.binary_cross_entropy_with_logits(logits, targets)
+        loss.backward()
+        opt_d.step()
 
-        name = "equivariant (M-BGAN)" if equivariant else "per-sample (GAN)"
-        rows.append((name, median_ms(d_step), median_ms(g_step)))
-    print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads, {cpu_name()}")
-    print("| SNGAN 32x32, batch 64, full width | D step (ms) | G step (ms) |")
-    print("|---|---:|---:|")
-    for name, d_ms, g_ms in rows:
-        print(f"| {name} | {d_ms:.0f} | {g_ms:.0f} |")
+    def g_step():
+        opt_g.zero_grad()
+        fake = g(torch.randn(BATCH, LATENT))
+        if equivariant:
+            beta = (torch.rand(BATCH, 1, 1, 1) < 0.5).float()
+            logits = d(beta * real + (1 - beta) * fake)
+        else:
+            logits = d(fake)
+        loss = F.binary_cross_entropy_with_logits(logits, torch.ones(BATCH, 1))
+        loss.backward()
+        opt_g.step()
 
+    return d_step if player == "d" else g_step
+
+
+CASES = [(f"sngan-{player}-{form}", f"SNGAN 32x32 {'D' if player == 'd' else 'G'} step, {form}",
+          lambda player=player, equivariant=(form == "equivariant"): make_step(equivariant, player))
+         for form in ("per-sample", "equivariant") for player in ("d", "g")]
 
 if __name__ == "__main__":
-    main()
+    run_cases(CASES)

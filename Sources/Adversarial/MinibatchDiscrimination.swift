@@ -9,8 +9,8 @@ import TensorCore
 /// and sample i receives `o_k(i) = Σ_{j ≠ i} c_k(i, j)`, large when other samples of the
 /// batch are close to it (a collapsed generator). The output is `[x_i, o(i)]`.
 ///
-/// Shape: `[B, F] -> [B, F + K]`. Cost O(B² K C) in the fused `pairwiseL1Distances`;
-/// memory O(B² K).
+/// Shape: `[B, F] -> [B, F + K]`. Cost O(B² K C) in the fused `pairwiseL1Closeness`;
+/// memory O(B² K) (the pairs' closeness, kept for the backward pass).
 public final class MinibatchDiscrimination: Module, Layer {
     /// T, `[F, C·K]`: column `c·K + k` is dimension c of kernel k.
     @Parameter public var projection: Tensor
@@ -42,8 +42,7 @@ public final class MinibatchDiscrimination: Module, Layer {
         }
         // T's columns are laid out dimension-major, so x·T reshapes to M [B, C, K].
         let rows = try x.matmul(projection).reshaped([x.shape[0], kernelDimension, kernels])
-        let distances = try pairwiseL1Distances(rows)                          // [B, B, K]
-        let closeness = try exp(-distances).sum(alongAxes: [1]) - 1            // drop c_k(i, i) = 1
+        let closeness = try pairwiseL1Closeness(rows)                          // [B, K], Σ_{j≠i} c_k(i, j)
         return try Tensor.concatenate([x, closeness], axis: 1)
     }
 }

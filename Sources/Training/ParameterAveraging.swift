@@ -9,6 +9,8 @@ import TensorCore
 public final class ParameterAveraging: CheckpointableState {
     public let module: Module
     public let decay: Float
+    /// The module's parameters, listed when the average is created.
+    private let parameters: NamedParameters
     private var averages: [String: Tensor] = [:]
     public private(set) var updateCount = 0
 
@@ -18,12 +20,13 @@ public final class ParameterAveraging: CheckpointableState {
         }
         self.module = module
         self.decay = decay
+        parameters = module.namedParameters
     }
 
     /// Folds the current parameters into the averages.
     public func update() {
         updateCount += 1
-        for (path, parameter) in module.namedParameters {
+        for (path, parameter) in parameters {
             let current = parameter.tensor
             guard updateCount > 1, var average = averages[path], average.shape == current.shape else {
                 averages[path] = Self.copy(current)
@@ -47,7 +50,7 @@ public final class ParameterAveraging: CheckpointableState {
     /// back. Before the first update the module is left as it is.
     public func withAveragedParameters<R>(_ body: () throws -> R) rethrows -> R {
         var saved: [(Parameter, Tensor)] = []
-        for (path, parameter) in module.namedParameters {
+        for (path, parameter) in parameters {
             guard let average = averages[path] else { continue }
             saved.append((parameter, parameter.tensor.detached))
             parameter.wrappedValue = Self.copy(average)
@@ -61,7 +64,7 @@ public final class ParameterAveraging: CheckpointableState {
     }
 
     public func restoreCheckpointState(_ state: CheckpointState) throws {
-        let shapes = Dictionary(module.namedParameters.map { ($0.path, $0.parameter.shape) }, uniquingKeysWith: { a, _ in a })
+        let shapes = Dictionary(parameters.map { ($0.path, $0.parameter.shape) }, uniquingKeysWith: { a, _ in a })
         for (path, tensor) in state.tensors {
             guard let shape = shapes[path] else {
                 throw OptimizerError.invalidState(optimizer: "ParameterAveraging", detail: "'\(path)' names no parameter of the module")

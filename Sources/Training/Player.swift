@@ -31,6 +31,10 @@ public final class Player {
     /// The player's name: its metrics' prefix and its entries in checkpoints.
     public let name: String
     public let module: Module
+    /// The module's parameters, listed once when the player is made (reflection over the
+    /// module every step cost half of a small network's step); a module changed afterwards
+    /// needs a new player.
+    public let parameters: NamedParameters
     public let optimizer: any Optimizer
     /// Optimiser steps per iteration (n_disc for a GAN's discriminator).
     public let steps: Int
@@ -54,6 +58,7 @@ public final class Player {
         try module.checkReflectable()
         self.name = name
         self.module = module
+        parameters = module.namedParameters
         self.optimizer = optimizer
         self.steps = steps
         self.options = options

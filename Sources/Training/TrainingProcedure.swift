@@ -43,7 +43,7 @@ public final class TrainingProcedure {
         self.batchSize = batchSize
         self.data = data
         self.streams = RandomStreams(seed: seed, names: ["data"] + streams)
-        let parameters = players.map { $0.module.namedParameters.map(\.parameter) }
+        let parameters = players.map { $0.parameters.map(\.parameter) }
         othersParameters = parameters.indices.map { index in
             let own = Set(parameters[index].map(ObjectIdentifier.init))
             var seen = Set<ObjectIdentifier>()
@@ -94,7 +94,7 @@ public final class TrainingProcedure {
         let wasTrainable = frozen.map(\.isTrainable)
         frozen.forEach { $0.isTrainable = false }
         defer { for (parameter, trainable) in zip(frozen, wasTrainable) { parameter.isTrainable = trainable } }
-        let (loss, computed) = try valueAndGradient(of: player.module) {
+        let (loss, computed) = try valueAndGradient(wrt: player.parameters) {
             let output = try player.loss(batch, &streams)
             metrics = output.metrics
             return output.loss
@@ -113,7 +113,7 @@ public final class TrainingProcedure {
             player.optimizer.learningRate = Float(Double(player.baseLearningRate) * factor)
         }
         do {
-            try player.optimizer.step(gradients: gradients)
+            try player.optimizer.step(gradients: gradients, parameters: player.parameters)
         } catch let OptimizerError.nonFiniteState(_, path, _) {
             throw TrainingError.nonFiniteState(iteration: iteration + 1, player: player.name, path: path)
         }
@@ -128,7 +128,7 @@ extension TrainingProcedure {
     /// that no checkpoint and no "completed" run carries one).
     public func checkFiniteState() throws {
         for player in players {
-            var tensors = player.module.namedParameters.map { ($0.path, $0.parameter.tensor) }
+            var tensors = player.parameters.map { ($0.path, $0.parameter.tensor) }
             tensors += player.optimizer.state.tensors.sorted { $0.key < $1.key }.map { ("optimizer state \($0.key)", $0.value) }
             for (path, tensor) in tensors where !tensor.withUnsafeScalars({ pointer in
                 UnsafeBufferPointer(start: pointer, count: tensor.count).allSatisfy(\.isFinite)

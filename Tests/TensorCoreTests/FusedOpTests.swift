@@ -43,4 +43,25 @@ import TensorCore
         try expectSecondOrderGradientsMatch([m]) { exp(-(try pairwiseL1Distances($0[0]))) }
         #expect(throws: TensorError.self) { try pairwiseL1Distances(m.reshaped([4, 15])) }
     }
+
+    /// `[B, C, K] -> [B, K]`, against Σ_j exp(−D_ij) − 1 over `pairwiseL1Distances`: value, the
+    /// fused first-order kernel against the composition's gradient, and second order (the rule
+    /// built from differentiable pieces while recording).
+    @Test func pairwiseL1ClosenessMatchesTheComposition() throws {
+        var data = TestData(seed: 303)
+        let offsets = try Tensor.arange(0, 5).reshaped([5, 1, 1]) * 0.5
+        let m = try offsets + data.uniform([5, 3, 4]) * 0.1
+        let composition = { (m: Tensor) throws -> Tensor in try exp(-(try pairwiseL1Distances(m))).sum(alongAxes: [1]) - 1 }
+        let fused = try pairwiseL1Closeness(m)
+        #expect(fused.shape == [5, 4])
+        #expect(zip(fused.scalars, try composition(m).scalars).allSatisfy { abs($0 - $1) < 1e-5 })
+        let cotangent = data.uniform([5, 4])
+        let leaf = m.requiringGradient()
+        let fusedGradient = try gradients(of: try pairwiseL1Closeness(leaf), wrt: [leaf], seed: cotangent)[0]
+        let composedGradient = try gradients(of: try composition(leaf), wrt: [leaf], seed: cotangent)[0]
+        #expect(zip(fusedGradient.scalars, composedGradient.scalars).allSatisfy { abs($0 - $1) < 1e-5 })
+        try expectGradientsMatch([m]) { try pairwiseL1Closeness($0[0]) }
+        try expectSecondOrderGradientsMatch([m]) { try pairwiseL1Closeness($0[0]) * 2 }
+        #expect(throws: TensorError.self) { try pairwiseL1Closeness(m.reshaped([5, 12])) }
+    }
 }

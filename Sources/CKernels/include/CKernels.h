@@ -33,6 +33,14 @@ void mixedbatch_pairwise_l1(const float *m, float *out, long b, long c, long k);
 void mixedbatch_pairwise_sign_contraction(const float *m, const float *g, float *out, long b, long c, long k);
 void mixedbatch_pairwise_sign_differences(const float *m, const float *r, float *out, long b, long c, long k);
 
+/// Minibatch discrimination's closeness, fused (TensorCore's `pairwiseL1Closeness`): out `[b, k]`
+/// = Σ_{j≠i} exp(−Σ_c |M_i − M_j|), keeping e `[b, b, k]` = exp(−Σ_c |M_i − M_j|) for i < j
+/// (the upper triangle only; the rest is not written) for the backward kernel, which gives
+/// out `[b, c, k]` = −Σ_{j≠i} (G_i + G_j)·e_ij·sign(M_i − M_j) for G `[b, k]`.
+void mixedbatch_pairwise_l1_closeness(const float *m, float *out, float *e, long b, long c, long k);
+void mixedbatch_pairwise_l1_closeness_backward(const float *m, const float *e, const float *g, float *out,
+                                               long b, long c, long k);
+
 /// The sliding window of a 2-D convolution over `[batch, channels, height, width]` images,
 /// giving `out_height × out_width` positions (TensorCore's `ConvGeometry` and `Im2Col`).
 struct mixedbatch_conv_geometry {

@@ -21,7 +21,14 @@ public struct Gradients {
 /// on gradient norms (WGAN-GP, R1).
 public func valueAndGradient(of module: Module, createGraph: Bool = false,
                              _ loss: () throws -> Tensor) throws -> (value: Tensor, gradients: Gradients) {
-    let parameters = module.trainableParameters
+    try valueAndGradient(wrt: module.namedParameters, createGraph: createGraph, loss)
+}
+
+/// `valueAndGradient(of:)` over parameters listed beforehand (`module.namedParameters`, listed
+/// once by a training loop instead of by reflection every step); frozen ones are skipped.
+public func valueAndGradient(wrt listed: NamedParameters, createGraph: Bool = false,
+                             _ loss: () throws -> Tensor) throws -> (value: Tensor, gradients: Gradients) {
+    let parameters = listed.filter { $0.parameter.isTrainable }
     let value = try GradMode.with(enabled: true, loss)
     guard value.count == 1 else {
         throw TensorError.invalidShape(operation: "valueAndGradient(of:)", shape: value.shape,

@@ -28,8 +28,10 @@ open class Module {
     }
 
     /// All parameters below this module, by dotted path: this module's own (in declaration
-    /// order) first, then each child's.
-    public var namedParameters: [(path: String, parameter: Parameter)] {
+    /// order) first, then each child's. Found by reflection over every stored property,
+    /// which costs more than a small network's whole training step: a training loop lists
+    /// them once (`Player.parameters`) and passes the list on.
+    public var namedParameters: NamedParameters {
         collect { if case let .parameter(p) = $0 { return p } else { return nil } }
     }
 
@@ -44,7 +46,7 @@ open class Module {
     }
 
     /// Parameters that optimisers update.
-    public var trainableParameters: [(path: String, parameter: Parameter)] {
+    public var trainableParameters: NamedParameters {
         namedParameters.filter { $0.parameter.isTrainable }
     }
 
@@ -103,6 +105,9 @@ open class Module {
         return result
     }
 }
+
+/// Parameters with their dotted paths, in a module's order (`Module.namedParameters`).
+public typealias NamedParameters = [(path: String, parameter: Parameter)]
 
 /// A module with one tensor in and one tensor out, composable in `Sequential`.
 public protocol Layer: Module {

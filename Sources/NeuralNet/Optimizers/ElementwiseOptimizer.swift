@@ -122,9 +122,13 @@ extension ElementwiseOptimizer {
     public var stepCount: Int { store.stepCount }
 
     public func step(gradients: Gradients) throws {
+        try step(gradients: gradients, parameters: module.namedParameters)
+    }
+
+    public func step(gradients: Gradients, parameters: NamedParameters) throws {
         // Check every shape first, so a bad gradient leaves all parameters untouched.
-        let work = try module.trainableParameters.compactMap { path, parameter -> (String, Parameter, Tensor)? in
-            guard let gradient = gradients[path] else { return nil }
+        let work = try parameters.compactMap { path, parameter -> (String, Parameter, Tensor)? in
+            guard parameter.isTrainable, let gradient = gradients[path] else { return nil }
             guard gradient.shape == parameter.shape else {
                 throw OptimizerError.gradientShapeMismatch(optimizer: name, path: path,
                                                            parameter: parameter.shape, gradient: gradient.shape)

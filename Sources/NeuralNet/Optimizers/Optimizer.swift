@@ -19,6 +19,10 @@ public protocol Optimizer: CheckpointableState {
     /// Throws, before changing anything, when a gradient's shape differs from its
     /// parameter's.
     func step(gradients: Gradients) throws
+    /// `step(gradients:)` over the module's parameters listed beforehand
+    /// (`module.namedParameters`, which a training loop lists once instead of by reflection
+    /// every step); frozen ones are skipped.
+    func step(gradients: Gradients, parameters: NamedParameters) throws
     /// A copy of the per-parameter state, for checkpoints.
     var state: OptimizerState { get }
     /// Replaces the per-parameter state and step count with a checkpointed one.
