@@ -18,6 +18,9 @@ struct BenchmarksCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: ArgumentHelp("The widths of the 2D networks (--only 2d or --beside-pytorch)."))
     var widths: [Int] = [512, 128, 64]
 
+    @Option(help: ArgumentHelp("The SNGAN networks' width multiplier for --only images (1/16 = 0.0625: make chapter4's default)."))
+    var imageWidthMultiplier = 1.0
+
     @Flag(help: ArgumentHelp("Time the 2D, SNGAN and flow steps (or those of --only) beside the PyTorch reference scripts, "
                              + "alternating, and print the ratios."))
     var besidePytorch = false
@@ -26,6 +29,9 @@ struct BenchmarksCommand: ParsableCommand {
     var rounds = 3
 
     func validate() throws {
+        guard imageWidthMultiplier > 0, imageWidthMultiplier <= 1 else {
+            throw ValidationError("--image-width-multiplier must lie in (0, 1]")
+        }
         guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1") }
         guard widths.allSatisfy({ (1...4096).contains($0) }) else { throw ValidationError("--widths must lie in 1…4096") }
     }
@@ -34,7 +40,7 @@ struct BenchmarksCommand: ParsableCommand {
         if besidePytorch { return try compareWithPyTorch() }
         var table = BenchmarkTable()
         switch only {
-        case .images: try ComparedStep.measure(ImageSteps.steps(), into: &table)
+        case .images: try ComparedStep.measure(ImageSteps.steps(widthMultiplier: imageWidthMultiplier), into: &table)
         case .flows: try ComparedStep.measure(FlowSteps.steps(), into: &table)
         case .twoD: try ComparedStep.measure(AdversarialIterations.steps(widths: widths), into: &table)
         case .gemm: MatrixProducts.rawGEMM(into: &table)
@@ -59,11 +65,11 @@ struct BenchmarksCommand: ParsableCommand {
         print("MixedBatch beside PyTorch — \(MachineDescription.current)")
         switch only {
         case .twoD: try PyTorchComparison.compare(AdversarialIterations.steps(widths: widths), rounds: rounds)
-        case .images: try PyTorchComparison.compare(ImageSteps.steps(), rounds: rounds)
+        case .images: try PyTorchComparison.compare(ImageSteps.steps(widthMultiplier: imageWidthMultiplier), rounds: rounds)
         case .flows: try PyTorchComparison.compare(FlowSteps.steps(), rounds: rounds)
         case .all:
             try PyTorchComparison.compare(AdversarialIterations.steps(widths: widths), rounds: rounds)
-            try PyTorchComparison.compare(ImageSteps.steps(), rounds: rounds)
+            try PyTorchComparison.compare(ImageSteps.steps() + ImageSteps.steps(widthMultiplier: 0.0625), rounds: rounds)
             try PyTorchComparison.compare(FlowSteps.steps(), rounds: rounds)
         case .gemm: throw ValidationError("--beside-pytorch compares 2d, images or flows steps")
         }

@@ -34,22 +34,28 @@ from reference_timing import run_cases  # noqa: E402
 BATCH, LATENT = 64, 128
 
 
-def generator():
-    layers = [nn.Linear(LATENT, 512 * 4 * 4), nn.Unflatten(1, (512, 4, 4)), nn.BatchNorm2d(512), nn.ReLU()]
-    channels = 512
-    for out in (256, 128, 64):
+def scaled(channels, multiplier):
+    """A channel count times the width multiplier, as ConvolutionalGANShape.width rounds it."""
+    return max(1, round(channels * multiplier))
+
+
+def generator(multiplier=1.0):
+    top = scaled(512, multiplier)
+    layers = [nn.Linear(LATENT, top * 4 * 4), nn.Unflatten(1, (top, 4, 4)), nn.BatchNorm2d(top), nn.ReLU()]
+    channels = top
+    for out in (scaled(c, multiplier) for c in (256, 128, 64)):
         layers += [nn.ConvTranspose2d(channels, out, 4, 2, 1), nn.BatchNorm2d(out), nn.ReLU()]
         channels = out
     layers += [nn.Conv2d(channels, 3, 3, 1, 1), nn.Tanh()]
     return nn.Sequential(*layers)
 
 
-def discriminator_convolutions():
+def discriminator_convolutions(multiplier=1.0):
     spec, channels = [], 3
-    for width in (64, 128, 256):
+    for width in (scaled(c, multiplier) for c in (64, 128, 256)):
         spec += [(channels, width, 3, 1), (width, width, 4, 2)]
         channels = width
-    return spec + [(channels, 512, 3, 1)]
+    return spec + [(channels, scaled(512, multiplier), 3, 1)]
 
 
 class EquivariantConv2d(nn.Module):
@@ -65,17 +71,17 @@ class EquivariantConv2d(nn.Module):
         return self.per_sample(x) * (b / (b + 1)) + self.mixing(x.mean(0, keepdim=True)) * (1 / (b + 1))
 
 
-def discriminator(equivariant):
+def discriminator(equivariant, multiplier=1.0):
     layers = []
-    for cin, cout, kernel, stride in discriminator_convolutions():
+    for cin, cout, kernel, stride in discriminator_convolutions(multiplier):
         conv = EquivariantConv2d(cin, cout, kernel, stride) if equivariant else nn.Conv2d(cin, cout, kernel, stride, 1)
         layers += [conv, nn.LeakyReLU(0.1)]
-    return nn.Sequential(*layers, nn.Flatten(), nn.Linear(512 * 4 * 4, 1))
+    return nn.Sequential(*layers, nn.Flatten(), nn.Linear(scaled(512, multiplier) * 4 * 4, 1))
 
 
-def make_step(equivariant, player):
+def make_step(equivariant, player, multiplier=1.0):
     """One discriminator (player "d") or generator ("g") step of the SNGAN pair."""
-    g, d = generator(), discriminator(equivariant)
+    g, d = generator(multiplier), discriminator(equivariant, multiplier)
     opt_g = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999))
     real = torch.rand(BATCH, 3, 32, 32) * 2 - 1
@@ -110,9 +116,12 @@ def make_step(equivariant, player):
     return d_step if player == "d" else g_step
 
 
-CASES = [(f"sngan-{player}-{form}", f"SNGAN 32x32 {'D' if player == 'd' else 'G'} step, {form}",
-          lambda player=player, equivariant=(form == "equivariant"): make_step(equivariant, player))
-         for form in ("per-sample", "equivariant") for player in ("d", "g")]
+# Full width, and 1/16 of it (the networks of make chapter4's default image scale; ids end "-w0.0625").
+CASES = [(f"sngan-{player}-{form}{'' if multiplier == 1 else f'-w{multiplier}'}",
+          f"SNGAN 32x32 {'D' if player == 'd' else 'G'} step, {form}, width x {multiplier}",
+          lambda player=player, equivariant=(form == "equivariant"), multiplier=multiplier:
+          make_step(equivariant, player, multiplier))
+         for multiplier in (1.0, 0.0625) for form in ("per-sample", "equivariant") for player in ("d", "g")]
 
 if __name__ == "__main__":
     run_cases(CASES)
