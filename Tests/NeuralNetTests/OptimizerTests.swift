@@ -34,6 +34,21 @@ private func expectTrajectory(_ actual: [[Float]], _ expected: [[Float]], source
 }
 
 @Suite struct OptimizerTests {
+    /// A training loop lists the parameters once; a parameter frozen after the listing gets no
+    /// gradient and no update, exactly as with the reflecting overloads.
+    @Test func listedParametersSkipFrozenOnesLikeReflection() throws {
+        let module = TwoParameters()
+        let listed = module.namedParameters
+        let optimizer = try SGD(for: module, learningRate: 0.5)
+        listed.first { $0.path == "b" }!.parameter.isTrainable = false
+        let (_, listedGradients) = try valueAndGradient(wrt: listed) { try (module.a.sum() + module.b.sum()) * 2 }
+        let (_, reflectedGradients) = try valueAndGradient(of: module) { try (module.a.sum() + module.b.sum()) * 2 }
+        #expect(listedGradients.paths == ["a"] && reflectedGradients.paths == ["a"])
+        try optimizer.step(gradients: Gradients(byPath: ["a": Tensor([1, 1]), "b": Tensor([1])]), parameters: listed)
+        #expect(module.a.scalars == [0.5, -2.5])
+        #expect(module.b.scalars == [3])
+    }
+
     @Test func sgdWithMomentumByHand() throws {
         // b₁ = g₁ = [0.5, 1]                 θ₁ = [1, −2] − 0.1·b₁ = [0.95, −2.1]
         // b₂ = 0.9·b₁ + g₂ = [−0.55, 1.15]    θ₂ = [1.005, −2.215]
