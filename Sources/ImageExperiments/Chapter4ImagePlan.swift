@@ -5,7 +5,7 @@ import Training
 /// How big `make chapter4`'s image part is (§4.5.2; issue 6).
 ///
 /// - `default`: the procedural stacked glyphs (1,000 modes), networks at 1/16 of full width,
-///   800 generator iterations, 2 seeds — about 11 minutes on two cores, so that `make chapter4`
+///   800 generator iterations, 2 seeds — about 6.5 minutes on two cores (AMD EPYC), so that `make chapter4`
 ///   stays within 30 minutes with the 2D part. Far from converged: a CPU-sized ranking, not
 ///   the thesis' numbers.
 /// - `thesis`: CIFAR-10 (`data/cifar10-train.h5`, made by `mixedbatch data convert`), full
