@@ -60,6 +60,7 @@ import TensorCore
         let elus: [Float] = [1, -0.864_664_7, -0.632_120_6, 2]  // [x, −x] = [1, −2, −1, 2] through elu
         #expect(zip(try concatenatedELU(Tensor(shape: [1, 2], scalars: [1, -2])).scalars, elus).allSatisfy { Swift.abs($0 - $1) < 1e-6 })
         #expect(throws: TensorError.self) { try block(x) }
+        #expect(throws: TensorError.self) { try block(a, auxiliary: a) }
         let withoutAuxiliary = try GatedResidualBlock(filters: 2, shift: .downRight, dropout: 0, random: &random)
         try expectGradientsMatchFiniteDifferences(withoutAuxiliary, input: x)
     }

@@ -91,6 +91,10 @@ public final class GatedResidualBlock: Module, Layer {
     public func callAsFunction(_ input: Tensor) throws -> Tensor { try callAsFunction(input, auxiliary: nil) }
 
     public func callAsFunction(_ x: Tensor, auxiliary a: Tensor?) throws -> Tensor {
+        let filters = first.convolution.outputChannels
+        guard x.rank == 4, x.shape[1] == filters else {
+            throw TensorError.invalidShape(operation: "GatedResidualBlock", shape: x.shape, expected: "[B, \(filters), H, W]")
+        }
         guard (a == nil) == (auxiliary == nil) else {
             throw TensorError.invalidArgument(operation: "GatedResidualBlock",
                                               detail: auxiliary == nil ? "this block takes no auxiliary input"
@@ -100,7 +104,7 @@ public final class GatedResidualBlock: Module, Layer {
         if let a, let auxiliary { c = try c + auxiliary(concatenatedELU(a)) }
         var inner = try concatenatedELU(c)
         if let dropout { inner = try dropout(inner) }
-        let halves = try second(inner).split(sizes: [x.shape[1], x.shape[1]], axis: 1)
+        let halves = try second(inner).split(sizes: [filters, filters], axis: 1)
         return try x + halves[0] * sigmoid(halves[1])
     }
 }
