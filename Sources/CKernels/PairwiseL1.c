@@ -1,4 +1,5 @@
 #include "CKernels.h"
+#include "ExpKernel.h"
 #include <string.h>
 
 static inline float sign_of(float v) { return v > 0 ? 1.0f : (v < 0 ? -1.0f : 0.0f); }
@@ -60,9 +61,9 @@ void mixedbatch_pairwise_l1_closeness(const float *restrict m, float *restrict o
                 const float *xi = m + (i * c + d) * k, *xj = m + (j * c + d) * k;
                 for (long q = 0; q < k; q++) row[q] -= __builtin_fabsf(xi[q] - xj[q]);
             }
-            mixedbatch_exp(row, row, k);
             float *restrict oi = out + i * k, *restrict oj = out + j * k;
             for (long q = 0; q < k; q++) {
+                row[q] = exp_kernel(row[q]);
                 oi[q] += row[q];
                 oj[q] += row[q];
             }

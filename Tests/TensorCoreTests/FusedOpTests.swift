@@ -44,6 +44,28 @@ import TensorCore
         #expect(throws: TensorError.self) { try pairwiseL1Distances(m.reshaped([4, 15])) }
     }
 
+    /// `[B, C, H, W] -> [B, 2C, H, W]`, against elu(concat([x, −x])): value, the fused first-order
+    /// kernel against the composition's gradient (zeros included), and second order.
+    @Test func concatenatedELUMatchesTheComposition() throws {
+        var data = TestData(seed: 304)
+        let x = try (data.uniform([2, 3, 2, 2]) - 0.5) * 4
+        let zeroed = try Tensor.concatenate([x.narrowed(axis: 0, start: 0, length: 1), Tensor.zeros([1, 3, 2, 2])], axis: 0)
+        let composition = { (x: Tensor) throws -> Tensor in elu(try Tensor.concatenate([x, -x], axis: 1)) }
+        for input in [x, zeroed] {
+            let fused = try concatenatedELU(input)
+            #expect(fused.shape == [2, 6, 2, 2])
+            #expect(zip(fused.scalars, try composition(input).scalars).allSatisfy { abs($0 - $1) < 1e-6 })
+            let cotangent = data.uniform([2, 6, 2, 2])
+            let leaf = input.requiringGradient()
+            let fusedGradient = try gradients(of: try concatenatedELU(leaf), wrt: [leaf], seed: cotangent)[0]
+            let composedGradient = try gradients(of: try composition(leaf), wrt: [leaf], seed: cotangent)[0]
+            #expect(zip(fusedGradient.scalars, composedGradient.scalars).allSatisfy { abs($0 - $1) < 1e-5 })
+        }
+        try expectGradientsMatch([x]) { try concatenatedELU($0[0]) }
+        try expectSecondOrderGradientsMatch([x]) { try concatenatedELU($0[0]) * 2 }
+        #expect(throws: TensorError.self) { try concatenatedELU(Tensor([1, 2])) }
+    }
+
     /// `[B, C, K] -> [B, K]`, against Σ_j exp(−D_ij) − 1 over `pairwiseL1Distances`: value, the
     /// fused first-order kernel against the composition's gradient, and second order (the rule
     /// built from differentiable pieces while recording).

@@ -41,6 +41,13 @@ void mixedbatch_pairwise_l1_closeness(const float *m, float *out, float *e, long
 void mixedbatch_pairwise_l1_closeness_backward(const float *m, const float *e, const float *g, float *out,
                                                long b, long c, long k);
 
+/// PixelCNN++'s concatenated ELU (TensorCore's `concatenatedELU`) for x `[batch, inner]` (inner = C·H·W):
+/// out `[batch, 2, inner]` = [elu(x), elu(−x)] per sample, and its gradient dx = g₁·elu'(x) − g₂·elu'(−x)
+/// from x, the output y and its gradient g (same layout as out).
+void mixedbatch_concatenated_elu(const float *x, float *out, long batch, long inner);
+void mixedbatch_concatenated_elu_backward(const float *x, const float *y, const float *g, float *dx, long batch,
+                                          long inner);
+
 /// The sliding window of a 2-D convolution over `[batch, channels, height, width]` images,
 /// giving `out_height × out_width` positions (TensorCore's `ConvGeometry` and `Im2Col`).
 struct mixedbatch_conv_geometry {

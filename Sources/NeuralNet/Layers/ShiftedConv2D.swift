@@ -49,15 +49,6 @@ public final class ShiftedConv2D: Module, Layer {
     }
 }
 
-/// `elu([x, −x])` over the channel axis: `[B, C, …] -> [B, 2C, …]`, PixelCNN++'s nonlinearity
-/// (both signs pass, so no information is lost at the kink).
-public func concatenatedELU(_ x: Tensor) throws -> Tensor {
-    guard x.rank >= 2 else {
-        throw TensorError.invalidShape(operation: "concatenatedELU", shape: x.shape, expected: "[B, C, …]")
-    }
-    return elu(try Tensor.concatenate([x, -x], axis: 1))
-}
-
 /// PixelCNN++'s gated residual block on one stream (`[B, F, H, W] -> [B, F, H, W]`):
 ///
 ///     c = conv₁(concat_elu(x)) [+ nin(concat_elu(a))]
