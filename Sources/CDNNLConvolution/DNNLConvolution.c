@@ -16,6 +16,7 @@ typedef struct {
     dnnl_primitive_t primitive;
     int argument[3];                    // two inputs, then the output
     dnnl_memory_desc_t plain[3], actual[3];
+    dnnl_memory_desc_t bias;            // the forward primitive's bias [out_channels] (geometry has_bias)
     dnnl_primitive_t reorder[3];        // plain -> actual for inputs, actual -> plain for the output
 } operation;
 
@@ -67,9 +68,13 @@ static dnnl_status_t describe(int kind, const mixedbatch_dnnl_convolution *g, dn
     descriptors(g, dnnl_format_tag_any, &src, &weights, &dst);
     window(g, strides, left, right);
     switch (kind) {
-    case FORWARD:
+    case FORWARD: {
+        dnnl_dims_t bias_dims = {g->out_channels};
+        dnnl_memory_desc_t bias;
+        dnnl_memory_desc_init_by_tag(&bias, 1, bias_dims, dnnl_f32, dnnl_a);
         return dnnl_convolution_forward_desc_init(description, dnnl_forward_training, dnnl_convolution_direct, &src,
-                                                  &weights, NULL, &dst, strides, left, right);
+                                                  &weights, g->has_bias ? &bias : NULL, &dst, strides, left, right);
+    }
     case BACKWARD_DATA:
         return dnnl_convolution_backward_data_desc_init(description, dnnl_convolution_direct, &src, &weights, &dst,
                                                         strides, left, right);
@@ -113,6 +118,7 @@ static dnnl_status_t make_operation(int kind, const mixedbatch_dnnl_convolution 
         status = dnnl_primitive_create(&op->reorder[i], reorder_pd);
         dnnl_primitive_desc_destroy(reorder_pd);
     }
+    if (status == dnnl_success && kind == FORWARD && g->has_bias) op->bias = *dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 1);
     if (status == dnnl_success) status = dnnl_primitive_create(&op->primitive, pd);
     if (status != dnnl_success) {
         free(op);
@@ -155,14 +161,16 @@ static dnnl_status_t lookup(int kind, const mixedbatch_dnnl_convolution *g, oper
     return status;
 }
 
-static dnnl_status_t execute(const operation *op, const void *first, const void *second, void *output) {
+static dnnl_status_t execute(const operation *op, const void *first, const void *second, const void *bias,
+                              void *output) {
     dnnl_stream_t stream;
     dnnl_status_t status = dnnl_stream_create(&stream, engine, dnnl_stream_default_flags);
     if (status != dnnl_success) return status;
     void *buffers[3] = {(void *)first, (void *)second, output};
     void *scratch[3] = {NULL, NULL, NULL};
-    dnnl_memory_t plain[3] = {NULL, NULL, NULL}, actual[3] = {NULL, NULL, NULL};
-    dnnl_exec_arg_t arguments[3];
+    dnnl_memory_t plain[3] = {NULL, NULL, NULL}, actual[3] = {NULL, NULL, NULL}, bias_memory = NULL;
+    dnnl_exec_arg_t arguments[4];
+    int argument_count = 3;
     for (int i = 0; i < 3 && status == dnnl_success; i++) {
         status = dnnl_memory_create(&plain[i], &op->plain[i], engine, buffers[i]);
         if (status != dnnl_success) break;
@@ -177,12 +185,17 @@ static dnnl_status_t execute(const operation *op, const void *first, const void 
         arguments[i].arg = op->argument[i];
         arguments[i].memory = op->reorder[i] ? actual[i] : plain[i];
     }
-    if (status == dnnl_success) status = dnnl_primitive_execute(op->primitive, stream, 3, arguments);
+    if (status == dnnl_success && bias) {
+        status = dnnl_memory_create(&bias_memory, &op->bias, engine, (void *)bias);
+        arguments[argument_count++] = (dnnl_exec_arg_t){DNNL_ARG_BIAS, bias_memory};
+    }
+    if (status == dnnl_success) status = dnnl_primitive_execute(op->primitive, stream, argument_count, arguments);
     if (status == dnnl_success && op->reorder[2]) {
         dnnl_exec_arg_t reorder_arguments[2] = {{DNNL_ARG_FROM, actual[2]}, {DNNL_ARG_TO, plain[2]}};
         status = dnnl_primitive_execute(op->reorder[2], stream, 2, reorder_arguments);
     }
     if (status == dnnl_success) status = dnnl_stream_wait(stream);
+    if (bias_memory) dnnl_memory_destroy(bias_memory);
     for (int i = 0; i < 3; i++) {
         if (plain[i]) dnnl_memory_destroy(plain[i]);
         if (actual[i]) dnnl_memory_destroy(actual[i]);
@@ -199,7 +212,7 @@ static dnnl_status_t execute(const operation *op, const void *first, const void 
 typedef struct {
     int kind;
     const mixedbatch_dnnl_convolution *geometry;
-    const void *first, *second;
+    const void *first, *second, *bias;
     void *output;
     dnnl_status_t status;
     int pending;
@@ -221,7 +234,7 @@ static void *worker(void *unused) {
         pthread_mutex_unlock(&request_lock);
         operation *op = NULL;
         dnnl_status_t status = lookup(r->kind, r->geometry, &op);
-        if (status == dnnl_success) status = execute(op, r->first, r->second, r->output);
+        if (status == dnnl_success) status = execute(op, r->first, r->second, r->bias, r->output);
         pthread_mutex_lock(&request_lock);
         r->status = status;
         r->pending = 0;
@@ -240,10 +253,12 @@ static void start_worker(void) {
     pthread_attr_destroy(&attributes);
 }
 
-static int run(int kind, const mixedbatch_dnnl_convolution *g, const void *first, const void *second, void *output) {
+static int run(int kind, const mixedbatch_dnnl_convolution *g, const void *first, const void *second, const void *bias,
+               void *output) {
     pthread_once(&worker_once, start_worker);
     if (!worker_started) return (int)dnnl_runtime_error;
-    request r = {kind, g, first, second, output, dnnl_success, 1};
+    if ((bias != NULL) != (kind == FORWARD && g->has_bias)) return (int)dnnl_invalid_arguments;
+    request r = {kind, g, first, second, bias, output, dnnl_success, 1};
     pthread_mutex_lock(&caller_lock);  // one request at a time
     pthread_mutex_lock(&request_lock);
     current = &r;
@@ -255,16 +270,17 @@ static int run(int kind, const mixedbatch_dnnl_convolution *g, const void *first
     return (int)r.status;
 }
 
-int mixedbatch_dnnl_convolution_forward(const mixedbatch_dnnl_convolution *g, const float *x, const float *w, float *y) {
-    return run(FORWARD, g, x, w, y);
+int mixedbatch_dnnl_convolution_forward(const mixedbatch_dnnl_convolution *g, const float *x, const float *w,
+                                        const float *bias, float *y) {
+    return run(FORWARD, g, x, w, bias, y);
 }
 
 int mixedbatch_dnnl_convolution_backward_data(const mixedbatch_dnnl_convolution *g, const float *dy, const float *w,
                                               float *dx) {
-    return run(BACKWARD_DATA, g, dy, w, dx);
+    return run(BACKWARD_DATA, g, dy, w, NULL, dx);
 }
 
 int mixedbatch_dnnl_convolution_backward_weights(const mixedbatch_dnnl_convolution *g, const float *x, const float *dy,
                                                  float *dw) {
-    return run(BACKWARD_WEIGHTS, g, x, dy, dw);
+    return run(BACKWARD_WEIGHTS, g, x, dy, NULL, dw);
 }

@@ -33,6 +33,28 @@ import Testing
         }
     }
 
+    /// The bias added inside the forward primitive: the same values as adding it afterwards, its
+    /// gradient the sum of dy over batch and positions, and a penalty on ∂/∂x differentiable in it
+    /// (zero: the bias does not enter ∂y/∂x) and in w; one primitive per has-bias geometry.
+    @Test func theBiasInsideThePrimitiveMatchesAddingItAfterwards() throws {
+        var data = TestData(seed: 4)
+        let g = ConvGeometry(kernel: 3, stride: 1, padding: 1)
+        let x = data.uniform([2, 3, 6, 6]).requiringGradient()
+        let w = data.uniform([5, 3, 3, 3]).requiringGradient(), b = data.uniform([5]).requiringGradient()
+        let fused = try OneDNNConvolution.forward(x, w, bias: b, outputShape: [2, 5, 6, 6], g)
+        let separate = try OneDNNConvolution.forward(x, w, outputShape: [2, 5, 6, 6], g) + b.reshaped([1, 5, 1, 1])
+        #expect(isClose(fused, separate, tolerance: 1e-6))
+        let r = data.uniform([2, 5, 6, 6])
+        let actual = try gradients(of: (fused * r).sum(), wrt: [x, w, b])
+        let expected = try gradients(of: (separate * r).sum(), wrt: [x, w, b])
+        for (a, e) in zip(actual, expected) { #expect(isClose(a, e, tolerance: 1e-5)) }
+        let penalty = { (y: Tensor) throws -> Tensor in square(try gradients(of: (y * r).sum(), wrt: [x], createGraph: true)[0]).sum() }
+        let secondOrder = try gradients(of: penalty(fused), wrt: [w, b])
+        let secondOrderExpected = try gradients(of: penalty(separate), wrt: [w, b])
+        #expect(isClose(secondOrder[0], secondOrderExpected[0], tolerance: 1e-3) && secondOrder[1].scalars.allSatisfy { $0 == 0 })
+        #expect(throws: TensorError.self) { try conv2d(x, weight: w, bias: data.uniform([4]), geometry: g) }
+    }
+
     @Test func theTransposedConvolutionMatchesItsReference() throws {
         var data = TestData(seed: 3)
         let g = ConvGeometry(kernel: 4, stride: 2, padding: 1)

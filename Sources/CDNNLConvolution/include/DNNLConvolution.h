@@ -6,16 +6,19 @@
 /// One 2-D convolution geometry: NCHW input [batch, in_channels, height, width], OIHW weight
 /// [out_channels, in_channels, kernel_h, kernel_w], NCHW output [batch, out_channels,
 /// out_height, out_width], zero padding pad_h / pad_w on the top / left (the bottom / right
-/// padding is whatever makes the output size, as PyTorch's floor division does).
+/// padding is whatever makes the output size, as PyTorch's floor division does). has_bias (0 or
+/// 1) makes the forward primitive add a bias [out_channels]; the backward ones take none.
 typedef struct {
     int64_t batch, in_channels, height, width;
     int64_t out_channels, out_height, out_width;
     int64_t kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w;
+    int64_t has_bias;
 } mixedbatch_dnnl_convolution;
 
-/// y = conv(x, w), plain NCHW / OIHW buffers. Returns 0 on success, else oneDNN's status.
+/// y = conv(x, w) + bias, plain NCHW / OIHW buffers; bias is NULL exactly when has_bias is 0.
+/// Returns 0 on success, else oneDNN's status.
 int mixedbatch_dnnl_convolution_forward(const mixedbatch_dnnl_convolution *geometry,
-                                        const float *x, const float *w, float *y);
+                                        const float *x, const float *w, const float *bias, float *y);
 /// dx = the adjoint of conv(·, w) applied to dy.
 int mixedbatch_dnnl_convolution_backward_data(const mixedbatch_dnnl_convolution *geometry,
                                               const float *dy, const float *w, float *dx);

@@ -106,10 +106,15 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, geometry: C
     }
     let (b, outChannels) = (x.shape[0], weight.shape[0])
     let (oh, ow) = try geometry.outputSize(height: x.shape[2], width: x.shape[3], operation: "conv2d")
-    let output = ConvolutionBackend.current == .oneDNN
-        ? try OneDNNConvolution.forward(x, weight, outputShape: [b, outChannels, oh, ow], geometry)
-        : try im2colConvolution(x, weight: weight, outputSize: (oh, ow), geometry: geometry)
-    return try addChannelBias(output, bias, operation: "conv2d")
+    guard ConvolutionBackend.current == .oneDNN else {
+        return try addChannelBias(im2colConvolution(x, weight: weight, outputSize: (oh, ow), geometry: geometry), bias,
+                                  operation: "conv2d")
+    }
+    if let bias, bias.shape != [outChannels] {
+        throw TensorError.shapeMismatch(operation: "conv2d", lhs: [b, outChannels, oh, ow], rhs: bias.shape,
+                                        expected: "bias must be [C'] with C' = \(outChannels)")
+    }
+    return try OneDNNConvolution.forward(x, weight, bias: bias, outputShape: [b, outChannels, oh, ow], geometry)
 }
 
 /// The reference convolution without bias: im2col, one GEMM, a layout permutation.

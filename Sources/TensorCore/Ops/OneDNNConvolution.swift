@@ -26,7 +26,7 @@ enum OneDNNConvolution {
             batch: Int64(input[0]), in_channels: Int64(input[1]), height: Int64(input[2]), width: Int64(input[3]),
             out_channels: Int64(weight[0]), out_height: Int64(output[2]), out_width: Int64(output[3]),
             kernel_h: Int64(g.kernel.height), kernel_w: Int64(g.kernel.width), stride_h: Int64(g.stride.height),
-            stride_w: Int64(g.stride.width), pad_h: Int64(g.padding.height), pad_w: Int64(g.padding.width))
+            stride_w: Int64(g.stride.width), pad_h: Int64(g.padding.height), pad_w: Int64(g.padding.width), has_bias: 0)
     }
 
     /// A tensor of `shape` filled by the C call `fill` (given the output buffer), which
@@ -42,14 +42,19 @@ enum OneDNNConvolution {
         return result
     }
 
-    static func forward(_ x: Tensor, _ w: Tensor, outputShape: [Int], _ g: ConvGeometry) throws -> Tensor {
+    /// `conv(x, w) + b`, the bias `[C']` (optional) added inside the primitive; its gradient is
+    /// the sum of `dy` over batch and positions.
+    static func forward(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil, outputShape: [Int], _ g: ConvGeometry) throws -> Tensor {
         var description = geometry(input: x.shape, weight: w.shape, output: outputShape, g)
+        description.has_bias = bias == nil ? 0 : 1
         let y = try computed(outputShape, "conv2d") {
-            mixedbatch_dnnl_convolution_forward(&description, x.storage.pointer, w.storage.pointer, $0)
+            mixedbatch_dnnl_convolution_forward(&description, x.storage.pointer, w.storage.pointer, bias?.storage.pointer, $0)
         }
-        return y.recording("conv2d", inputs: [x, w]) { dy, _ in
-            [x.gradNode == nil ? nil : try backwardData(dy, w, inputShape: x.shape, g),
-             w.gradNode == nil ? nil : try backwardWeights(x, dy, weightShape: w.shape, g)]
+        return y.recording("conv2d", inputs: [x, w] + (bias.map { [$0] } ?? [])) { dy, _ in
+            let gradients = [x.gradNode == nil ? nil : try backwardData(dy, w, inputShape: x.shape, g),
+                             w.gradNode == nil ? nil : try backwardWeights(x, dy, weightShape: w.shape, g)]
+            guard let bias else { return gradients }
+            return gradients + [bias.gradNode == nil ? nil : try dy.sum(alongAxes: [0, 2, 3])]
         }
     }
 
