@@ -12,12 +12,9 @@ enum PyTorchComparison {
         var description: String
     }
 
-    /// One case's result line of `reference_timing.run_cases --json`.
+    /// The part of a case's result line (`reference_timing.run_cases --json`) the table uses.
     private struct ReferenceResult: Decodable {
         var ms: Double
-        var torch: String
-        var threads: Int
-        var cpu: String
     }
 
     static var python: String { ProcessInfo.processInfo.environment["MIXEDBATCH_PYTHON"] ?? "python3" }
@@ -37,7 +34,7 @@ enum PyTorchComparison {
                   + "at an interpreter that has it.)")
             return
         }
-        print("\nBeside PyTorch \(version) (\(python)), \(rounds) alternating rounds; each time is a median over ≥ 3 s "
+        print("\nBeside PyTorch \(version) (\(python), 2 threads), \(rounds) alternating rounds; each time is a median over ≥ 3 s "
               + "(PyTorch) or ≥ 1.5 s (ours); ratio = ours / PyTorch per round.\n")
         print("| step | ours (ms) min / median / max | PyTorch (ms) min / median / max | ratio min / median / max | target |")
         print("|---|---:|---:|---:|---:|")

@@ -21,7 +21,7 @@ struct BenchmarksCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The SNGAN networks' width multiplier for --only images (1/16 = 0.0625: make chapter4's default)."))
     var imageWidthMultiplier = 1.0
 
-    @Flag(help: ArgumentHelp("Time the 2D, SNGAN and flow steps (or those of --only) beside the PyTorch reference scripts, "
+    @Flag(help: ArgumentHelp("Time the 2D, SNGAN, flow and PixelCNN++ steps (or those of --only) beside the PyTorch reference scripts, "
                              + "alternating, and print the ratios."))
     var besidePytorch = false
 
@@ -75,7 +75,7 @@ struct BenchmarksCommand: ParsableCommand {
             try PyTorchComparison.compare(ImageSteps.steps() + ImageSteps.steps(widthMultiplier: 0.0625), rounds: rounds)
             try PyTorchComparison.compare(FlowSteps.steps(), rounds: rounds)
             try PyTorchComparison.compare(PixelCNNSteps.steps(), rounds: rounds)
-        case .gemm: throw ValidationError("--beside-pytorch compares 2d, images or flows steps")
+        case .gemm: throw ValidationError("--beside-pytorch compares 2d, images, flows or pixelcnn steps")
         }
     }
 }

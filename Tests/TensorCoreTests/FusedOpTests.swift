@@ -55,11 +55,8 @@ import TensorCore
             let fused = try concatenatedELU(input)
             #expect(fused.shape == [2, 6, 2, 2])
             #expect(zip(fused.scalars, try composition(input).scalars).allSatisfy { abs($0 - $1) < 1e-6 })
-            let cotangent = data.uniform([2, 6, 2, 2])
-            let leaf = input.requiringGradient()
-            let fusedGradient = try gradients(of: try concatenatedELU(leaf), wrt: [leaf], seed: cotangent)[0]
-            let composedGradient = try gradients(of: try composition(leaf), wrt: [leaf], seed: cotangent)[0]
-            #expect(zip(fusedGradient.scalars, composedGradient.scalars).allSatisfy { abs($0 - $1) < 1e-5 })
+            try expectFirstOrderKernelMatches(at: input, cotangent: data.uniform([2, 6, 2, 2]), fused: concatenatedELU,
+                                              composition: composition)
         }
         try expectGradientsMatch([x]) { try concatenatedELU($0[0]) }
         try expectSecondOrderGradientsMatch([x]) { try concatenatedELU($0[0]) * 2 }
@@ -77,13 +74,22 @@ import TensorCore
         let fused = try pairwiseL1Closeness(m)
         #expect(fused.shape == [5, 4])
         #expect(zip(fused.scalars, try composition(m).scalars).allSatisfy { abs($0 - $1) < 1e-5 })
-        let cotangent = data.uniform([5, 4])
-        let leaf = m.requiringGradient()
-        let fusedGradient = try gradients(of: try pairwiseL1Closeness(leaf), wrt: [leaf], seed: cotangent)[0]
-        let composedGradient = try gradients(of: try composition(leaf), wrt: [leaf], seed: cotangent)[0]
-        #expect(zip(fusedGradient.scalars, composedGradient.scalars).allSatisfy { abs($0 - $1) < 1e-5 })
+        try expectFirstOrderKernelMatches(at: m, cotangent: data.uniform([5, 4]), fused: pairwiseL1Closeness,
+                                          composition: composition)
         try expectGradientsMatch([m]) { try pairwiseL1Closeness($0[0]) }
         try expectSecondOrderGradientsMatch([m]) { try pairwiseL1Closeness($0[0]) * 2 }
         #expect(throws: TensorError.self) { try pairwiseL1Closeness(m.reshaped([5, 12])) }
+    }
+
+    /// The gradient a fused op's first-order kernel gives for `cotangent` at `input` equals the
+    /// one autodiff finds through `composition` (within 1e-5).
+    private func expectFirstOrderKernelMatches(at input: Tensor, cotangent: Tensor, fused: (Tensor) throws -> Tensor,
+                                               composition: (Tensor) throws -> Tensor,
+                                               sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let leaf = input.requiringGradient()
+        let fusedGradient = try gradients(of: try fused(leaf), wrt: [leaf], seed: cotangent)[0]
+        let composedGradient = try gradients(of: try composition(leaf), wrt: [leaf], seed: cotangent)[0]
+        #expect(zip(fusedGradient.scalars, composedGradient.scalars).allSatisfy { abs($0 - $1) < 1e-5 },
+                sourceLocation: sourceLocation)
     }
 }

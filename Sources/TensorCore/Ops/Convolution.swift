@@ -106,15 +106,12 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, geometry: C
     }
     let (b, outChannels) = (x.shape[0], weight.shape[0])
     let (oh, ow) = try geometry.outputSize(height: x.shape[2], width: x.shape[3], operation: "conv2d")
+    let outputShape = [b, outChannels, oh, ow]
+    try checkChannelBias(bias, outputShape: outputShape, operation: "conv2d")
     guard ConvolutionBackend.current == .oneDNN else {
-        return try addChannelBias(im2colConvolution(x, weight: weight, outputSize: (oh, ow), geometry: geometry), bias,
-                                  operation: "conv2d")
+        return try addChannelBias(im2colConvolution(x, weight: weight, outputSize: (oh, ow), geometry: geometry), bias)
     }
-    if let bias, bias.shape != [outChannels] {
-        throw TensorError.shapeMismatch(operation: "conv2d", lhs: [b, outChannels, oh, ow], rhs: bias.shape,
-                                        expected: "bias must be [C'] with C' = \(outChannels)")
-    }
-    return try OneDNNConvolution.forward(x, weight, bias: bias, outputShape: [b, outChannels, oh, ow], geometry)
+    return try OneDNNConvolution.forward(x, weight, bias: bias, outputShape: outputShape, geometry)
 }
 
 /// The reference convolution without bias: im2col, one GEMM, a layout permutation.
@@ -150,11 +147,12 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, ge
             operation: "convTranspose2d",
             detail: "a \(h)×\(w) input with \(geometry) gives an empty \(oh)×\(ow) output; reduce the padding")
     }
+    try checkChannelBias(bias, outputShape: [b, outChannels, oh, ow], operation: "convTranspose2d")
     // The adjoint of the convolution [B, C', oh, ow] -> [B, C, h, w] whose weight is `weight`.
     let output = ConvolutionBackend.current == .oneDNN
         ? try OneDNNConvolution.backwardData(x, weight, inputShape: [b, outChannels, oh, ow], geometry)
         : try col2imTransposedConvolution(x, weight: weight, outputShape: [b, outChannels, oh, ow], geometry: geometry)
-    return try addChannelBias(output, bias, operation: "convTranspose2d")
+    return try addChannelBias(output, bias)
 }
 
 /// The reference transposed convolution without bias: one GEMM, then col2im.
@@ -165,12 +163,17 @@ func col2imTransposedConvolution(_ x: Tensor, weight: Tensor, outputShape: [Int]
     return try columns.col2im(inputShape: outputShape, geometry)
 }
 
-private func addChannelBias(_ output: Tensor, _ bias: Tensor?, operation: String) throws -> Tensor {
+/// Throws unless `bias` is nil or `[C']` for an output `[B, C', H', W']`.
+private func checkChannelBias(_ bias: Tensor?, outputShape: [Int], operation: String) throws {
+    guard let bias, bias.shape != [outputShape[1]] else { return }
+    throw TensorError.shapeMismatch(operation: operation, lhs: outputShape, rhs: bias.shape,
+                                    expected: "bias must be [C'] with C' = \(outputShape[1])")
+}
+
+/// `output + bias` broadcast over batch and positions (the reference paths; oneDNN's forward
+/// convolution adds it inside the primitive).
+private func addChannelBias(_ output: Tensor, _ bias: Tensor?) throws -> Tensor {
     guard let bias else { return output }
-    guard bias.shape == [output.shape[1]] else {
-        throw TensorError.shapeMismatch(operation: operation, lhs: output.shape, rhs: bias.shape,
-                                        expected: "bias must be [C'] with C' = \(output.shape[1])")
-    }
     return try output + bias.reshaped([1, -1, 1, 1])
 }
 
