@@ -70,8 +70,14 @@ let package = Package(
             "ExperimentRuns",
         ]),
 
+        // Flow-GAN (spec §5): a flow trained by likelihood, adversarially or both; its analyses.
+        .target(name: "FlowGAN", dependencies: [
+            "TensorCore", "NeuralNet", "Training", "Flows", "Adversarial", "DensityExperiments", "Datasets", "Evaluation",
+            "Reporting", "ExperimentRuns",
+        ]),
+
         .executableTarget(name: "mixedbatch", dependencies: [
-            "MixtureExperiments", "ImageExperiments", "DensityExperiments", "ExperimentRuns", "Training", "Datasets", "Evaluation", "TensorCore", "HDF5IO",
+            "MixtureExperiments", "ImageExperiments", "DensityExperiments", "FlowGAN", "ExperimentRuns", "Training", "Datasets", "Evaluation", "TensorCore", "HDF5IO",
             "NeuralNet",
             "Reporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -82,6 +88,11 @@ let package = Package(
             "TensorCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ],
                           path: "Experiments/Chapter4", exclude: ["configs", "RESULTS.md"]),
+
+        .executableTarget(name: "Chapter5", dependencies: [
+            "FlowGAN", "ImageExperiments", "ExperimentRuns", "Training", "Datasets", "Evaluation", "Reporting", "TensorCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Experiments/Chapter5"),
 
         .executableTarget(name: "Benchmarks", dependencies: [
             "TensorCore", "NeuralNet", "EquivariantLayer", "CBLAS", "Adversarial", "Training", "Datasets", "Flows",
@@ -119,6 +130,9 @@ let package = Package(
         .testTarget(name: "VariationalTests", dependencies: ["Variational", "Distributions", "TensorCore", "NeuralNet", "Training"]),
         .testTarget(name: "DensityExperimentsTests", dependencies: [
             "DensityExperiments", "Datasets", "ExperimentRuns", "NeuralNet", "TensorCore", "Training",
+        ]),
+        .testTarget(name: "FlowGANTests", dependencies: [
+            "FlowGAN", "DensityExperiments", "Datasets", "Evaluation", "ExperimentRuns", "NeuralNet", "TensorCore", "Training",
         ]),
         .testTarget(name: "TrainingTests", dependencies: [
             "Training", "Distributions", "ExperimentRuns", "Datasets", "NeuralNet", "TensorCore", "Reporting",

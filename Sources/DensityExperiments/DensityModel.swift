@@ -103,7 +103,7 @@ public final class DensityModel {
 }
 
 /// A density of vectors `[B, D]` seen as one of images `[B, C, H, W]` (NICE on MNIST).
-public final class FlattenedDensity: Module, LikelihoodModel, SampleGenerator {
+public final class FlattenedDensity: Module, LikelihoodModel, DifferentiableSampler {
     public let density: FlowDensity
     public let imageShape: [Int]
 
@@ -115,6 +115,10 @@ public final class FlattenedDensity: Module, LikelihoodModel, SampleGenerator {
 
     public func logLikelihood(_ inputs: Tensor) throws -> Tensor {
         try density.logLikelihood(inputs.reshaped([inputs.shape[0], -1]))
+    }
+
+    public func generate(count: Int, random: inout RandomStream) throws -> Tensor {
+        try density.generate(count: count, random: &random).reshaped([count] + imageShape)
     }
 
     public func sample(count: Int, random: inout RandomStream) throws -> Tensor {

@@ -89,11 +89,12 @@ public final class ResumableTraining<Config: RunConfiguration> {
         }
     }
 
-    /// The names a run folder may hold: what runs and the run grid write, the lock, and the
+    /// The names a run folder may hold: what runs and the run grid write (`best.h5`: the
+    /// best-validated model of the runs that keep one), the lock, and the
     /// temporary files of interrupted atomic writes (`.<name>.<pid>.<random>.tmp`).
     public static var runFileNames: Set<String> {
         [".lock", "checkpoint.h5", "result.json", "manifest.json", "samples.png", "samples.h5", "evaluation_samples.h5",
-         "config.json", "worker.log"]
+         "config.json", "worker.log", "best.h5"]
     }
 
     /// Never write over what is not ours: a folder holding anything else than run files (a

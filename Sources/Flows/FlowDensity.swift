@@ -5,7 +5,7 @@ import Training
 
 /// A density by change of variables (spec §1.3): `ln p(x) = ln p_Z(f(x)) + ln |det ∂f/∂x|`,
 /// sampled by `x = f⁻¹(z)`, `z ~ p_Z`, with a standard Gaussian or logistic prior.
-public final class FlowDensity: Module, LikelihoodModel, SampleGenerator {
+public final class FlowDensity: Module, LikelihoodModel, DifferentiableSampler {
     public enum Prior: Sendable { case gaussian, logistic }
 
     public let flow: any Bijection
@@ -30,9 +30,18 @@ public final class FlowDensity: Module, LikelihoodModel, SampleGenerator {
         return try logPrior + logDeterminant
     }
 
-    public func sample(count: Int, random: inout RandomStream) throws -> Tensor {
+    /// `count` draws of the prior, `[count] + rowShape`.
+    public func priorSample(count: Int, random: inout RandomStream) -> Tensor {
         let shape = [count] + rowShape
-        let z = prior == .gaussian ? random.normal(shape) : StandardLogistic.sample(shape, random: &random)
-        return try withoutGradient { try flow.inverse(z) }
+        return prior == .gaussian ? random.normal(shape) : StandardLogistic.sample(shape, random: &random)
+    }
+
+    /// `x = f⁻¹(z)` for prior draws z, recording the graph (Flow-GAN's generator G = f⁻¹).
+    public func generate(count: Int, random: inout RandomStream) throws -> Tensor {
+        try flow.inverse(priorSample(count: count, random: &random))
+    }
+
+    public func sample(count: Int, random: inout RandomStream) throws -> Tensor {
+        try withoutGradient { try generate(count: count, random: &random) }
     }
 }

@@ -22,3 +22,10 @@ public protocol LikelihoodModel: AnyObject {
     /// dequantised data this is a density; the BPD accounting adds the discretisation offset.
     func logLikelihood(_ inputs: Tensor) throws -> Tensor
 }
+
+/// A sampler whose samples are differentiable in its parameters (a GAN's generator, a flow's
+/// inverse): what adversarial losses train through.
+public protocol DifferentiableSampler: SampleGenerator {
+    /// `count` samples `[count, …]` from `random`, recording the graph.
+    func generate(count: Int, random: inout RandomStream) throws -> Tensor
+}

@@ -1,0 +1,78 @@
+import DensityExperiments
+import ExperimentRuns
+import FlowGAN
+import Foundation
+import Training
+
+/// The sizes of one `make chapter5` invocation. `default` fits the 30-minute budget on our 2
+/// cores (NICE narrower and shorter than the paper's, on MNIST-5k); `smoke` checks the
+/// pipeline in a minute; `thesis` is Flow-GAN's MNIST protocol (NICE 4 × 5 × 1000 on the
+/// 50k / 10k / 10k split of full MNIST, which the user converts).
+struct Chapter5Scale {
+    var name: String
+    var iterations: Int
+    var seeds: [UInt64]
+    var couplings: Int
+    var hiddenLayers: Int
+    var hiddenUnits: Int
+    var criticFeatures: Int
+    var curveEvery: Int
+    var curveRows: Int
+    var modeSamples: Int
+    var jacobianPoints: Int
+    var parzenSamples: Int
+    var classifierSteps: Int
+    var requiredAccuracy: Double
+    /// Data prefix: `<prefix>-train.h5`, `-validation.h5`, `-test.h5`; nil: MNIST-5k made here.
+    var dataPrefix: String?
+
+    static func named(_ name: String) throws -> Chapter5Scale {
+        switch name {
+        case "smoke":
+            return Chapter5Scale(name: name, iterations: 20, seeds: [0], couplings: 2, hiddenLayers: 1, hiddenUnits: 64,
+                                 criticFeatures: 8, curveEvery: 10, curveRows: 100, modeSamples: 200, jacobianPoints: 2,
+                                 parzenSamples: 200, classifierSteps: 300, requiredAccuracy: 0.8, dataPrefix: nil)
+        case "default":
+            return Chapter5Scale(name: name, iterations: 1_000, seeds: [0, 1], couplings: 4, hiddenLayers: 3, hiddenUnits: 256,
+                                 criticFeatures: 16, curveEvery: 100, curveRows: 500, modeSamples: 1_000, jacobianPoints: 64,
+                                 parzenSamples: 2_000, classifierSteps: 2_000, requiredAccuracy: 0.95, dataPrefix: nil)
+        case "thesis":
+            return Chapter5Scale(name: name, iterations: 30_000, seeds: [0, 1], couplings: 4, hiddenLayers: 5, hiddenUnits: 1_000,
+                                 criticFeatures: 64, curveEvery: 1_000, curveRows: 10_000, modeSamples: 10_000,
+                                 jacobianPoints: 64, parzenSamples: 10_000, classifierSteps: 10_000, requiredAccuracy: 0.99,
+                                 dataPrefix: "data/mnist")
+        default:
+            throw ConfigError("unknown scale '\(name)'; use default, smoke or thesis")
+        }
+    }
+
+    /// The objectives of Table 1: MLE, ADV and the hybrid with the paper's MNIST λ = 0.1.
+    static let objectives: [(FlowGANObjective, Float)] = [(.mle, 0), (.adv, 0), (.hybrid, 0.1)]
+
+    /// Every run's config: each objective at each seed.
+    func configs(prefix: String, classifier: String) -> [FlowGANRunConfig] {
+        seeds.flatMap { seed in
+            Self.objectives.map { objective, weight in
+                var config = FlowGANRunConfig()
+                config.schedule = TrainingSchedule(iterations: iterations, historyEvery: max(1, curveEvery / 5),
+                                                   checkpointEvery: max(1, iterations / 6), seed: seed)
+                config.density.data = prefix + "-train.h5"
+                config.density.testData = prefix + "-test.h5"
+                config.validationData = prefix + "-validation.h5"
+                config.density.couplings = couplings
+                config.density.hiddenLayers = hiddenLayers
+                config.density.hiddenUnits = hiddenUnits
+                config.objective = objective
+                if objective == .hybrid { config.likelihoodWeight = weight }
+                config.criticFeatures = criticFeatures
+                config.curveEvery = curveEvery
+                config.curveRows = curveRows
+                config.classifier = classifier
+                config.modeSamples = modeSamples
+                config.jacobianPoints = jacobianPoints
+                config.parzenSamples = parzenSamples
+                return config
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import TensorCore
+
+/// `make chapter5`: the experiments of chapter 5 (spec §4–5). Today its Flow-GAN part
+/// (FlowGANPart.swift: Tables 1 and 3, Figs. 2, 4, 6 / 7 and the sample grids of Flow-GAN's
+/// MNIST experiments) in results/chapter5/flowgan/; the ADE models of Table 5.1 are not built
+/// yet (issue 15).
+///
+/// Each run lives in <output>/flowgan/runs/<name>/ and is trained by a `mixedbatch` worker;
+/// finished runs are kept and unfinished ones resume from their checkpoints, so an interrupted
+/// invocation continues where it stopped.
+struct Chapter5: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "Chapter5", abstract: "Chapter 5's experiments: Flow-GAN on real digits (ADE: not yet).")
+
+    @Option(help: "default, thesis or smoke.")
+    var scale = ProcessInfo.processInfo.environment["SCALE"] ?? "default"
+
+    @Option(help: "The output folder.")
+    var output = "results/chapter5"
+
+    @Option(help: "Worker processes.")
+    var jobs = 2
+
+    @Option(help: ArgumentHelp("Only these seeds, e.g. 0 or 0,1 (default: the scale's).", valueName: "list"))
+    var seeds: String?
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be a positive integer") }
+    }
+
+    func run() throws {
+        var chosen: Chapter5Scale
+        do { chosen = try Chapter5Scale.named(scale) } catch { throw fail("\(error)") }
+        if let seeds {
+            let list = seeds.split(separator: ",").map { UInt64($0.trimmingCharacters(in: .whitespaces)) }
+            guard !list.isEmpty, list.allSatisfy({ $0 != nil }) else { throw fail("--seeds must list integers, e.g. 0,1") }
+            chosen.seeds = list.compactMap { $0 }
+        }
+        let executableFolder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        let worker = executableFolder.appendingPathComponent("mixedbatch")
+        guard FileManager.default.isExecutableFile(atPath: worker.path) else {
+            throw fail("the worker \(worker.path) is missing; build it with `make chapter5` (or swift build --product mixedbatch)")
+        }
+        let failures: [String]
+        do {
+            failures = try runFlowGANPart(scale: chosen, output: output + "/flowgan", worker: worker, jobs: jobs)
+        } catch { throw fail("\(error)") }
+        if !failures.isEmpty {
+            FileHandle.standardError.write(Data(("\(failures.count) run(s) failed:\n" + failures.joined(separator: "\n") + "\n").utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    /// Writes `error: message` and ends the command with status 2.
+    private func fail(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        return ExitCode(2)
+    }
+}
+
+OpenBLASKernels.reexecWithFastKernelsIfNeeded()
+Chapter5.main()
