@@ -33,8 +33,8 @@ struct Chapter5Scale {
                                  criticFeatures: 8, curveEvery: 10, curveRows: 100, modeSamples: 200, jacobianPoints: 2,
                                  parzenSamples: 200, classifierSteps: 300, requiredAccuracy: 0.8, dataPrefix: nil)
         case "default":
-            return Chapter5Scale(name: name, iterations: 1_000, seeds: [0, 1], couplings: 4, hiddenLayers: 3, hiddenUnits: 256,
-                                 criticFeatures: 16, curveEvery: 100, curveRows: 500, modeSamples: 1_000, jacobianPoints: 64,
+            return Chapter5Scale(name: name, iterations: 600, seeds: [0, 1], couplings: 4, hiddenLayers: 3, hiddenUnits: 256,
+                                 criticFeatures: 16, curveEvery: 50, curveRows: 500, modeSamples: 1_000, jacobianPoints: 64,
                                  parzenSamples: 2_000, classifierSteps: 2_000, requiredAccuracy: 0.95, dataPrefix: nil)
         case "thesis":
             return Chapter5Scale(name: name, iterations: 30_000, seeds: [0, 1], couplings: 4, hiddenLayers: 5, hiddenUnits: 1_000,

@@ -59,6 +59,7 @@ func runFlowGANPart(scale: Chapter5Scale, output: String, worker: URL, jobs: Int
         results.first(where: { $0.config.schedule.seed == scale.seeds[0] && $0.config.objective == objective })
     }
     try FlowGANReport.curves(seedZero).savePNG(to: output + "/fig2_nll_curves.png", existing: .overwrite)
+    try FlowGANReport.modeCurves(seedZero).savePNG(to: output + "/fig5_mode_curves.png", width: 560, existing: .overwrite)
     try FlowGANReport.jacobianCDF(seedZero).savePNG(to: output + "/fig4_jacobian_cdf.png", width: 560, existing: .overwrite)
     let adversarial = seedZero.first(where: { $0.config.objective == .adv })
     try FlowGANReport.memoriserFigure(sweep, reference: ("ADV (seed \(scale.seeds[0]))",
@@ -87,7 +88,7 @@ func runFlowGANPart(scale: Chapter5Scale, output: String, worker: URL, jobs: Int
     manifest.finish()
     try manifest.write(to: output + "/manifest.json", existing: .overwrite)
     print("wrote \(output)/{flowgan_tables.md, table1.csv, table3.csv, memoriser.csv, fig1_samples.png, fig2_nll_curves.png, "
-          + "fig4_jacobian_cdf.png, fig6_memoriser.png, fig7_memoriser_samples.png, manifest.json} (\(results.count) runs, "
+          + "fig4_jacobian_cdf.png, fig5_mode_curves.png, fig6_memoriser.png, fig7_memoriser_samples.png, manifest.json} (\(results.count) runs, "
           + String(format: "%.0f s)", Date().timeIntervalSince(start)))
     return failures
 }

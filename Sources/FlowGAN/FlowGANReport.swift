@@ -89,13 +89,23 @@ public enum FlowGANReport {
                             color: color)
             }
             try grid.set(row: 0, column: column, nll.render(width: 420, height: 320))
-            var critic = LinePlot(xAxis: PlotAxis(label: "generator iteration"), yAxis: PlotAxis(label: "E D(x) − E D(G(z))"))
-            if let series = result.history["critic.wasserstein"] {
-                try critic.add("WGAN loss", x: series.iterations.map(Double.init), y: series.values, color: Color(hex: 0x2CA02C))
-            }
+            guard let series = result.history["critic.wasserstein"] else { continue }   // MLE has no critic
+            var critic = LinePlot(xAxis: PlotAxis(label: "generator iteration"), yAxis: PlotAxis(label: "E D(x) - E D(G(z))"))
+            try critic.add("WGAN loss", x: series.iterations.map(Double.init), y: series.values, color: Color(hex: 0x2CA02C))
             try grid.set(row: 1, column: column, critic.render(width: 420, height: 320))
         }
         return grid
+    }
+
+    /// Fig. 5's analogue: the MODE score against generator iterations, one curve per run.
+    public static func modeCurves(_ results: [FlowGANRunResult]) throws -> LinePlot {
+        var plot = LinePlot(title: "MODE score during training", xAxis: PlotAxis(label: "generator iteration"),
+                            yAxis: PlotAxis(label: "MODE score"), legend: .topLeft)
+        for (index, result) in results.enumerated() {
+            guard let series = result.history["mode"] else { continue }
+            try plot.add(result.config.objectiveLabel, x: series.iterations.map(Double.init), y: series.values, color: .series(index))
+        }
+        return plot
     }
 
     /// Fig. 4's analogue: the CDF of the singular values of ∂G/∂z (log x axis), one curve per run.
