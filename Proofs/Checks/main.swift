@@ -6,7 +6,7 @@ import Foundation
 /// filters match no check, 64 on a malformed command line.
 struct ProofChecksCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "ProofChecks", abstract: "The executable proofs of chapter 4.",
+        commandName: "ProofChecks", abstract: "The executable proofs of chapters 4 and 5.",
         discussion: "ProofChecks prop1 lemma9 runs the checks whose names contain \"prop1\" or \"lemma9\".")
 
     @Flag(help: "List the check names and statements.")

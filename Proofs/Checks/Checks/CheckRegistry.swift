@@ -19,6 +19,8 @@ struct CheckConfiguration: Sendable {
     var lemmaTrials: Int
     /// Adam steps of the training checks; `nil` leaves them out (they need a release build).
     var trainingSteps: Int?
+    /// Quadrature sizes of chapter 5's checks.
+    var chapter5 = AdaptiveDensityChecks()
 
     static let standard = CheckConfiguration(
         uniformGrid: .full, secondaryGrid: .reduced,
@@ -43,10 +45,11 @@ struct CheckConfiguration: Sendable {
         betaParameters: [(2, 3)],
         smoothingGammas: [Fraction(3, 10)],
         lemmaTrials: 1,
-        trainingSteps: nil)
+        trainingSteps: nil,
+        chapter5: AdaptiveDensityChecks(intervals: 8_000, tradeOffStep: 0.25))
 }
 
-/// Every executable check of chapter 4, in report order. New families append their
+/// Every executable check of chapters 4 and 5, in report order. New families append their
 /// `ProofCheck`s here.
 enum CheckRegistry {
     static func checks(_ configuration: CheckConfiguration = .standard) -> [ProofCheck] {
@@ -56,6 +59,7 @@ enum CheckRegistry {
             + NetworkConstructionChecks.registered(trials: configuration.lemmaTrials)
             + (configuration.trainingSteps.map(TrainingChecks.registered(steps:)) ?? [])
             + (configuration.trainingSteps == nil ? [] : UniversalApproximationChecks.registered())
+            + configuration.chapter5.registered()
     }
 
     private static func proposition1(_ c: CheckConfiguration) -> [ProofCheck] {
