@@ -50,16 +50,12 @@ struct Chapter4: ParsableCommand {
         } catch { throw fail("\(error)") }
         if !data.isEmpty { imageScale.data = data }
         if let seeds {
-            let list = seeds.split(separator: ",").map { UInt64($0.trimmingCharacters(in: .whitespaces)) }
-            guard !list.isEmpty, list.allSatisfy({ $0 != nil }) else { throw fail("--seeds must list integers, e.g. 0,1") }
-            mixtureScale.seeds = list.compactMap { $0 }
-            imageScale.seeds = list.compactMap { $0 }
+            guard let list = ChapterDriver.seeds(seeds) else { throw fail("--seeds must list integers, e.g. 0,1") }
+            mixtureScale.seeds = list
+            imageScale.seeds = list
         }
-        let executableFolder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-        let worker = executableFolder.appendingPathComponent("mixedbatch")
-        guard FileManager.default.isExecutableFile(atPath: worker.path) else {
-            throw fail("the worker \(worker.path) is missing; build it with `make chapter4` (or swift build --product mixedbatch)")
-        }
+        let worker: URL
+        do { worker = try ChapterDriver.worker(makeTarget: "chapter4") } catch { throw fail("\(error)") }
         var failures: [String] = []
         do {
             if part != "images" {
@@ -69,10 +65,7 @@ struct Chapter4: ParsableCommand {
                 failures += try runImagePart(scale: imageScale, output: output + "/images", worker: worker, jobs: jobs)
             }
         } catch { throw fail("\(error)") }
-        if !failures.isEmpty {
-            FileHandle.standardError.write(Data(("\(failures.count) run(s) failed:\n" + failures.joined(separator: "\n") + "\n").utf8))
-            throw ExitCode(1)
-        }
+        if ChapterDriver.reportFailures(failures) { throw ExitCode(1) }
     }
 
     /// Writes `error: message` and ends the command with status 2.

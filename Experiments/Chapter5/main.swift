@@ -1,4 +1,5 @@
 import ArgumentParser
+import ExperimentRuns
 import Foundation
 import TensorCore
 
@@ -34,23 +35,16 @@ struct Chapter5: ParsableCommand {
         var chosen: Chapter5Scale
         do { chosen = try Chapter5Scale.named(scale) } catch { throw fail("\(error)") }
         if let seeds {
-            let list = seeds.split(separator: ",").map { UInt64($0.trimmingCharacters(in: .whitespaces)) }
-            guard !list.isEmpty, list.allSatisfy({ $0 != nil }) else { throw fail("--seeds must list integers, e.g. 0,1") }
-            chosen.seeds = list.compactMap { $0 }
+            guard let list = ChapterDriver.seeds(seeds) else { throw fail("--seeds must list integers, e.g. 0,1") }
+            chosen.seeds = list
         }
-        let executableFolder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-        let worker = executableFolder.appendingPathComponent("mixedbatch")
-        guard FileManager.default.isExecutableFile(atPath: worker.path) else {
-            throw fail("the worker \(worker.path) is missing; build it with `make chapter5` (or swift build --product mixedbatch)")
-        }
+        let worker: URL
+        do { worker = try ChapterDriver.worker(makeTarget: "chapter5") } catch { throw fail("\(error)") }
         let failures: [String]
         do {
             failures = try runFlowGANPart(scale: chosen, output: output + "/flowgan", worker: worker, jobs: jobs)
         } catch { throw fail("\(error)") }
-        if !failures.isEmpty {
-            FileHandle.standardError.write(Data(("\(failures.count) run(s) failed:\n" + failures.joined(separator: "\n") + "\n").utf8))
-            throw ExitCode(1)
-        }
+        if ChapterDriver.reportFailures(failures) { throw ExitCode(1) }
     }
 
     /// Writes `error: message` and ends the command with status 2.
