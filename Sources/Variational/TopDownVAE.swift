@@ -35,7 +35,7 @@ public struct NetworkScaling: Codable, Equatable, Sendable {
 ///
 /// Convolutions are 3×3 (stride 1, padding 1); `down` is 4×4 stride 2, `up` its transpose.
 /// H and W must be divisible by 2^groups.
-public final class TopDownVAE: Module, VariationalModel {
+public final class TopDownVAE: Module, VariationalModel, DifferentiableSampler {
     public let imageShape: [Int]
     public let latentChannels: Int
     public let scaling: NetworkScaling
@@ -134,10 +134,16 @@ public final class TopDownVAE: Module, VariationalModel {
         }
     }
 
-    /// Decoded means of samples from the prior hierarchy.
-    public func sample(count: Int, random: inout RandomStream) throws -> Tensor {
+    /// Decoded means of samples from the prior hierarchy, recording the graph (the generator of
+    /// chapter 5's hybrid models, Eq. 5.6's `μ_θ(z)`): `[count] + imageShape`.
+    public func generate(count: Int, random: inout RandomStream) throws -> Tensor {
         let side = 1 << groups
         let top = random.normal([count, latentChannels, imageShape[1] / side, imageShape[2] / side])
-        return try withoutGradient { try observation.mean(of: topDown(from: top, features: nil, random: &random).0) }
+        return try observation.mean(of: topDown(from: top, features: nil, random: &random).0)
+    }
+
+    /// Decoded means of samples from the prior hierarchy.
+    public func sample(count: Int, random: inout RandomStream) throws -> Tensor {
+        try withoutGradient { try generate(count: count, random: &random) }
     }
 }

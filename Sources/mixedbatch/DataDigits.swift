@@ -8,11 +8,15 @@ struct RealDigitsOptions: ParsableArguments {
     var input: String?
     @Option(help: "The prefix of the three files (default: data/mnist5k or data/digits).") var output: String?
     @Flag(help: "Replace existing output files.") var overwrite = false
+    @Option(help: "Centre the images on a side × side canvas of zeros (e.g. 32 for the 32×32 networks).") var pad: Int?
 
     /// Writes `<prefix>-train.h5`, `-validation.h5` and `-test.h5`; bad or missing input exits 2.
     func write(_ digits: RealDigits) throws {
         let prefix = output ?? "data/\(digits.rawValue)"
-        let parts = try digits.split(digits.read(csv: input ?? digits.defaultPath))
+        var parts = try digits.split(digits.read(csv: input ?? digits.defaultPath))
+        if let pad {
+            parts = (try parts.train.padded(toSide: pad), try parts.validation.padded(toSide: pad), try parts.test.padded(toSide: pad))
+        }
         let folder = (prefix as NSString).deletingLastPathComponent
         if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         for (name, part) in [("train", parts.train), ("validation", parts.validation), ("test", parts.test)] {

@@ -1,0 +1,134 @@
+import Datasets
+import DensityExperiments
+import Distributions
+import Evaluation
+import ExperimentRuns
+import Foundation
+import NeuralNet
+import Reporting
+import TensorCore
+import Training
+
+/// Sample quality in the features of the project's classifier (spec §1.10's metrics with our
+/// classifier in place of Inception): FID, KID, precision / recall against held-out images, the
+/// IS analogue over its 10 classes and the MODE score against the training labels.
+public struct SampleQuality: Codable, Equatable, Sendable {
+    public var samples: Int
+    public var fid: Double
+    public var kid: Double
+    public var precision: Double
+    public var recall: Double
+    public var inceptionScore: Double
+    public var modeScore: Double?
+}
+
+/// What an adaptive-density run reports: the held-out BPD (IWAE-k and ELBO bounds; nil for the
+/// GAN, which has no density yet), sample quality, and the parameter counts (†).
+public struct ADEMetrics: RunMetrics {
+    public var test: DensityEvaluation?
+    public var samples: SampleQuality?
+    public var parameters: Int
+    public var featureMapParameters: Int
+    /// The VAE's channels after the parameter compensation.
+    public var vaeFeatures: Int
+    public static var runKind: String { "an adaptive-density run" }
+}
+
+public typealias ADERunResult = RunResult<ADERunConfig, ADEMetrics, NoExtras>
+
+/// One run of a Table 5.1 model in its own folder (folder protocol of `ResumableTraining`).
+public final class ADERun: ExperimentRun {
+    public static let subcommand = "train-ade"
+    public let config: ADERunConfig
+    public let folder: String
+
+    public init(config: ADERunConfig, folder: String) {
+        self.config = config
+        self.folder = folder
+    }
+
+    /// The model, its discriminator and the procedure on `dataset` (initialised from the seed).
+    public func makeProcedure(for dataset: ImageDataset) throws -> (AdaptiveDensityModel, TrainingProcedure) {
+        var random = RandomStream(seed: config.schedule.seed).split("model-init")
+        let imageShape = Array(dataset.shape.dropFirst())
+        let model: AdaptiveDensityModel
+        let discriminator: Sequential?
+        do {
+            model = try AdaptiveDensityModel.make(config.ade, imageShape: imageShape, random: &random)
+            discriminator = config.variant.trainsQuality
+                ? try ADETraining.discriminator(imageShape: imageShape, width: config.discriminatorWidth, random: &random) : nil
+        } catch where error is TensorError || error is TrainingError {
+            throw ConfigError("\(config.variant.label) cannot take the data's \(imageShape) images: \(error) "
+                              + "(the discriminator takes 32×32, 48×48 or 64×64 images; `groups` halvings must divide the side)")
+        }
+        model.evaluationSamples = config.evaluationImportanceSamples
+        let procedure = try ADETraining.procedure(model: model, discriminator: discriminator, settings: config.ade,
+                                                  optimizer: config.optimizer, seed: config.schedule.seed) { count, random in
+            let indices = (0..<count).map { _ in random.integer(in: 0..<dataset.count) }
+            return try Batch(inputs: Dequantization.uniform(dataset.pixelBatch(indices), scaling: .unit, random: &random))
+        }
+        return (model, procedure)
+    }
+
+    public func execute(resume: ResumePolicy, onIteration: ((Int) throws -> Void)? = nil) throws -> ADERunResult {
+        let training = ResumableTraining(config: config, folder: folder)
+        if let finished = try training.finishedResult(resume: resume, as: ADERunResult.self) { return finished }
+        let dataset = try DensityRun.readImages(config.data)
+        let testSet = try config.testData.map(DensityRun.readImages)
+        let (model, procedure) = try makeProcedure(for: dataset)
+        let outcome = try training.train(procedure, resume: resume, log: TrainingLog(extras: NoExtras()), onIteration: onIteration)
+        let clock = ContinuousClock(), start = clock.now
+        let density = DensityModel(module: model, scaling: .unit, imageShape: model.imageShape)
+        let evaluator = DensityEvaluator(model: density, importanceSamples: config.evaluationImportanceSamples)
+        let test = config.variant.trainsCoverage ? try testSet.map { try evaluator.evaluate($0, rows: config.evaluationRows) } : nil
+        let samples = try sampleQuality(of: density, train: dataset, test: testSet)
+        try writeSamples(of: density, iterations: procedure.iteration)
+        let metrics = ADEMetrics(test: test, samples: samples, parameters: model.parameterCount,
+                                 featureMapParameters: model.featureMap?.parameterCount ?? 0,
+                                 vaeFeatures: model.vae.input.weight.shape[0])
+        let result = ADERunResult(config: config, outcome: outcome, iterations: procedure.iteration, metrics: metrics)
+        try training.writeManifest(
+            configExtras: ["parameters": .number(Double(model.parameterCount))], configChanges: outcome.log.configChanges,
+            evaluationProtocol: [
+                "data": .string(dataset.source), "test_data": testSet.map { .string($0.source) } ?? .null,
+                "bpd": .string(config.variant.trainsCoverage
+                    ? "IWAE bound with k = \(config.evaluationImportanceSamples) on ln p(f(x)) + ln|det|, uniform dequantisation, "
+                      + "+ 8 bits (an upper bound on the discrete BPD)"
+                    : "not measured (a GAN has no density; the post-hoc inference network of §4.7 is not built yet)"),
+                "samples": .string(config.classifier.map { "\(config.metricSamples) samples; FID, KID, precision / recall (k = 3) "
+                    + "against the held-out images and IS / MODE in the features of \($0)" } ?? "no classifier: not measured"),
+                "evaluation_seconds": .number((clock.now - start).seconds),
+            ])
+        try result.write(to: training.resultPath)
+        return result
+    }
+
+    private func sampleQuality(of density: DensityModel, train: ImageDataset, test: ImageDataset?) throws -> SampleQuality? {
+        guard let path = config.classifier, let test else { return nil }
+        let classifier = try GlyphClassifier.load(from: path).classifier
+        var random = RandomStream(seed: config.schedule.seed).split("sample-metrics")
+        density.module.eval()
+        defer { density.module.train() }
+        let generated = try density.sampleImages(count: config.metricSamples, random: &random)
+        let real = try test.batch(Array(0..<min(test.count, config.metricSamples)))
+        let (realFeatures, generatedFeatures) = try withoutGradient {
+            (try classifier.features(real), try classifier.features(generated))
+        }
+        let pr = try precisionRecall(real: realFeatures, generated: generatedFeatures)
+        let probabilities = try classifier.probabilities(generated)
+        return SampleQuality(samples: config.metricSamples,
+                             fid: try frechetDistance(real: realFeatures, generated: generatedFeatures),
+                             kid: try kernelDistance(real: realFeatures, generated: generatedFeatures),
+                             precision: pr.precision, recall: pr.recall,
+                             inceptionScore: try inceptionScore(probabilities: probabilities),
+                             modeScore: try train.labels.map { try modeScore(probabilities: probabilities, dataMarginal: labelMarginal($0)) })
+    }
+
+    private func writeSamples(of density: DensityModel, iterations: Int) throws {
+        var random = RandomStream(seed: config.schedule.seed).split("samples")
+        let images = try density.sampleImages(count: config.gridSamples, random: &random)
+        try Canvas.imageGrid(images, columns: 8).savePNG(to: folder + "/samples.png", existing: .overwrite)
+        try ImageDataset(images: images, source: "\(config.runName) samples after \(iterations) iterations")
+            .write(toHDF5: folder + "/samples.h5", overwrite: true)
+    }
+}

@@ -1,0 +1,152 @@
+import AdaptiveDensity
+import Datasets
+import Evaluation
+import ExperimentRuns
+import Foundation
+import NeuralNet
+import TensorCore
+import Testing
+import Training
+import Variational
+
+/// A fresh temporary folder, removed afterwards.
+final class TemporaryFolder {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("ADETests-\(UUID().uuidString)").path
+    init() { try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+struct Interrupted: Error {}
+
+/// Labelled 8-bit 32×32 images: a bright 8×8 square in the top-left (label 0) or bottom-right
+/// (label 1) quarter over dark noise, and a classifier of them.
+enum Fixture {
+    static let folder = TemporaryFolder()
+    static func path(_ name: String) -> String { folder.path + "/\(name).h5" }
+    static let prepared: Result<Void, Error> = Result {
+        for (name, count, seed) in [("train", 48, UInt64(1)), ("test", 16, 2)] {
+            var random = RandomStream(seed: seed)
+            var pixels: [UInt8] = [], labels: [Int] = []
+            for _ in 0..<count {
+                let label = random.integer(in: 0..<2), corner = label == 0 ? 4 : 20
+                for y in 0..<32 {
+                    for x in 0..<32 {
+                        let inside = (corner..<(corner + 8)).contains(y) && (corner..<(corner + 8)).contains(x)
+                        pixels.append(UInt8(inside ? 200 + random.integer(in: 0..<56) : random.integer(in: 0..<40)))
+                    }
+                }
+                labels.append(label)
+            }
+            try ImageDataset(shape: [count, 1, 32, 32], pixels: pixels, labels: labels, source: "squares").write(toHDF5: path(name))
+        }
+        var random = RandomStream(seed: 4)
+        let classifier = try GlyphClassifier(imageSize: 32, random: &random)
+        try classifier.train(on: ImageDataset.read(fromHDF5: path("train")), steps: 10, batchSize: 8, random: &random)
+        try classifier.save(to: path("classifier"))
+    }
+
+    static func config(_ variant: ADEVariant, _ overrides: [String: Any] = [:]) throws -> ADERunConfig {
+        try prepared.get()
+        let base: [String: Any] = [
+            "variant": variant.rawValue, "data": path("train"), "test_data": path("test"), "classifier": path("classifier"),
+            "batch_size": 4, "iterations": 4, "checkpoint_every": 2, "history_every": 2, "features": 8, "groups": 2,
+            "latent_channels": 2, "flow_features": 4, "flow_residual_blocks": 1, "flow_couplings": 2,
+            "discriminator_width": 0.0625, "evaluation_importance_samples": 2, "metric_samples": 16, "grid_samples": 4,
+        ]
+        return try ADERunConfig.decode(overrides: base.merging(overrides) { $1 }, over: ADERunConfig(), source: "test")
+    }
+
+    static func model(_ variant: ADEVariant, _ overrides: [String: Any] = [:]) throws -> (AdaptiveDensityModel, TrainingProcedure, ImageDataset) {
+        let runConfig = try config(variant, overrides)
+        let dataset = try ImageDataset.read(fromHDF5: path("train"))
+        let (model, procedure) = try ADERun(config: runConfig, folder: "unused").makeProcedure(for: dataset)
+        return (model, procedure, dataset)
+    }
+}
+
+@Suite(.serialized) struct AdaptiveDensityTests {
+    /// Each variant has the players and losses of its row of Table 5.1.
+    @Test func eachVariantTrainsWithItsLosses() throws {
+        for variant in ADEVariant.allCases {
+            let (model, procedure, _) = try Fixture.model(variant)
+            #expect(procedure.players.map(\.name) == (variant.trainsQuality ? ["discriminator", "generator"] : ["generator"]))
+            #expect((model.featureMap != nil) == variant.hasFeatureMap)
+            let metrics = try procedure.trainIteration()
+            #expect((metrics["generator.coverage"] != nil) == variant.trainsCoverage, "\(variant)")
+            #expect((metrics["generator.quality"] != nil) == variant.trainsQuality, "\(variant)")
+        }
+    }
+
+    /// The image-space ELBO is the feature-space ELBO plus ln |det ∂f_ψ/∂x| (Eq. 5.5), pass for pass.
+    @Test func theCoverageLossAddsTheLogDeterminantToTheFeatureELBO() throws {
+        let (model, _, dataset) = try Fixture.model(.vade)
+        var random = RandomStream(seed: 3)
+        let x = try dataset.pixelBatch(Array(0..<4)) * (1 / 256) + 1 / 512
+        var first = random, second = random
+        let imageELBO = try model.pass(x, random: &first).elbo()
+        let (y, logDeterminant) = try model.features(x)
+        let featureELBO = try model.vae.pass(y, random: &second).elbo()
+        let expected = try featureELBO + logDeterminant
+        #expect(zip(imageELBO.scalars, expected.scalars).allSatisfy { abs($0 - $1) < 1e-3 * max(1, abs($1)) })
+        #expect(logDeterminant.scalars.contains { $0 != 0 })
+    }
+
+    /// By default L_Q reaches θ through f_ψ⁻¹ but leaves ψ without gradient (App. A, A5.4);
+    /// with `quality_trains_feature_map` ψ gets one too.
+    @Test(arguments: [false, true])
+    func theQualityLossReachesTheFeatureMapOnlyWhenAsked(trainsFeatureMap: Bool) throws {
+        let (model, procedure, _) = try Fixture.model(.avade, ["quality_trains_feature_map": trainsFeatureMap])
+        let discriminator = try #require(procedure.players[0].module as? any Layer)
+        var random = RandomStream(seed: 5)
+        let (_, gradients) = try valueAndGradient(wrt: model.namedParameters) {
+            try -discriminator(model.generate(count: 4, random: &random)).mean()
+        }
+        let norms = gradients.byPath.mapValues { $0.scalars.reduce(0) { $0 + abs($1) } }
+        let feature = norms.filter { $0.key.hasPrefix("featureMap") }, decoder = norms.filter { $0.key.hasPrefix("vae.output") }
+        #expect(!feature.isEmpty && !decoder.isEmpty)
+        #expect(decoder.values.contains { $0 > 0 })
+        #expect(feature.values.contains { $0 > 0 } == trainsFeatureMap, "\(feature)")
+        let featureParameters = try #require(model.featureMap).namedParameters
+        #expect(featureParameters.allSatisfy { $0.parameter.isTrainable })
+    }
+
+    /// † of Table 5.1: with f_ψ the VAE is narrowed until the whole model has no more parameters
+    /// than the pixel-space VAE.
+    @Test func theFeatureMapsParametersAreCompensated() throws {
+        let (vae, _, _) = try Fixture.model(.vae, ["features": 16])
+        let (vade, _, _) = try Fixture.model(.vade, ["features": 16])
+        let (uncompensated, _, _) = try Fixture.model(.vade, ["features": 16, "compensate_parameters": false])
+        #expect(vade.parameterCount <= vae.parameterCount)
+        #expect(vade.vae.parameterCount < uncompensated.vae.parameterCount)
+        #expect(uncompensated.parameterCount > vae.parameterCount)
+    }
+
+    /// An AV-ADE run reports its BPD bounds, sample metrics and parameters; interrupted and
+    /// resumed it ends bit for bit where an uninterrupted one does. A GAN reports no BPD.
+    @Test func anAVADERunReportsAndResumesExactly() throws {
+        let straight = TemporaryFolder(), interrupted = TemporaryFolder()
+        let config = try Fixture.config(.avade)
+        let expected = try ADERun(config: config, folder: straight.path).execute(resume: false)
+        #expect(expected.status == .completed && expected.iterations == 4)
+        let test = try #require(expected.metrics.test)
+        #expect(test.bpd > 0 && test.bpd.isFinite && test.elboBPD! >= test.bpd - 0.05)
+        let samples = try #require(expected.metrics.samples)
+        #expect(samples.fid.isFinite && (0...1).contains(samples.precision) && samples.inceptionScore >= 1)
+        #expect(expected.metrics.featureMapParameters > 0)
+        #expect(throws: Interrupted.self) {
+            try ADERun(config: config, folder: interrupted.path).execute(resume: false) { if $0 == 3 { throw Interrupted() } }
+        }
+        var resumed = try ADERun(config: config, folder: interrupted.path).execute(resume: true)
+        (resumed.seconds, resumed.secondsPerIteration) = (expected.seconds, expected.secondsPerIteration)
+        #expect(resumed.metrics == expected.metrics)
+        #expect(resumed.history == expected.history)
+        let gan = try ADERun(config: Fixture.config(.gan, ["iterations": 2]), folder: TemporaryFolder().path).execute(resume: false)
+        #expect(gan.metrics.test == nil && gan.metrics.samples != nil)
+    }
+
+    /// Images the discriminator cannot take are refused with the reason.
+    @Test func badShapesAreNamed() throws {
+        #expect(throws: ConfigError.self) { try Fixture.config(.avade, ["variant": "flow"]) }
+        #expect(throws: ConfigError.self) { try Fixture.config(.avade, ["quality_weight": -1]).validate() }
+    }
+}
