@@ -90,17 +90,18 @@ fuzz:
 	swift build -c release --product FuzzLoaders --build-path .build-fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING
 	Experiments/Fuzz/run_campaign.sh .build-fuzz/release/FuzzLoaders results/fuzz $(FUZZ_SECONDS) $(FUZZ_LOADERS)
 
-# Chapter 5: so far its Flow-GAN part (spec §5) — NICE by MLE, WGAN-GP and the hybrid objective
-# on MNIST-5k (made from the raw CSV of make setup), the memoriser sweep, Tables 1 and 3, Figs. 1,
-# 2, 4, 6, 7 in results/chapter5/flowgan/. SCALE=default (within 30 minutes on 2 cores),
-# smoke or thesis (full MNIST, which needs data/mnist-{train,validation,test}.h5); SEEDS=0 runs
-# only those seeds. The ADE models of Table 5.1 are not built yet (issue 15). Interrupted? Run it
-# again: it resumes.
+# Chapter 5: the Flow-GAN part (spec §5) — NICE by MLE, WGAN-GP and the hybrid objective on
+# MNIST-5k (made from the raw CSV of make setup), the memoriser sweep, Tables 1 and 3, Figs. 1, 2,
+# 4–7 in results/chapter5/flowgan/ — then the ADE part (spec §4): Table 5.1's GAN, VAE, V-ADE,
+# AV-GDE and AV-ADE on MNIST-5k at 32×32, in results/chapter5/ade/. PART=all|flowgan|ade;
+# SCALE=default, smoke or thesis (full MNIST and CIFAR-10, converted by the user); SEEDS=0 runs
+# only those seeds. Interrupted? Run it again: it resumes.
+C5PART := $(if $(filter 2d images,$(PART)),all,$(PART))
 CHAPTER5_OUTPUT ?= results/chapter5$(if $(filter-out default,$(SCALE)),-$(SCALE))
 chapter5:
 	swift build $(RELEASE_FLAGS) --product mixedbatch
 	swift build $(RELEASE_FLAGS) --product Chapter5
-	$$(swift build $(RELEASE_FLAGS) --show-bin-path)/Chapter5 --scale $(SCALE) --jobs $(JOBS) \
+	$$(swift build $(RELEASE_FLAGS) --show-bin-path)/Chapter5 --scale $(SCALE) --part $(C5PART) --jobs $(JOBS) \
 	  --output $(CHAPTER5_OUTPUT) $(if $(SEEDS),--seeds $(SEEDS))
 
 chapter3:

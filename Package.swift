@@ -97,7 +97,7 @@ let package = Package(
                           path: "Experiments/Chapter4", exclude: ["configs", "RESULTS.md"]),
 
         .executableTarget(name: "Chapter5", dependencies: [
-            "FlowGAN", "ImageExperiments", "ExperimentRuns", "Training", "Datasets", "Evaluation", "Reporting", "TensorCore",
+            "FlowGAN", "AdaptiveDensity", "ImageExperiments", "ExperimentRuns", "Training", "Datasets", "Evaluation", "Reporting", "TensorCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Experiments/Chapter5"),
 

@@ -1,3 +1,4 @@
+import AdaptiveDensity
 import DensityExperiments
 import ExperimentRuns
 import FlowGAN
@@ -25,13 +26,29 @@ struct Chapter5Scale {
     var requiredAccuracy: Double
     /// Data prefix: `<prefix>-train.h5`, `-validation.h5`, `-test.h5`; nil: MNIST-5k made here.
     var dataPrefix: String?
+    /// The ADE part (Table 5.1): iterations, batch, VAE channels, latent channels per layer,
+    /// f_ψ's channels, the discriminator's width, sample-metric samples.
+    var ade = ADEScale()
+
+    struct ADEScale {
+        var iterations = 400
+        var batchSize = 32
+        var features = 16
+        var latentChannels = 8
+        var flowFeatures = 8
+        var discriminatorWidth = 0.125
+        var metricSamples = 1_000
+        var importanceSamples = 10
+    }
 
     static func named(_ name: String) throws -> Chapter5Scale {
         switch name {
         case "smoke":
             return Chapter5Scale(name: name, iterations: 20, seeds: [0], couplings: 2, hiddenLayers: 1, hiddenUnits: 64,
                                  criticFeatures: 8, curveEvery: 10, curveRows: 100, modeSamples: 200, jacobianPoints: 2,
-                                 parzenSamples: 200, classifierSteps: 300, requiredAccuracy: 0.8, dataPrefix: nil)
+                                 parzenSamples: 200, classifierSteps: 300, requiredAccuracy: 0.8, dataPrefix: nil,
+                                 ade: ADEScale(iterations: 4, batchSize: 8, features: 8, latentChannels: 2, flowFeatures: 4,
+                                               discriminatorWidth: 0.0625, metricSamples: 100, importanceSamples: 2))
         case "default":
             return Chapter5Scale(name: name, iterations: 600, seeds: [0, 1], couplings: 4, hiddenLayers: 3, hiddenUnits: 256,
                                  criticFeatures: 16, curveEvery: 50, curveRows: 500, modeSamples: 1_000, jacobianPoints: 64,
@@ -40,7 +57,9 @@ struct Chapter5Scale {
             return Chapter5Scale(name: name, iterations: 30_000, seeds: [0, 1], couplings: 4, hiddenLayers: 5, hiddenUnits: 1_000,
                                  criticFeatures: 64, curveEvery: 1_000, curveRows: 10_000, modeSamples: 10_000,
                                  jacobianPoints: 64, parzenSamples: 10_000, classifierSteps: 10_000, requiredAccuracy: 0.99,
-                                 dataPrefix: "data/mnist")
+                                 dataPrefix: "data/mnist",
+                                 ade: ADEScale(iterations: 100_000, batchSize: 64, features: 64, latentChannels: 32, flowFeatures: 32,
+                                               discriminatorWidth: 1, metricSamples: 10_000, importanceSamples: 150))
         default:
             throw ConfigError("unknown scale '\(name)'; use default, smoke or thesis")
         }
@@ -71,6 +90,31 @@ struct Chapter5Scale {
                 config.modeSamples = modeSamples
                 config.jacobianPoints = jacobianPoints
                 config.parzenSamples = parzenSamples
+                return config
+            }
+        }
+    }
+}
+
+extension Chapter5Scale {
+    /// Table 5.1's runs: each variant at each seed, on images of `prefix` (32×32).
+    func adeConfigs(prefix: String, classifier: String?) -> [ADERunConfig] {
+        seeds.flatMap { seed in
+            ADEVariant.allCases.map { variant in
+                var config = ADERunConfig()
+                config.schedule = TrainingSchedule(iterations: ade.iterations, historyEvery: max(1, ade.iterations / 20),
+                                                   checkpointEvery: max(1, ade.iterations / 4), seed: seed)
+                config.variant = variant
+                config.data = prefix + "-train.h5"
+                config.testData = prefix + "-test.h5"
+                config.batchSize = ade.batchSize
+                config.features = ade.features
+                config.latentChannels = ade.latentChannels
+                config.flowFeatures = ade.flowFeatures
+                config.discriminatorWidth = ade.discriminatorWidth
+                config.metricSamples = ade.metricSamples
+                config.evaluationImportanceSamples = ade.importanceSamples
+                config.classifier = classifier
                 return config
             }
         }

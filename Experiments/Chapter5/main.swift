@@ -3,20 +3,23 @@ import ExperimentRuns
 import Foundation
 import TensorCore
 
-/// `make chapter5`: the experiments of chapter 5 (spec §4–5). Today its Flow-GAN part
-/// (FlowGANPart.swift: Tables 1 and 3, Figs. 2, 4, 6 / 7 and the sample grids of Flow-GAN's
-/// MNIST experiments) in results/chapter5/flowgan/; the ADE models of Table 5.1 are not built
-/// yet (issue 15).
+/// `make chapter5`: the experiments of chapter 5 (spec §4–5): the Flow-GAN part
+/// (FlowGANPart.swift: Tables 1 and 3, Figs. 1, 2, 4–7 of Flow-GAN's MNIST experiments) in
+/// results/chapter5/flowgan/, then the ADE part (ADEPart.swift: the Table 5.1 analogue and the
+/// Fig. 5.5 samples) in results/chapter5/ade/.
 ///
 /// Each run lives in <output>/flowgan/runs/<name>/ and is trained by a `mixedbatch` worker;
 /// finished runs are kept and unfinished ones resume from their checkpoints, so an interrupted
 /// invocation continues where it stopped.
 struct Chapter5: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "Chapter5", abstract: "Chapter 5's experiments: Flow-GAN on real digits (ADE: not yet).")
+        commandName: "Chapter5", abstract: "Chapter 5's experiments: Flow-GAN and Table 5.1's models on real digits.")
 
     @Option(help: "default, thesis or smoke.")
     var scale = ProcessInfo.processInfo.environment["SCALE"] ?? "default"
+
+    @Option(help: "all, flowgan or ade.")
+    var part = "all"
 
     @Option(help: "The output folder.")
     var output = "results/chapter5"
@@ -29,6 +32,7 @@ struct Chapter5: ParsableCommand {
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be a positive integer") }
+        guard ["all", "flowgan", "ade"].contains(part) else { throw ValidationError("--part must be all, flowgan or ade, not '\(part)'") }
     }
 
     func run() throws {
@@ -40,9 +44,10 @@ struct Chapter5: ParsableCommand {
         }
         let worker: URL
         do { worker = try ChapterDriver.worker(makeTarget: "chapter5") } catch { throw fail("\(error)") }
-        let failures: [String]
+        var failures: [String] = []
         do {
-            failures = try runFlowGANPart(scale: chosen, output: output + "/flowgan", worker: worker, jobs: jobs)
+            if part != "ade" { failures += try runFlowGANPart(scale: chosen, output: output + "/flowgan", worker: worker, jobs: jobs) }
+            if part != "flowgan" { failures += try runADEPart(scale: chosen, output: output + "/ade", worker: worker, jobs: jobs) }
         } catch { throw fail("\(error)") }
         if ChapterDriver.reportFailures(failures) { throw ExitCode(1) }
     }

@@ -82,7 +82,8 @@ public final class ADERun: ExperimentRun {
         let evaluator = DensityEvaluator(model: density, importanceSamples: config.evaluationImportanceSamples)
         let test = config.variant.trainsCoverage ? try testSet.map { try evaluator.evaluate($0, rows: config.evaluationRows) } : nil
         let samples = try sampleQuality(of: density, train: dataset, test: testSet)
-        try writeSamples(of: density, iterations: procedure.iteration)
+        try density.writeSampleFiles(to: folder, count: config.gridSamples, seed: config.schedule.seed,
+                                     source: "\(config.runName) samples after \(procedure.iteration) iterations")
         let metrics = ADEMetrics(test: test, samples: samples, parameters: model.parameterCount,
                                  featureMapParameters: model.featureMap?.parameterCount ?? 0,
                                  vaeFeatures: model.vae.input.weight.shape[0])
@@ -122,13 +123,5 @@ public final class ADERun: ExperimentRun {
                              precision: pr.precision, recall: pr.recall,
                              inceptionScore: try inceptionScore(probabilities: probabilities),
                              modeScore: try train.labels.map { try modeScore(probabilities: probabilities, dataMarginal: labelMarginal($0)) })
-    }
-
-    private func writeSamples(of density: DensityModel, iterations: Int) throws {
-        var random = RandomStream(seed: config.schedule.seed).split("samples")
-        let images = try density.sampleImages(count: config.gridSamples, random: &random)
-        try Canvas.imageGrid(images, columns: 8).savePNG(to: folder + "/samples.png", existing: .overwrite)
-        try ImageDataset(images: images, source: "\(config.runName) samples after \(iterations) iterations")
-            .write(toHDF5: folder + "/samples.h5", overwrite: true)
     }
 }

@@ -10,7 +10,8 @@ extension AdaptiveDensityModel {
     /// The model of `settings` for images of `imageShape` (Table 5.1's row `settings.variant`):
     /// f_ψ a one-scale Real-NVP when the variant has it, the top-down VAE with a Gaussian
     /// observation (learned isotropic σ, initial σ = e⁻²); with `compensate_parameters` a model
-    /// with f_ψ gets the widest VAE whose total stays within the pixel-space VAE's parameters (†).
+    /// with f_ψ gets the widest VAE whose total stays within the pixel-space VAE's parameters (†),
+    /// but at least half as wide.
     public static func make(_ settings: ADESettings, imageShape: [Int], random: inout RandomStream) throws -> AdaptiveDensityModel {
         func vae(features: Int, random: inout RandomStream) throws -> TopDownVAE {
             try TopDownVAE(imageShape: imageShape, groups: settings.groups, features: features,
@@ -27,7 +28,10 @@ extension AdaptiveDensityModel {
             if settings.compensateParameters {
                 var trial = RandomStream(seed: 0).split("parameter-count")
                 let budget = try vae(features: settings.features, random: &trial).parameterCount
-                while features > 1, try vae(features: features, random: &trial).parameterCount + flow.parameterCount > budget {
+                // Never below half the channels: a small VAE cannot give back a large f_ψ's
+                // parameters (the counts are reported either way).
+                while features > max(1, settings.features / 2),
+                      try vae(features: features, random: &trial).parameterCount + flow.parameterCount > budget {
                     features -= 1
                 }
             }

@@ -32,8 +32,6 @@ public final class AdaptiveDensityModel: Module, VariationalModel, Differentiabl
     /// map's parameters are detached in `generate`, so an adversarial loss through f_ψ⁻¹ reaches θ
     /// but not ψ.
     public var adversarialLossTrainsFeatureMap: Bool
-    /// ψ's parameters, listed once (reflection is slow).
-    private let featureParameters: [Parameter]
     public var evaluationSamples: Int {
         get { vae.evaluationSamples }
         set { vae.evaluationSamples = newValue }
@@ -49,7 +47,6 @@ public final class AdaptiveDensityModel: Module, VariationalModel, Differentiabl
         imageShape = vae.imageShape
         self.noisySamples = noisySamples
         self.adversarialLossTrainsFeatureMap = adversarialLossTrainsFeatureMap
-        featureParameters = featureMap?.namedParameters.map(\.parameter) ?? []
         super.init()
     }
 
@@ -78,9 +75,12 @@ public final class AdaptiveDensityModel: Module, VariationalModel, Differentiabl
         if noisySamples { y = try y + exp(observationLogSigma) * random.normal(y.shape) }
         guard let featureMap else { return y }
         if adversarialLossTrainsFeatureMap { return try featureMap.inverse(y) }
-        let wasTrainable = featureParameters.map(\.isTrainable)
-        featureParameters.forEach { $0.isTrainable = false }
-        defer { for (parameter, trainable) in zip(featureParameters, wasTrainable) { parameter.isTrainable = trainable } }
+        // Listed here, not stored: a stored [Parameter] would be reflected as parameters of this
+        // module a second time (and stepped twice by its optimiser).
+        let parameters = featureMap.namedParameters.map(\.parameter)
+        let wasTrainable = parameters.map(\.isTrainable)
+        parameters.forEach { $0.isTrainable = false }
+        defer { for (parameter, trainable) in zip(parameters, wasTrainable) { parameter.isTrainable = trainable } }
         return try featureMap.inverse(y)
     }
 

@@ -1,7 +1,9 @@
+import Datasets
 import Distributions
 import Flows
 import Foundation
 import NeuralNet
+import Reporting
 import TensorCore
 import Training
 import Variational
@@ -78,6 +80,15 @@ public final class DensityModel {
         case .symmetric: return clamp(samples, min: -1, max: 1)
         case .pixels, .levels: return clamp(samples * (1 / 127.5) - 1, min: -1, max: 1)
         }
+    }
+
+    /// Writes `count` samples (seeded by `seed`'s `samples` stream) to a run folder as
+    /// `samples.png` (8 per row) and `samples.h5` (uint8, for h5py), replacing earlier ones.
+    public func writeSampleFiles(to folder: String, count: Int, seed: UInt64, source: String) throws {
+        var random = RandomStream(seed: seed).split("samples")
+        let images = try sampleImages(count: count, random: &random)
+        try Canvas.imageGrid(images, columns: 8).savePNG(to: folder + "/samples.png", existing: .overwrite)
+        try ImageDataset(images: images, source: source).write(toHDF5: folder + "/samples.h5", overwrite: true)
     }
 
     /// Bits per dimension of a mean negative log-likelihood (nats per image) on this model's scale.

@@ -75,7 +75,8 @@ public final class DensityRun: ExperimentRun {
         let metrics = try DensityMetrics(train: evaluator.evaluate(dataset, rows: config.density.trainingRowsEvaluated),
                                          test: testSet.map { try evaluator.evaluate($0, rows: config.density.evaluationRows) })
         let evaluationSeconds = (clock.now - start).seconds
-        try writeSamples(of: model, iterations: procedure.iteration)
+        try model.writeSampleFiles(to: folder, count: config.density.gridSamples, seed: config.schedule.seed,
+                                   source: "\(config.runName) samples after \(procedure.iteration) iterations")
         let result = DensityRunResult(config: config, outcome: outcome, iterations: procedure.iteration, metrics: metrics)
         try training.writeManifest(configExtras: ["parameters": .number(Double(model.module.parameterCount))], configChanges: outcome.log.configChanges,
             evaluationProtocol: [
@@ -88,13 +89,5 @@ public final class DensityRun: ExperimentRun {
         ])
         try result.write(to: training.resultPath)
         return result
-    }
-
-    private func writeSamples(of model: DensityModel, iterations: Int) throws {
-        var random = RandomStream(seed: config.schedule.seed).split("samples")
-        let images = try model.sampleImages(count: config.density.gridSamples, random: &random)
-        try Canvas.imageGrid(images, columns: 8).savePNG(to: samplesPath, existing: .overwrite)
-        try ImageDataset(images: images, source: "\(config.runName) samples after \(iterations) iterations")
-            .write(toHDF5: samplesDataPath, overwrite: true)
     }
 }

@@ -58,6 +58,11 @@ public typealias FlowGANRunResult = RunResult<FlowGANRunConfig, FlowGANMetrics, 
 /// score (`mode`), and keeps the best-validated flow in `best.h5`; at the end evaluates the final
 /// and the best-validated flows on the test images, analyses the final generator's Jacobian and
 /// its Parzen estimate, and writes `result.json`, `samples.png` (+ `.h5`) and `manifest.json`.
+///
+/// `best.h5` is written when the validation NLL improves, between checkpoints; a resumed run
+/// replays the same iterations bit for bit and so rewrites it the same way. (A run continued
+/// with `--allow-change` after an interruption may keep a `best.h5` from the abandoned
+/// iterations; its step, not the log's, labels the best-validated evaluation.)
 public final class FlowGANRun: ExperimentRun {
     public static let subcommand = "train-flowgan"
     public static let bestFileName = "best.h5"
@@ -130,7 +135,8 @@ public final class FlowGANRun: ExperimentRun {
         let final = try evaluate(model, data: data, iteration: procedure.iteration)
         let jacobian = try analyseJacobian(of: model)
         let parzen = try parzenEstimate(of: model, data: data, exact: final.test)
-        try writeSamples(of: model, iterations: procedure.iteration)
+        try model.writeSampleFiles(to: folder, count: config.density.gridSamples, seed: config.schedule.seed,
+                                   source: "\(config.runName) samples after \(procedure.iteration) iterations")
         var bestValidated: FlowGANEvaluation?
         if FileManager.default.fileExists(atPath: bestPath) {
             let step = try Checkpoint.restore(from: bestPath, modules: ["flow": model.module]).step
@@ -229,13 +235,5 @@ public final class FlowGANRun: ExperimentRun {
         let values = try kernels.logDensities(of: testInputs, bandwidth: best)
         return ParzenEstimate(samples: config.parzenSamples, bandwidth: best,
                               testLogLikelihood: values.reduce(0, +) / Double(values.count), exactTestLogLikelihood: -exactNLL)
-    }
-
-    private func writeSamples(of model: DensityModel, iterations: Int) throws {
-        var random = RandomStream(seed: config.schedule.seed).split("samples")
-        let images = try model.sampleImages(count: config.density.gridSamples, random: &random)
-        try Canvas.imageGrid(images, columns: 8).savePNG(to: folder + "/samples.png", existing: .overwrite)
-        try ImageDataset(images: images, source: "\(config.runName) samples after \(iterations) iterations")
-            .write(toHDF5: folder + "/samples.h5", overwrite: true)
     }
 }

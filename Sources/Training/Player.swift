@@ -59,6 +59,13 @@ public final class Player {
         self.name = name
         self.module = module
         parameters = module.namedParameters
+        var firstPath: [ObjectIdentifier: String] = [:]
+        for (path, parameter) in parameters {
+            if let other = firstPath.updateValue(path, forKey: ObjectIdentifier(parameter)) {
+                throw TrainingError.invalidSetting("player '\(name)': one parameter is reachable as '\(other)' and '\(path)'; its "
+                                                   + "optimiser would step it twice — keep one reference a module owns")
+            }
+        }
         self.optimizer = optimizer
         self.steps = steps
         self.options = options

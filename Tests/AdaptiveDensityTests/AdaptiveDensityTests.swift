@@ -80,7 +80,7 @@ enum Fixture {
     /// The image-space ELBO is the feature-space ELBO plus ln |det ∂f_ψ/∂x| (Eq. 5.5), pass for pass.
     @Test func theCoverageLossAddsTheLogDeterminantToTheFeatureELBO() throws {
         let (model, _, dataset) = try Fixture.model(.vade)
-        var random = RandomStream(seed: 3)
+        let random = RandomStream(seed: 3)
         let x = try dataset.pixelBatch(Array(0..<4)) * (1 / 256) + 1 / 512
         var first = random, second = random
         let imageELBO = try model.pass(x, random: &first).elbo()
@@ -108,6 +108,14 @@ enum Fixture {
         #expect(feature.values.contains { $0 > 0 } == trainsFeatureMap, "\(feature)")
         let featureParameters = try #require(model.featureMap).namedParameters
         #expect(featureParameters.allSatisfy { $0.parameter.isTrainable })
+    }
+
+    /// Every parameter is reflected once: the model's count is the map's plus the VAE's.
+    @Test func everyParameterIsCountedOnce() throws {
+        let (model, _, _) = try Fixture.model(.avade)
+        let map = try #require(model.featureMap)
+        #expect(model.parameterCount == map.parameterCount + model.vae.parameterCount)
+        #expect(Set(model.namedParameters.map { ObjectIdentifier($0.parameter) }).count == model.namedParameters.count)
     }
 
     /// † of Table 5.1: with f_ψ the VAE is narrowed until the whole model has no more parameters

@@ -113,3 +113,28 @@ final class StructModel: Module {
         }
     }
 }
+
+/// A module that reaches one layer twice (a stored alias): its parameters would be stepped twice.
+private final class AliasedModel: Module, Layer {
+    let layer: Linear
+    let alias: Linear
+
+    init(random: inout RandomStream) throws {
+        layer = try Linear(inputFeatures: 2, outputFeatures: 1, random: &random)
+        alias = layer
+        super.init()
+    }
+
+    func callAsFunction(_ input: Tensor) throws -> Tensor { try layer(input) }
+}
+
+/// A player refuses a module whose parameter is reachable under two paths, naming both.
+@Test func aParameterReachableTwiceIsRefused() throws {
+    var random = RandomStream(seed: 4)
+    let model = try AliasedModel(random: &random)
+    #expect(throws: TrainingError.self) {
+        try Player(name: "model", module: model, optimizer: Adam(for: model, learningRate: 0.01)) { batch, _ in
+            PlayerLoss(try model(batch.inputs).mean())
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import AdaptiveDensity
+import Datasets
+import ExperimentRuns
+import FlowGAN
+import Foundation
+import ImageExperiments
+import Reporting
+import Training
+
+/// The ADE part of `make chapter5` (spec §4.8, Table 5.1): GAN, VAE, V-ADE, AV-GDE and AV-ADE
+/// over the scale's seeds, then the table (CSV + Markdown) beside the thesis' CIFAR-10 numbers,
+/// the Fig. 5.5 analogue (samples of every model) and a manifest, in `output`. The default and
+/// smoke scales train on MNIST-5k centred at 32×32 (made on first use) with a digit classifier
+/// for the sample metrics; the thesis scale on CIFAR-10 (`data/cifar10-{train,test}.h5`), whose
+/// sample metrics need Inception and are left out. Returns the failed runs.
+func runADEPart(scale: Chapter5Scale, output: String, worker: URL, jobs: Int) throws -> [String] {
+    let start = Date()
+    let prefix: String
+    var classifierPath: String?
+    var classifierReport: DigitClassifier.Report?
+    if scale.dataPrefix == nil {
+        prefix = output + "/data/mnist5k-32"
+        if !FileManager.default.fileExists(atPath: prefix + "-test.h5") {
+            try FileManager.default.createDirectory(atPath: output + "/data", withIntermediateDirectories: true)
+            let parts = try RealDigits.mnist5k.split(RealDigits.mnist5k.read(csv: RealDigits.mnist5k.defaultPath))
+            for (name, part) in [("train", parts.train), ("validation", parts.validation), ("test", parts.test)] {
+                try part.padded(toSide: 32).write(toHDF5: "\(prefix)-\(name).h5", overwrite: true)
+            }
+            print("wrote \(prefix)-{train,validation,test}.h5: MNIST-5k centred at 32×32")
+        }
+        let path = output + "/data/digit-classifier-32.h5"
+        if FileManager.default.fileExists(atPath: path) {
+            classifierReport = try DigitClassifier.report(at: path)
+        } else {
+            let progress = ProgressBar(total: scale.classifierSteps, label: "digit classifier (32×32)")
+            classifierReport = try DigitClassifier.train(
+                to: path, train: ImageDataset.read(fromHDF5: prefix + "-train.h5"), heldOut: ImageDataset.read(fromHDF5: prefix + "-test.h5"),
+                steps: scale.classifierSteps, requiredAccuracy: scale.requiredAccuracy) { _ in progress.advance() }
+            progress.finish()
+        }
+        classifierPath = path
+    } else {
+        prefix = "data/cifar10"
+        guard FileManager.default.fileExists(atPath: prefix + "-train.h5"), FileManager.default.fileExists(atPath: prefix + "-test.h5") else {
+            throw ConfigError("the \(scale.name) scale trains Table 5.1 on \(prefix)-train.h5 and -test.h5; make them with "
+                              + "`mixedbatch data convert --format cifar10 --input cifar-10-batches-bin --split train --output "
+                              + "\(prefix)-train.h5` (and --split test)")
+        }
+    }
+
+    let grid = RunGrid<ADERun>(label: "chapter 5 (Table 5.1), scale \(scale.name)", runsFolder: output + "/runs",
+                               worker: worker, jobs: jobs)
+    let configs = scale.adeConfigs(prefix: prefix, classifier: classifierPath)
+    let (results, failures) = try grid.run(configs) { $0.variant == .avade || $0.variant == .avgde }
+
+    let table = try ADEReport.runs(results).meanAndStandardDeviation(groupedBy: ADEReport.keys)
+    try table.writeCSV(to: output + "/table5_1.csv", existing: .overwrite)
+    let first = ADEVariant.allCases.compactMap { variant in
+        results.first(where: { $0.config.schedule.seed == scale.seeds[0] && $0.config.variant == variant })
+    }
+    let training = try ImageDataset.read(fromHDF5: prefix + "-train.h5")
+    try ImageReport.sampleGrids(real: training.batch(Array(0..<16)),
+                                runFolders: first.map { ($0.config.variant.label, output + "/runs/" + $0.name) })
+        .savePNG(to: output + "/fig5_5_samples.png", existing: .overwrite)
+    let a = scale.ade
+    let text = """
+    # Table 5.1 analogue (scale \(scale.name))
+
+    \(prefix == "data/cifar10" ? "CIFAR-10" : "MNIST-5k centred at 32×32 (4,000 training, 500 test digits)"); \(a.iterations) \
+    iterations, batch \(a.batchSize), seeds \(scale.seeds.map(String.init).joined(separator: ", ")); Adamax 0.002, w = 100, \
+    gradient penalty 100, Algorithm 1's noisy samples, ψ trained by L_C only. The generator of every row is one top-down VAE \
+    (\(a.features) channels, 2 stochastic layers of \(a.latentChannels) latent channels; † rows narrowed so that f_ψ adds no \
+    parameters); f_ψ one Real-NVP scale of 3 couplings with 2 residual blocks of \(a.flowFeatures) channels; the \
+    discriminator the SNGAN standard CNN at width \(a.discriminatorWidth). BPD: IWAE bound with k = \(a.importanceSamples) on \
+    the test images (upper bounds; the GAN's is not measured yet). FID, KID, IS, MODE, precision / recall: \(a.metricSamples) \
+    samples in the features of our digit classifier\(classifierReport.map { String(format: " (%.2f %% test accuracy)", $0.heldOutAccuracy * 100) } ?? ""), \
+    not Inception: comparable among our rows only. The thesis' CIFAR-10 numbers are beside ours.
+
+    \(table.markdown(precision: 3))
+    """
+    try AtomicFile.write(text + "\n", to: output + "/table5_1.md", existing: .overwrite)
+    var manifest = RunManifest.start(
+        name: "chapter5-ade-\(scale.name)", seed: 0,
+        config: ["scale": .string(scale.name), "data": .string(prefix), "iterations": .number(Double(a.iterations)),
+                 "seeds": .array(scale.seeds.map { .number(Double($0)) }), "jobs": .number(Double(jobs)),
+                 "runs": RunGrid<ADERun>.manifestEntries(results)],
+        evaluationProtocol: ["bpd": .string("IWAE k = \(a.importanceSamples) on the test images, + 8 bits"),
+                             "sample_metrics": .string(classifierReport.map { "\(a.metricSamples) samples, digit classifier \($0.weightsHash)" }
+                                 ?? "not measured (no classifier for this data)")],
+        now: start)
+    manifest.finish()
+    try manifest.write(to: output + "/manifest.json", existing: .overwrite)
+    print("wrote \(output)/{table5_1.md, table5_1.csv, fig5_5_samples.png, manifest.json} (\(results.count) runs, "
+          + String(format: "%.0f s)", Date().timeIntervalSince(start)))
+    return failures
+}
