@@ -72,7 +72,7 @@ func runADEPart(scale: Chapter5Scale, output: String, worker: URL, jobs: Int) th
     (\(a.features) channels, 2 stochastic layers of \(a.latentChannels) latent channels; † rows narrowed so that f_ψ adds no \
     parameters); f_ψ one Real-NVP scale of 3 couplings with 2 residual blocks of \(a.flowFeatures) channels; the \
     discriminator the SNGAN standard CNN at width \(a.discriminatorWidth). BPD: IWAE bound with k = \(a.importanceSamples) on \
-    the test images (upper bounds; the GAN's is not measured yet). FID, KID, IS, MODE, precision / recall: \(a.metricSamples) \
+    the test images (upper bounds; the GAN's through an inference network and σ trained for 200 steps around its frozen generator, §4.7). FID, KID, IS, MODE, precision / recall: \(a.metricSamples) \
     samples in the features of our digit classifier\(classifierReport.map { String(format: " (%.2f %% test accuracy)", $0.heldOutAccuracy * 100) } ?? ""), \
     not Inception: comparable among our rows only. The thesis' CIFAR-10 numbers are beside ours.
 

@@ -22,8 +22,8 @@ public struct SampleQuality: Codable, Equatable, Sendable {
     public var modeScore: Double?
 }
 
-/// What an adaptive-density run reports: the held-out BPD (IWAE-k and ELBO bounds; nil for the
-/// GAN, which has no density yet), sample quality, and the parameter counts (†).
+/// What an adaptive-density run reports: the held-out BPD (IWAE-k and ELBO bounds; for the GAN
+/// through the post-hoc inference network), sample quality, and the parameter counts (†).
 public struct ADEMetrics: RunMetrics {
     public var test: DensityEvaluation?
     public var samples: SampleQuality?
@@ -79,11 +79,17 @@ public final class ADERun: ExperimentRun {
         let outcome = try training.train(procedure, resume: resume, log: TrainingLog(extras: NoExtras()), onIteration: onIteration)
         let clock = ContinuousClock(), start = clock.now
         let density = DensityModel(module: model, scaling: .unit, imageShape: model.imageShape)
-        let evaluator = DensityEvaluator(model: density, importanceSamples: config.evaluationImportanceSamples)
-        let test = config.variant.trainsCoverage ? try testSet.map { try evaluator.evaluate($0, rows: config.evaluationRows) } : nil
+        // Samples first: the GAN's post-hoc phase trains σ, which its noisy samples use.
         let samples = try sampleQuality(of: density, train: dataset, test: testSet)
         try density.writeSampleFiles(to: folder, count: config.gridSamples, seed: config.schedule.seed,
                                      source: "\(config.runName) samples after \(procedure.iteration) iterations")
+        let measuresDensity = config.variant.trainsCoverage || config.posthocIterations > 0
+        if !config.variant.trainsCoverage, config.posthocIterations > 0 {
+            try PosthocInference.train(model, iterations: config.posthocIterations, batchSize: config.batchSize,
+                                       optimizer: config.optimizer, seed: config.schedule.seed, data: procedure.data)
+        }
+        let evaluator = DensityEvaluator(model: density, importanceSamples: config.evaluationImportanceSamples)
+        let test = measuresDensity ? try testSet.map { try evaluator.evaluate($0, rows: config.evaluationRows) } : nil
         let metrics = ADEMetrics(test: test, samples: samples, parameters: model.parameterCount,
                                  featureMapParameters: model.featureMap?.parameterCount ?? 0,
                                  vaeFeatures: model.vae.input.weight.shape[0])
@@ -92,10 +98,11 @@ public final class ADERun: ExperimentRun {
             configExtras: ["parameters": .number(Double(model.parameterCount))], configChanges: outcome.log.configChanges,
             evaluationProtocol: [
                 "data": .string(dataset.source), "test_data": testSet.map { .string($0.source) } ?? .null,
-                "bpd": .string(config.variant.trainsCoverage
-                    ? "IWAE bound with k = \(config.evaluationImportanceSamples) on ln p(f(x)) + ln|det|, uniform dequantisation, "
+                "bpd": .string(!measuresDensity ? "not measured (a GAN has no density; posthoc_iterations = 0)"
+                    : "IWAE bound with k = \(config.evaluationImportanceSamples) on ln p(f(x)) + ln|det|, uniform dequantisation, "
                       + "+ 8 bits (an upper bound on the discrete BPD)"
-                    : "not measured (a GAN has no density; the post-hoc inference network of §4.7 is not built yet)"),
+                      + (config.variant.trainsCoverage ? "" : "; the GAN's generator frozen, its inference network and σ trained "
+                         + "afterwards for \(config.posthocIterations) steps by the ELBO (§4.7)")),
                 "samples": .string(config.classifier.map { "\(config.metricSamples) samples; FID, KID, precision / recall (k = 3) "
                     + "against the held-out images and IS / MODE in the features of \($0)" } ?? "no classifier: not measured"),
                 "evaluation_seconds": .number((clock.now - start).seconds),

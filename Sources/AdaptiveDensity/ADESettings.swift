@@ -3,7 +3,7 @@ import Training
 
 /// The models of Table 5.1 (spec §4.2): which losses train them and whether they have `f_ψ`.
 public enum ADEVariant: String, Codable, CaseIterable, Sendable {
-    /// The generator alone, adversarially (L_Q); no density (its BPD is not measured yet).
+    /// The generator alone, adversarially (L_Q); its BPD from a post-hoc inference network.
     case gan
     /// A VAE in pixel space by likelihood (L_C).
     case vae
@@ -62,6 +62,9 @@ public struct ADESettings: SettingsGroup {
     public var noisySamples = true
     /// Let L_Q's gradient reach ψ too (A5.4's other reading).
     public var qualityTrainsFeatureMap = false
+    /// GAN only: steps of the post-hoc inference network (and σ) trained around the frozen
+    /// generator for its BPD bound (§4.7); 0: no BPD for the GAN.
+    public var posthocIterations = 200
     /// The IWAE k of the reported BPD, and held-out rows scored (all when unset).
     public var evaluationImportanceSamples = 10
     public var evaluationRows: Int?
@@ -78,7 +81,7 @@ public struct ADESettings: SettingsGroup {
         case flowResidualBlocks = "flow_residual_blocks", flowFeatures = "flow_features", flowCouplings = "flow_couplings"
         case compensateParameters = "compensate_parameters", discriminatorWidth = "discriminator_width"
         case qualityWeight = "quality_weight", penaltyWeight = "penalty_weight", noisySamples = "noisy_samples"
-        case qualityTrainsFeatureMap = "quality_trains_feature_map"
+        case qualityTrainsFeatureMap = "quality_trains_feature_map", posthocIterations = "posthoc_iterations"
         case evaluationImportanceSamples = "evaluation_importance_samples", evaluationRows = "evaluation_rows"
         case classifier, metricSamples = "metric_samples", gridSamples = "grid_samples"
     }
@@ -102,5 +105,6 @@ public struct ADESettings: SettingsGroup {
         try requireSetting(qualityWeight >= 0 && qualityWeight.isFinite, "quality_weight = \(qualityWeight) must be ≥ 0")
         try requireSetting(penaltyWeight >= 0 && penaltyWeight.isFinite, "penalty_weight = \(penaltyWeight) must be ≥ 0")
         try requireSetting(SettingBounds.samples.contains(evaluationRows ?? 1), "evaluation_rows must be in 1…10⁷ (or unset)")
+        try requireSetting((0...SettingBounds.steps.upperBound).contains(posthocIterations), "posthoc_iterations must be ≥ 0")
     }
 }

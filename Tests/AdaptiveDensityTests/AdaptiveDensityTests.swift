@@ -148,8 +148,36 @@ enum Fixture {
         (resumed.seconds, resumed.secondsPerIteration) = (expected.seconds, expected.secondsPerIteration)
         #expect(resumed.metrics == expected.metrics)
         #expect(resumed.history == expected.history)
-        let gan = try ADERun(config: Fixture.config(.gan, ["iterations": 2]), folder: TemporaryFolder().path).execute(resume: false)
-        #expect(gan.metrics.test == nil && gan.metrics.samples != nil)
+        let gan = try ADERun(config: Fixture.config(.gan, ["iterations": 2, "posthoc_iterations": 2]), folder: TemporaryFolder().path)
+            .execute(resume: false)
+        #expect(gan.metrics.test.map { $0.bpd.isFinite && $0.bpd > 0 } == true && gan.metrics.samples != nil)
+        let noDensity = try ADERun(config: Fixture.config(.gan, ["iterations": 2, "posthoc_iterations": 0]),
+                                   folder: TemporaryFolder().path).execute(resume: false)
+        #expect(noDensity.metrics.test == nil)
+    }
+
+    /// The GAN's post-hoc phase (§4.7) trains only the inference network and σ around the frozen
+    /// generator, and raises the ELBO it is trained on.
+    @Test func thePosthocInferenceNetworkLeavesTheGeneratorAlone() throws {
+        let (model, procedure, dataset) = try Fixture.model(.gan)
+        let generatorPaths = ["vae.topInput", "vae.ups", "vae.priors", "vae.merges", "vae.output"]
+        func snapshot() -> [String: [Float]] {
+            Dictionary(uniqueKeysWithValues: model.namedParameters.map { ($0.path, $0.parameter.tensor.scalars) })
+        }
+        let random = RandomStream(seed: 8)
+        let x = try dataset.pixelBatch(Array(0..<8)) * (1 / 256) + 1 / 512
+        var evaluation = random
+        let before = snapshot(), elboBefore = try model.pass(x, random: &evaluation).elbo().mean().scalar
+        try PosthocInference.train(model, iterations: 30, batchSize: 8, optimizer: OptimizerSettings(optimizer: .adamax, learningRate: 0.01),
+                                   seed: 1, data: procedure.data)
+        let after = snapshot()
+        evaluation = random
+        let elboAfter = try model.pass(x, random: &evaluation).elbo().mean().scalar
+        for (path, values) in before {
+            let isGenerator = generatorPaths.contains { path.hasPrefix($0) }
+            #expect((after[path] == values) == isGenerator, "\(path)")
+        }
+        #expect(elboAfter > elboBefore, "\(elboBefore) → \(elboAfter)")
     }
 
     /// Images the discriminator cannot take are refused with the reason.
