@@ -3,7 +3,7 @@ import TensorCore
 import Training
 
 /// A generator network fed with standard Gaussian latent codes: the sampler of every GAN.
-public final class LatentGenerator: SampleGenerator {
+public final class LatentGenerator: DifferentiableSampler {
     /// `[N, latentSize] -> [N, …]`.
     public let network: any Layer
     public let latentSize: Int
@@ -20,7 +20,7 @@ public final class LatentGenerator: SampleGenerator {
     }
 
     /// The generator applied to a batch of latent codes drawn from `random`, recording the graph.
-    func generate(count: Int, random: inout RandomStream) throws -> Tensor {
+    public func generate(count: Int, random: inout RandomStream) throws -> Tensor {
         try network(random.normal([count, latentSize]))
     }
 }
