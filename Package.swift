@@ -139,7 +139,8 @@ let package = Package(
             "DensityExperiments", "Datasets", "ExperimentRuns", "NeuralNet", "TensorCore", "Training",
         ]),
         .testTarget(name: "AdaptiveDensityTests", dependencies: [
-            "AdaptiveDensity", "Variational", "Datasets", "Evaluation", "ExperimentRuns", "NeuralNet", "TensorCore", "Training",
+            "AdaptiveDensity", "Variational", "DensityExperiments", "Distributions", "Datasets", "Evaluation", "ExperimentRuns",
+            "NeuralNet", "TensorCore", "Training",
         ]),
         .testTarget(name: "FlowGANTests", dependencies: [
             "FlowGAN", "DensityExperiments", "Datasets", "Evaluation", "ExperimentRuns", "NeuralNet", "TensorCore", "Training",

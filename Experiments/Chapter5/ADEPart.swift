@@ -21,11 +21,7 @@ func runADEPart(scale: Chapter5Scale, output: String, worker: URL, jobs: Int) th
     if scale.dataPrefix == nil {
         prefix = output + "/data/mnist5k-32"
         if !FileManager.default.fileExists(atPath: prefix + "-test.h5") {
-            try FileManager.default.createDirectory(atPath: output + "/data", withIntermediateDirectories: true)
-            let parts = try RealDigits.mnist5k.split(RealDigits.mnist5k.read(csv: RealDigits.mnist5k.defaultPath))
-            for (name, part) in [("train", parts.train), ("validation", parts.validation), ("test", parts.test)] {
-                try part.padded(toSide: 32).write(toHDF5: "\(prefix)-\(name).h5", overwrite: true)
-            }
+            try RealDigits.mnist5k.writeSplit(prefix: prefix, pad: 32, overwrite: true)
             print("wrote \(prefix)-{train,validation,test}.h5: MNIST-5k centred at 32×32")
         }
         let path = output + "/data/digit-classifier-32.h5"

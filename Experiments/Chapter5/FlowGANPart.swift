@@ -36,7 +36,7 @@ func runFlowGANPart(scale: Chapter5Scale, output: String, worker: URL, jobs: Int
     let (results, failures) = try grid.run(scale.configs(prefix: prefix, classifier: classifierPath)) { $0.objective != .mle }
 
     let (classifier, _) = try GlyphClassifier.load(from: classifierPath)
-    let sweepProgress = ProgressBar(total: MemoriserSweep.defaultBandwidths.count, label: "memoriser sweep")
+    let sweepProgress = ProgressBar(total: KernelDensity.logSpacedBandwidths.count, label: "memoriser sweep")
     let sweep = try MemoriserSweep.run(train: train, validation: validation, test: test, classifier: classifier,
                                        dataMarginal: labelMarginal(train.labels ?? []), samples: scale.modeSamples) {
         sweepProgress.advance()
@@ -108,11 +108,7 @@ private func preparedData(scale: Chapter5Scale, output: String) throws -> String
     }
     let prefix = output + "/data/mnist5k"
     if !FileManager.default.fileExists(atPath: prefix + "-test.h5") {
-        try FileManager.default.createDirectory(atPath: output + "/data", withIntermediateDirectories: true)
-        let parts = try RealDigits.mnist5k.split(RealDigits.mnist5k.read(csv: RealDigits.mnist5k.defaultPath))
-        for (name, part) in [("train", parts.train), ("validation", parts.validation), ("test", parts.test)] {
-            try part.write(toHDF5: "\(prefix)-\(name).h5", overwrite: true)
-        }
+        try RealDigits.mnist5k.writeSplit(prefix: prefix, overwrite: true)
         print("wrote \(prefix)-{train,validation,test}.h5: MNIST-5k, 4,000 / 500 / 500")
     }
     return prefix
@@ -124,7 +120,7 @@ private func memoriserSamples(sweep: MemoriserSweep, train: ImageDataset) throws
     var grid = try FigureGrid(rows: 1, columns: sigmas.count, title: "Memoriser samples",
                               columnTitles: sigmas.map { String(format: "σ = %.3f", $0) })
     grid.textScale = 1
-    let kernels = try KernelDensity(centres: train.pixelBatch(Array(0..<train.count)).map { ($0 + 0.5) / 256 })
+    let kernels = try MemoriserSweep.memoriser(of: train)
     var random = RandomStream(seed: 0).split("memoriser-samples")
     for (column, sigma) in sigmas.enumerated() {
         let samples = kernels.sample(count: 16, bandwidth: sigma, random: &random)

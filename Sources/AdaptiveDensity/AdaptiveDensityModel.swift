@@ -32,6 +32,8 @@ public final class AdaptiveDensityModel: Module, VariationalModel, Differentiabl
     /// map's parameters are detached in `generate`, so an adversarial loss through f_ψ⁻¹ reaches θ
     /// but not ψ.
     public var adversarialLossTrainsFeatureMap: Bool
+    /// ψ's parameters, listed once (a `ParameterGroup` is not reflected: no double listing).
+    private let featureParameters: ParameterGroup
     public var evaluationSamples: Int {
         get { vae.evaluationSamples }
         set { vae.evaluationSamples = newValue }
@@ -47,6 +49,7 @@ public final class AdaptiveDensityModel: Module, VariationalModel, Differentiabl
         imageShape = vae.imageShape
         self.noisySamples = noisySamples
         self.adversarialLossTrainsFeatureMap = adversarialLossTrainsFeatureMap
+        featureParameters = ParameterGroup(featureMap?.namedParameters.map(\.parameter) ?? [])
         super.init()
     }
 
@@ -75,13 +78,7 @@ public final class AdaptiveDensityModel: Module, VariationalModel, Differentiabl
         if noisySamples { y = try y + exp(observationLogSigma) * random.normal(y.shape) }
         guard let featureMap else { return y }
         if adversarialLossTrainsFeatureMap { return try featureMap.inverse(y) }
-        // Listed here, not stored: a stored [Parameter] would be reflected as parameters of this
-        // module a second time (and stepped twice by its optimiser).
-        let parameters = featureMap.namedParameters.map(\.parameter)
-        let wasTrainable = parameters.map(\.isTrainable)
-        parameters.forEach { $0.isTrainable = false }
-        defer { for (parameter, trainable) in zip(parameters, wasTrainable) { parameter.isTrainable = trainable } }
-        return try featureMap.inverse(y)
+        return try featureParameters.frozen { try featureMap.inverse(y) }
     }
 
     public func sample(count: Int, random: inout RandomStream) throws -> Tensor {

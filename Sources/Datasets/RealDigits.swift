@@ -67,6 +67,24 @@ public enum RealDigits: String, CaseIterable, Sendable {
                 try dataset.subset(Array(order[test..<(test + validation)]), named: "validation"),
                 try dataset.subset(Array(order[..<test]), named: "test"))
     }
+
+    /// The fixed split of the CSV at `csv` (default: `defaultPath`), each image centred on a
+    /// `pad × pad` canvas when asked, written as `<prefix>-train.h5`, `-validation.h5` and
+    /// `-test.h5` (the folder is made). Returns the files' names and shapes, in that order.
+    @discardableResult
+    public func writeSplit(csv: String? = nil, prefix: String, pad: Int? = nil, overwrite: Bool = false) throws
+        -> [(path: String, shape: [Int])] {
+        var parts = try split(read(csv: csv ?? defaultPath))
+        if let pad {
+            parts = (try parts.train.padded(toSide: pad), try parts.validation.padded(toSide: pad), try parts.test.padded(toSide: pad))
+        }
+        let folder = (prefix as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        return try [("train", parts.train), ("validation", parts.validation), ("test", parts.test)].map { name, part in
+            try part.write(toHDF5: "\(prefix)-\(name).h5", overwrite: overwrite)
+            return ("\(prefix)-\(name).h5", part.shape)
+        }
+    }
 }
 
 extension ImageDataset {

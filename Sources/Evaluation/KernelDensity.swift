@@ -17,6 +17,10 @@ public struct KernelDensity: Sendable {
     public let count: Int
     public let dimensions: Int
 
+    /// 20 bandwidths spaced evenly in log between 0.01 and 1: the line search of the memoriser
+    /// (the paper searches (0, 1]) and of the Parzen estimate.
+    public static let logSpacedBandwidths = (0..<20).map { pow(10, -2 + 2 * Double($0) / 19) }
+
     /// `centres` `[m, D]` (any rank ≥ 2: every axis after the first is flattened).
     public init(centres: Tensor) throws {
         guard centres.rank >= 2, centres.shape[0] >= 1, centres.count > 0 else {

@@ -229,8 +229,8 @@ public final class FlowGANRun: ExperimentRun {
             let count = min(rows ?? dataset.count, dataset.count)
             return try model.inputs(fromPixels: dataset.pixelBatch(Array(0..<count)), random: &random)
         }
-        let bandwidths = (0..<20).map { pow(10, -2 + 2 * Double($0) / 19) }
-        let (best, _) = try kernels.selectBandwidth(for: inputs(validation, rows: config.curveRows), candidates: bandwidths)
+        let (best, _) = try kernels.selectBandwidth(for: inputs(validation, rows: config.curveRows),
+                                                    candidates: KernelDensity.logSpacedBandwidths)
         let testInputs = try inputs(test, rows: config.density.evaluationRows)
         let values = try kernels.logDensities(of: testInputs, bandwidth: best)
         return ParzenEstimate(samples: config.parzenSamples, bandwidth: best,

@@ -24,19 +24,20 @@ public struct MemoriserSweep: Codable, Equatable, Sendable {
     public var testNLL: Double
     public var trainingImages: Int
 
-    /// 20 bandwidths spaced evenly in log between 0.01 and 1 (the paper searches (0, 1]).
-    public static let defaultBandwidths = (0..<20).map { pow(10, -2 + 2 * Double($0) / 19) }
+    /// The memoriser of `train`: one kernel on each training image's bin centres `(p + ½) / 256`.
+    public static func memoriser(of train: ImageDataset) throws -> KernelDensity {
+        try KernelDensity(centres: train.pixelBatch(Array(0..<train.count)).map { ($0 + 0.5) / 256 })
+    }
 
     /// The sweep over `bandwidths`; with `classifier` and the data's label marginal, the MODE
     /// score of `samples` memoriser samples at each bandwidth.
     public static func run(train: ImageDataset, validation: ImageDataset, test: ImageDataset,
-                           bandwidths: [Double] = defaultBandwidths, classifier: GlyphClassifier? = nil,
+                           bandwidths: [Double] = KernelDensity.logSpacedBandwidths, classifier: GlyphClassifier? = nil,
                            dataMarginal: [Double]? = nil, samples: Int = 1_000, seed: UInt64 = 0,
                            onPoint: (() -> Void)? = nil) throws -> MemoriserSweep {
         var random = RandomStream(seed: seed).split("memoriser")
         let imageShape = Array(train.shape.dropFirst())
-        let centres = try train.pixelBatch(Array(0..<train.count)).map { ($0 + 0.5) / 256 }
-        let kernels = try KernelDensity(centres: centres)
+        let kernels = try memoriser(of: train)
         func dequantised(_ dataset: ImageDataset) throws -> Tensor {
             try (dataset.pixelBatch(Array(0..<dataset.count)) + random.uniform(dataset.shape)) * (1 / 256)
         }

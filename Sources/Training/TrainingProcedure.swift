@@ -28,7 +28,7 @@ public final class TrainingProcedure {
     /// Completed iterations.
     public var iteration = 0
     /// For each player, the parameters of the others that are not its own (frozen during its steps).
-    private let othersParameters: [[Parameter]]
+    private let othersParameters: [ParameterGroup]
 
     /// `streams` names the streams beyond `data` that the players draw from.
     public init(players: [Player], batchSize: Int, seed: UInt64, streams: [String] = [],
@@ -47,9 +47,9 @@ public final class TrainingProcedure {
         othersParameters = parameters.indices.map { index in
             let own = Set(parameters[index].map(ObjectIdentifier.init))
             var seen = Set<ObjectIdentifier>()
-            return parameters.indices.filter { $0 != index }.flatMap { parameters[$0] }.filter {
+            return ParameterGroup(parameters.indices.filter { $0 != index }.flatMap { parameters[$0] }.filter {
                 !own.contains(ObjectIdentifier($0)) && seen.insert(ObjectIdentifier($0)).inserted
-            }
+            })
         }
     }
 
@@ -88,16 +88,15 @@ public final class TrainingProcedure {
     }
 
     /// One optimiser step of `player`; its loss (as `loss`) and metrics.
-    private func takeStep(_ player: Player, frozen: [Parameter]) throws -> [String: Float] {
+    private func takeStep(_ player: Player, frozen: ParameterGroup) throws -> [String: Float] {
         let batch = try streams.with("data") { try data(batchSize, &$0) }
         var metrics: [String: Float] = [:]
-        let wasTrainable = frozen.map(\.isTrainable)
-        frozen.forEach { $0.isTrainable = false }
-        defer { for (parameter, trainable) in zip(frozen, wasTrainable) { parameter.isTrainable = trainable } }
-        let (loss, computed) = try valueAndGradient(wrt: player.parameters) {
-            let output = try player.loss(batch, &streams)
-            metrics = output.metrics
-            return output.loss
+        let (loss, computed) = try frozen.frozen {
+            try valueAndGradient(wrt: player.parameters) {
+                let output = try player.loss(batch, &streams)
+                metrics = output.metrics
+                return output.loss
+            }
         }
         let value = loss.scalar
         var gradients = computed

@@ -12,16 +12,9 @@ struct RealDigitsOptions: ParsableArguments {
 
     /// Writes `<prefix>-train.h5`, `-validation.h5` and `-test.h5`; bad or missing input exits 2.
     func write(_ digits: RealDigits) throws {
-        let prefix = output ?? "data/\(digits.rawValue)"
-        var parts = try digits.split(digits.read(csv: input ?? digits.defaultPath))
-        if let pad {
-            parts = (try parts.train.padded(toSide: pad), try parts.validation.padded(toSide: pad), try parts.test.padded(toSide: pad))
-        }
-        let folder = (prefix as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-        for (name, part) in [("train", parts.train), ("validation", parts.validation), ("test", parts.test)] {
-            try part.write(toHDF5: "\(prefix)-\(name).h5", overwrite: overwrite)
-            print("wrote \(prefix)-\(name).h5: \(part.shape) uint8, \(digits.levels) levels, labels 0–9")
+        for (path, shape) in try digits.writeSplit(csv: input, prefix: output ?? "data/\(digits.rawValue)", pad: pad,
+                                                   overwrite: overwrite) {
+            print("wrote \(path): \(shape) uint8, \(digits.levels) levels, labels 0–9")
         }
     }
 }
