@@ -54,6 +54,8 @@ let package = Package(
         .target(name: "Flows", dependencies: ["TensorCore", "NeuralNet", "Training", "Distributions"]),
         // VAEs: Gaussian encoders, observation models, ELBO and IWAE bounds.
         .target(name: "Variational", dependencies: ["TensorCore", "NeuralNet", "Training", "Distributions"]),
+        // PixelCNN++: causal streams, gated blocks, the conditional form of chapter 3.
+        .target(name: "Autoregressive", dependencies: ["TensorCore", "NeuralNet", "Training", "Distributions"]),
         // GANs: objectives, mixing priors, discriminators, the SNGAN stack, the GAN procedure.
         .target(name: "Adversarial", dependencies: ["TensorCore", "NeuralNet", "EquivariantLayer", "Training"]),
         .target(name: "ExperimentRuns", dependencies: ["Training", "NeuralNet", "Reporting", "TensorCore"]),
@@ -134,6 +136,9 @@ let package = Package(
         ]),
         .testTarget(name: "DistributionsTests", dependencies: ["Distributions", "TensorCore", "NeuralNet", "Training"]),
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "Distributions", "TensorCore", "NeuralNet", "Training"]),
+        .testTarget(name: "AutoregressiveTests", dependencies: [
+            "Autoregressive", "Distributions", "TensorCore", "NeuralNet", "Training",
+        ]),
         .testTarget(name: "VariationalTests", dependencies: ["Variational", "Distributions", "TensorCore", "NeuralNet", "Training"]),
         .testTarget(name: "DensityExperimentsTests", dependencies: [
             "DensityExperiments", "Datasets", "ExperimentRuns", "NeuralNet", "TensorCore", "Training",
