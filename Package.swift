@@ -56,6 +56,8 @@ let package = Package(
         .target(name: "Variational", dependencies: ["TensorCore", "NeuralNet", "Training", "Distributions"]),
         // PixelCNN++: causal streams, gated blocks, the conditional form of chapter 3.
         .target(name: "Autoregressive", dependencies: ["TensorCore", "NeuralNet", "Training", "Distributions"]),
+        // AGAVE (chapter 3): a VAE whose auxiliary decoder guides a conditional PixelCNN++.
+        .target(name: "AGAVE", dependencies: ["TensorCore", "NeuralNet", "Training", "Distributions", "Variational", "Autoregressive"]),
         // GANs: objectives, mixing priors, discriminators, the SNGAN stack, the GAN procedure.
         .target(name: "Adversarial", dependencies: ["TensorCore", "NeuralNet", "EquivariantLayer", "Training"]),
         .target(name: "ExperimentRuns", dependencies: ["Training", "NeuralNet", "Reporting", "TensorCore"]),
@@ -68,7 +70,7 @@ let package = Package(
 
         // Likelihood runs: flows and VAEs trained and evaluated on HDF5 image datasets.
         .target(name: "DensityExperiments", dependencies: [
-            "TensorCore", "NeuralNet", "Training", "Distributions", "Flows", "Variational", "Datasets", "Reporting",
+            "TensorCore", "NeuralNet", "Training", "Distributions", "Flows", "Variational", "Autoregressive", "AGAVE", "Datasets", "Reporting",
             "ExperimentRuns",
         ]),
 
@@ -137,7 +139,7 @@ let package = Package(
         .testTarget(name: "DistributionsTests", dependencies: ["Distributions", "TensorCore", "NeuralNet", "Training"]),
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "Distributions", "TensorCore", "NeuralNet", "Training"]),
         .testTarget(name: "AutoregressiveTests", dependencies: [
-            "Autoregressive", "Distributions", "TensorCore", "NeuralNet", "Training",
+            "Autoregressive", "AGAVE", "Variational", "Distributions", "TensorCore", "NeuralNet", "Training",
         ]),
         .testTarget(name: "VariationalTests", dependencies: ["Variational", "Distributions", "TensorCore", "NeuralNet", "Training"]),
         .testTarget(name: "DensityExperimentsTests", dependencies: [

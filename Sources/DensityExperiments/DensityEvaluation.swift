@@ -23,6 +23,9 @@ public struct DensityEvaluation: Codable, Equatable, Sendable {
     /// Flows on [0, 1): minus the density's log on the dequantised data, nats per image
     /// (Flow-GAN's MNIST convention; add D · ln 256 for the discrete value).
     public var continuousNLL: Double?
+    /// Models whose bound splits into named terms (AGAVE, `BoundTermsReporting`): each term's
+    /// mean in bits per dimension, one posterior sample per image (Figs. 3.4 and 3.8).
+    public var termsBPD: [String: Double]?
 }
 
 /// Log-likelihoods of images under a `DensityModel`, in chunks, in evaluation mode.
@@ -44,6 +47,13 @@ public struct DensityEvaluator {
     /// `evaluation` stream, so an evaluation is reproducible.
     public func logLikelihoods(of dataset: ImageDataset, rows: Int? = nil, seed: UInt64 = 0) throws
         -> (logLikelihood: [Double], elbo: [Double]?) {
+        let (values, elbos, _) = try scores(of: dataset, rows: rows, seed: seed)
+        return (values, elbos)
+    }
+
+    /// `logLikelihoods`, and for a `BoundTermsReporting` model each term's sum over the images (nats).
+    private func scores(of dataset: ImageDataset, rows: Int?, seed: UInt64) throws
+        -> (logLikelihood: [Double], elbo: [Double]?, termSums: [String: Double]?) {
         guard dataset.levels == 256, Array(dataset.shape.dropFirst()) == model.imageShape else {
             throw DatasetError.invalidParameter(dataset: dataset.source, parameter: "images",
                                                 detail: "the model takes 8-bit images \(model.imageShape); this file holds "
@@ -53,6 +63,8 @@ public struct DensityEvaluator {
         var random = RandomStream(seed: seed).split("evaluation")
         let discreteOffset = model.scaling.offsetBits * Double(model.dimensions) * log(2)
         var values: [Double] = [], elbos: [Double] = []
+        let termsReporter = model.module as? BoundTermsReporting
+        var termSums: [String: Double] = [:]
         let wasTraining = model.module.isTraining
         model.module.eval()
         defer { if wasTraining { model.module.train() } }
@@ -60,6 +72,11 @@ public struct DensityEvaluator {
             for start in stride(from: 0, to: count, by: chunk) {
                 let pixels = try dataset.pixelBatch(Array(start..<min(start + chunk, count)))
                 let inputs = try model.inputs(fromPixels: pixels, random: &random)
+                if let termsReporter {
+                    for (name, term) in try termsReporter.boundTerms(inputs, random: &random) {
+                        termSums[name, default: 0] += term.scalars.reduce(0.0) { $0 + Double($1) }
+                    }
+                }
                 if let vae = model.variational {
                     elbos += try vae.elbo(inputs, random: &random).elbo.scalars.map { Double($0) - discreteOffset }
                     values += try vae.importanceWeightedBound(inputs, samples: importanceSamples, random: &random)
@@ -69,13 +86,16 @@ public struct DensityEvaluator {
                 }
             }
         }
-        return (values, model.variational == nil ? nil : elbos)
+        return (values, model.variational == nil ? nil : elbos, termsReporter == nil ? nil : termSums)
     }
 
     /// The summary of `logLikelihoods`: mean NLL and BPD (and the ELBO's for VAEs).
     public func evaluate(_ dataset: ImageDataset, rows: Int? = nil, seed: UInt64 = 0) throws -> DensityEvaluation {
-        let (values, elbos) = try logLikelihoods(of: dataset, rows: rows, seed: seed)
-        return try summary(logLikelihoods: values, elbos: elbos)
+        let (values, elbos, termSums) = try scores(of: dataset, rows: rows, seed: seed)
+        var evaluation = try summary(logLikelihoods: values, elbos: elbos)
+        let bitsPerNat = 1 / (Double(values.count) * Double(model.dimensions) * log(2))
+        evaluation.termsBPD = termSums?.mapValues { $0 * bitsPerNat }
+        return evaluation
     }
 
     /// Mean NLL and BPD of per-image values from `logLikelihoods` (and the ELBO's for VAEs).

@@ -1,3 +1,5 @@
+import AGAVE
+import Autoregressive
 import Datasets
 import Distributions
 import Flows
@@ -62,6 +64,21 @@ public final class DensityModel {
                                      scaling: networkScaling, random: &random)
             vae.evaluationSamples = settings.evaluationImportanceSamples
             self.init(module: vae, scaling: vaeScaling, imageShape: imageShape)
+        case .pixelcnn:
+            let pixelCNN = try PixelCNNPlusPlus(imageShape: imageShape, architecture: settings.pixelCNNArchitecture(conditionChannels: nil),
+                                                random: &random)
+            self.init(module: pixelCNN, scaling: .levels(256), imageShape: imageShape)
+        case .agave:
+            let vae = try TopDownVAE(imageShape: imageShape, groups: settings.groups, features: settings.features,
+                                     latentChannels: settings.latentChannels,
+                                     observation: DiscretizedLogisticObservation(channels: imageShape[0], levels: settings.auxiliaryLevels),
+                                     scaling: .pixels, random: &random)
+            let pixelCNN = try PixelCNNPlusPlus(imageShape: imageShape,
+                                                architecture: settings.pixelCNNArchitecture(conditionChannels: imageShape[0]),
+                                                random: &random)
+            let agave = try AGAVEModel(vae: vae, pixelCNN: pixelCNN, objective: settings.agaveObjective)
+            agave.evaluationSamples = settings.evaluationImportanceSamples
+            self.init(module: agave, scaling: .levels(256), imageShape: imageShape)
         }
     }
 
@@ -96,16 +113,17 @@ public final class DensityModel {
         try BitsPerDimension.from(negativeLogLikelihood: nats, dimensions: dimensions, scaling: scaling)
     }
 
-    /// The training player `model`: maximum likelihood for flows (metric `bpd`), the ELBO or
-    /// IWAE-k bound for VAEs (metrics `bound`, `kl`).
+    /// The training player: maximum likelihood for flows (`flow`) and PixelCNN++ (`pixelcnn`;
+    /// metric `bpd`), the ELBO or IWAE-k bound for VAEs (`vae`; metrics `bound`, `kl`), Eq. 3.13
+    /// for AGAVE (`agave`).
     public func player(_ settings: DensitySettings, optimizer: OptimizerSettings) throws -> Player {
         if let variational {
             let objective = VariationalObjective(importanceSamples: settings.importanceSamples,
                                                  klWarmupSteps: settings.klWarmupSteps, freeBits: settings.freeBits)
-            return try variational.boundPlayer(optimizer: optimizer, objective: objective)
+            return try variational.trainingPlayer(optimizer: optimizer, objective: objective)
         }
         let offset = scaling.offsetBits, perDimension = 1 / (Double(dimensions) * log(2))
-        return try Player(name: "flow", module: module, optimizer: optimizer.makeOptimizer(for: module),
+        return try Player(name: settings.model == .pixelcnn ? "pixelcnn" : "flow", module: module, optimizer: optimizer.makeOptimizer(for: module),
                           options: optimizer.playerOptions) { [module] batch, _ in
             let nll = try -module.logLikelihood(batch.inputs).mean()
             return PlayerLoss(nll, metrics: ["bpd": Float(Double(nll.scalar) * perDimension + offset)])

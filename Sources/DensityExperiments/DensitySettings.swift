@@ -1,3 +1,5 @@
+import AGAVE
+import Autoregressive
 import Foundation
 import Training
 
@@ -11,6 +13,11 @@ public enum DensityModelKind: String, Codable, CaseIterable, Sendable {
     case vae
     /// A convolutional top-down hierarchical VAE.
     case hvae
+    /// PixelCNN++ (exact discrete likelihood, autoregressive over pixels).
+    case pixelcnn
+    /// AGAVE (chapter 3): the hierarchical VAE's encoder and auxiliary decoder with a PixelCNN++
+    /// conditioned on f(z).
+    case agave
 }
 
 /// The decoder likelihood of the VAEs.
@@ -56,6 +63,22 @@ public struct DensitySettings: SettingsGroup {
     public var importanceSamples = 1
     public var klWarmupSteps = 0
     public var freeBits: Float = 0
+    /// PixelCNN++ (`pixelcnn`, and AGAVE's decoder): filters of both streams, gated blocks per
+    /// level, levels, logistic mixture components, dropout inside the blocks, and the width of
+    /// the conditioning stream.
+    public var pixelcnnFilters = 32
+    public var pixelcnnBlocks = 2
+    public var pixelcnnResolutions = 3
+    public var mixtureComponents = 5
+    public var dropout: Float = 0.5
+    public var conditionFeatures = 32
+    /// AGAVE (Eq. 3.13): λ, the weight of the auxiliary reconstruction (0 with λ = 1: the naive
+    /// model of Eq. 3.6), the colour levels b of the auxiliary image (Eq. 3.17), and the steps
+    /// that train the VAE and the PixelCNN apart before the joint objective.
+    public var klWeight: Float = 2
+    public var auxiliaryWeight: Float = 1
+    public var auxiliaryLevels = 256
+    public var pretrainIterations = 0
     /// k of the IWAE bound the evaluation reports for VAEs (150 as chapter 3's tables).
     public var evaluationImportanceSamples = 150
     /// Evaluate on at most this many held-out images (all when unset) and as many training
@@ -68,6 +91,18 @@ public struct DensitySettings: SettingsGroup {
 
     public init() {}
 
+    /// The PixelCNN++ of `pixelcnn` (unconditional) or of `agave` (conditioned on an image of
+    /// `conditionChannels` channels).
+    public func pixelCNNArchitecture(conditionChannels: Int?) -> PixelCNNArchitecture {
+        PixelCNNArchitecture(filters: pixelcnnFilters, resnetBlocks: pixelcnnBlocks, resolutions: pixelcnnResolutions,
+                             components: mixtureComponents, dropout: dropout, conditionChannels: conditionChannels,
+                             conditionFeatures: conditionFeatures)
+    }
+
+    public var agaveObjective: AGAVEObjective {
+        AGAVEObjective(klWeight: klWeight, auxiliaryWeight: auxiliaryWeight, pretrainIterations: pretrainIterations)
+    }
+
     enum CodingKeys: String, CodingKey, CaseIterable {
         case model, data, testData = "test_data", batchSize = "batch_size", couplings, hiddenLayers = "hidden_layers"
         case hiddenUnits = "hidden_units", dataInitializedScaling = "data_initialized_scaling", scales, residualBlocks = "residual_blocks", features
@@ -76,6 +111,10 @@ public struct DensitySettings: SettingsGroup {
         case klWarmupSteps = "kl_warmup_steps", freeBits = "free_bits"
         case evaluationImportanceSamples = "evaluation_importance_samples", evaluationRows = "evaluation_rows"
         case gridSamples = "grid_samples"
+        case pixelcnnFilters = "pixelcnn_filters", pixelcnnBlocks = "pixelcnn_blocks", pixelcnnResolutions = "pixelcnn_resolutions"
+        case mixtureComponents = "mixture_components", dropout, conditionFeatures = "condition_features"
+        case klWeight = "kl_weight", auxiliaryWeight = "auxiliary_weight", auxiliaryLevels = "auxiliary_levels"
+        case pretrainIterations = "pretrain_iterations"
     }
 
     public static var keys: [String] { CodingKeys.allCases.map(\.rawValue) }
@@ -96,6 +135,14 @@ public struct DensitySettings: SettingsGroup {
         try requireCounts(["couplings": couplings, "hidden_layers": hiddenLayers, "scales": scales,
                            "final_couplings": finalCouplings, "groups": groups], in: SettingBounds.layers)
         try requireCounts(["grid_samples": gridSamples], in: 1...4_096)
+        try requireCounts(["pixelcnn_filters": pixelcnnFilters, "mixture_components": mixtureComponents,
+                           "condition_features": conditionFeatures], in: SettingBounds.units)
+        try requireCounts(["pixelcnn_resolutions": pixelcnnResolutions], in: SettingBounds.layers)
+        try requireCounts(["pixelcnn_blocks": pixelcnnBlocks], in: 0...SettingBounds.layers.upperBound)
+        try requireSetting(dropout >= 0 && dropout < 1, "dropout = \(dropout) must be in [0, 1)")
+        try requireSetting([2, 4, 8, 16, 32, 64, 128, 256].contains(auxiliaryLevels),
+                           "auxiliary_levels = \(auxiliaryLevels) must be a power of 2 from 2 to 256 (a divisor of 256)")
+        try agaveObjective.validate()
         try requireCounts(["residual_blocks": residualBlocks], in: 0...SettingBounds.layers.upperBound)
         // Parameters, gradients and Adam's two moments (4 floats each) of the largest networks.
         let denseWeights = Double(couplings) * Double(hiddenLayers + 1) * Double(hiddenUnits) * Double(hiddenUnits)

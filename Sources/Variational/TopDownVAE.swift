@@ -130,16 +130,22 @@ public final class TopDownVAE: Module, VariationalModel, DifferentiableSampler {
             let (decoded, lower) = try topDown(from: top, features: features, random: &random)
             let topGroup = LatentGroup(posterior: topPosterior, prior: topPrior, sample: top)
             try body(VariationalPass(reconstruction: try observation.logLikelihood(of: x, decoded: decoded),
-                                     groups: [topGroup] + lower))
+                                     groups: [topGroup] + lower, decoded: decoded))
         }
     }
 
     /// Decoded means of samples from the prior hierarchy, recording the graph (the generator of
     /// chapter 5's hybrid models, Eq. 5.6's `μ_θ(z)`): `[count] + imageShape`.
     public func generate(count: Int, random: inout RandomStream) throws -> Tensor {
+        try observation.mean(of: decodePrior(count: count, random: &random))
+    }
+
+    /// The decoder's output (data scale, before the observation model) for `count` draws from
+    /// the prior hierarchy, recording the graph: `[count] + imageShape`.
+    public func decodePrior(count: Int, random: inout RandomStream) throws -> Tensor {
         let side = 1 << groups
         let top = random.normal([count, latentChannels, imageShape[1] / side, imageShape[2] / side])
-        return try observation.mean(of: topDown(from: top, features: nil, random: &random).0)
+        return try topDown(from: top, features: nil, random: &random).0
     }
 
     /// Decoded means of samples from the prior hierarchy.

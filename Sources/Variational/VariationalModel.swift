@@ -17,14 +17,16 @@ public struct LatentGroup {
     }
 }
 
-/// One encode–decode pass for a batch `x` `[B, …]`: `ln p(x | z)` per row `[B]` and the
-/// latent groups, top first.
+/// One encode–decode pass for a batch `x` `[B, …]`: `ln p(x | z)` per row `[B]`, the latent
+/// groups (top first) and, where the model has one, the decoder's output (`[B] + image shape`,
+/// on the data's scale: what the observation model's likelihood took).
 public struct VariationalPass {
     public let reconstruction: Tensor
     public let groups: [LatentGroup]
+    public let decoded: Tensor?
 
-    public init(reconstruction: Tensor, groups: [LatentGroup]) {
-        (self.reconstruction, self.groups) = (reconstruction, groups)
+    public init(reconstruction: Tensor, groups: [LatentGroup], decoded: Tensor? = nil) {
+        (self.reconstruction, self.groups, self.decoded) = (reconstruction, groups, decoded)
     }
 
     /// `Σ_i KL(q_i ‖ p_i)` in closed form given the sampled groups above each: `[B]`.
@@ -55,6 +57,16 @@ public protocol VariationalModel: Module, LikelihoodModel, SampleGenerator {
     func passes(_ x: Tensor, count: Int, random: inout RandomStream, _ body: (VariationalPass) throws -> Void) throws
     /// Importance samples of `logLikelihood` (what likelihood evaluations report: a bound).
     var evaluationSamples: Int { get }
+    /// The player that trains the model (`boundPlayer` unless the model's objective is not its
+    /// bound, as AGAVE's weighted one).
+    func trainingPlayer(optimizer settings: OptimizerSettings, objective: VariationalObjective) throws -> Player
+}
+
+/// A latent-variable model whose bound splits into named terms worth reporting (AGAVE: the KL,
+/// the PixelCNN's and the auxiliary decoder's reconstructions), nats per row `[B]` each, from
+/// one posterior sample.
+public protocol BoundTermsReporting: AnyObject {
+    func boundTerms(_ x: Tensor, random: inout RandomStream) throws -> [String: Tensor]
 }
 
 extension VariationalModel {
@@ -89,6 +101,10 @@ extension VariationalModel {
     public func logLikelihood(_ inputs: Tensor) throws -> Tensor {
         var random = RandomStream(seed: 0).split("importance")
         return try withoutGradient { try importanceWeightedBound(inputs, samples: evaluationSamples, random: &random) }
+    }
+
+    public func trainingPlayer(optimizer settings: OptimizerSettings, objective: VariationalObjective) throws -> Player {
+        try boundPlayer(optimizer: settings, objective: objective)
     }
 
     /// The training player (one player named `vae`), drawing from the `posterior` stream.

@@ -9,21 +9,24 @@ import Reporting
 import TensorCore
 import Training
 
-/// `mixedbatch train-density`: one flow or VAE trained by likelihood on an HDF5 image
-/// dataset; prints a JSON summary (train and test NLL / BPD, seconds per iteration).
+/// `mixedbatch train-density`: one flow, VAE, PixelCNN++ or AGAVE trained by likelihood on an
+/// HDF5 image dataset; prints a JSON summary (train and test NLL / BPD, seconds per iteration).
 struct TrainDensity: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train-density",
-        abstract: "Train a flow (NICE, Real-NVP) or a VAE (dense, top-down hierarchical) by likelihood on an HDF5 image dataset.",
+        abstract: "Train a flow (NICE, Real-NVP), a VAE (dense, top-down hierarchical), a PixelCNN++ or AGAVE by likelihood on an HDF5 image dataset.",
         discussion: """
         Settings come from the defaults, then --config, then the flags and --set (every key of the \
         density settings, e.g. --set residual_blocks=4 --set free_bits=0.5). BPD are discrete-data \
-        values: exact for flows, the IWAE-k bound for VAEs. \
+        values: exact for flows and PixelCNN++, the IWAE-k bound for VAEs and AGAVE (whose result \
+        also splits the bound into KL, PixelCNN and VAE reconstruction bits per dimension). \
         Exit status: 0 trained, 3 the loss diverged (the summary says where), 2 bad input.
         Example (MNIST-5k, offline):
           mixedbatch data mnist5k
           mixedbatch train-density --model realnvp --data data/mnist5k-train.h5 --test-data data/mnist5k-test.h5 \\
             --iterations 2000 --output results/runs/realnvp-demo
+          mixedbatch train-density --model agave --set kl_weight=8 --set auxiliary_levels=32 --optimizer adamax \
+            --learning-rate 0.002 --iterations 500 --output results/runs/agave-demo
         """)
 
     @Option(help: ArgumentHelp(DensityModelKind.allCases.map(\.rawValue).joined(separator: ", ") + "."))

@@ -1,0 +1,143 @@
+import Autoregressive
+import Distributions
+import NeuralNet
+import TensorCore
+import Training
+import Variational
+
+/// How AGAVE's loss weighs its terms (thesis Eq. 3.13; spec §2.3, §2.5):
+///
+///     loss = −E_q[ln p(x | x_<i, z)] − auxiliaryWeight · E_q[ln p(y | z)] + klWeight · KL(q(z | x) ‖ p(z))
+///
+/// `klWeight` is λ (1: one joint ELBO over x and y; 2: the sum of two ELBOs sharing the
+/// encoder; larger: looser bounds, a less informative z). `auxiliaryWeight` 0 with λ = 1 is the
+/// naive VAE with a PixelCNN decoder (Eq. 3.6) that collapses. For the first
+/// `pretrainIterations` steps the two halves train apart (spec §2.5, step 1): the VAE on its
+/// own auxiliary ELBO `E_q[ln p(y | z)] − λ·KL`, the PixelCNN on x with a zero condition.
+public struct AGAVEObjective: Codable, Equatable, Sendable {
+    public var klWeight: Float
+    public var auxiliaryWeight: Float
+    public var pretrainIterations: Int
+
+    public init(klWeight: Float = 2, auxiliaryWeight: Float = 1, pretrainIterations: Int = 0) {
+        (self.klWeight, self.auxiliaryWeight, self.pretrainIterations) = (klWeight, auxiliaryWeight, pretrainIterations)
+    }
+
+    public func validate() throws {
+        guard klWeight > 0, klWeight.isFinite, auxiliaryWeight >= 0, auxiliaryWeight.isFinite, pretrainIterations >= 0 else {
+            throw TrainingError.invalidSetting("AGAVE needs kl_weight > 0, auxiliary_weight ≥ 0 and pretrain_iterations ≥ 0 "
+                                               + "(got \(klWeight), \(auxiliaryWeight), \(pretrainIterations))")
+        }
+        guard auxiliaryWeight > 0 || pretrainIterations == 0 else {
+            throw TrainingError.invalidSetting("pretrain_iterations trains the auxiliary VAE alone; with auxiliary_weight 0 "
+                                               + "(the naive model) set it to 0")
+        }
+    }
+}
+
+/// AGAVE (thesis chapter 3; spec §2): one encoder `q(z | x)`, an auxiliary factorised decoder
+/// whose output `f(z)` `[B] + imageShape` is the means of a discretised logistic on the
+/// auxiliary image y (here x quantised to `auxiliaryLevels` levels, one scale per channel,
+/// Eq. 3.17), and a conditional PixelCNN++ `p(x | f(z))` reading f(z) on [−1, 1].
+///
+/// The encoder and auxiliary decoder are a `TopDownVAE`; as a `VariationalModel` the model's
+/// passes report the PixelCNN's `ln p(x | z)`, so the shared ELBO and IWAE-k bounds are bounds
+/// on the full model's `ln p(x) = ln ∫ p(z) p(x | z) dz` (Table 3.1's "≤"), and training uses
+/// the weighted objective of `AGAVEObjective`.
+public final class AGAVEModel: Module, VariationalModel, BoundTermsReporting {
+    public let vae: TopDownVAE
+    public let pixelCNN: PixelCNNPlusPlus
+    public let objective: AGAVEObjective
+    public var evaluationSamples = 150
+
+    public init(vae: TopDownVAE, pixelCNN: PixelCNNPlusPlus, objective: AGAVEObjective) throws {
+        try objective.validate()
+        guard pixelCNN.imageShape == vae.imageShape, pixelCNN.conditioning?.inputChannels == vae.imageShape[0] else {
+            throw TrainingError.invalidSetting("AGAVE's PixelCNN++ must model the VAE's images \(vae.imageShape) and be "
+                                               + "conditioned on an image of \(vae.imageShape[0]) channel(s)")
+        }
+        self.vae = vae
+        self.pixelCNN = pixelCNN
+        self.objective = objective
+        super.init()
+    }
+
+    /// f(z) as the PixelCNN's condition: the decoder's output on the networks' [−1, 1] scale.
+    private func condition(_ decoded: Tensor) -> Tensor { vae.scaling.toNetwork(decoded) }
+
+    /// One sample's terms: the PixelCNN's `ln p(x | z)` and the auxiliary `ln p(y | z)` `[B]`,
+    /// the latent groups and f(z).
+    public struct Pass {
+        public let pixelReconstruction: Tensor
+        public let auxiliaryReconstruction: Tensor
+        public let groups: [LatentGroup]
+        public let decoded: Tensor
+    }
+
+    /// `count` passes over `x` `[B] + imageShape` (pixel values), the encoder run once.
+    /// `conditioned: false` feeds the PixelCNN a zero condition (pre-training).
+    public func agavePasses(_ x: Tensor, count: Int, conditioned: Bool = true, random: inout RandomStream,
+                            _ body: (Pass) throws -> Void) throws {
+        try vae.passes(x, count: count, random: &random) { pass in
+            guard let decoded = pass.decoded else { preconditionFailure("TopDownVAE reports its decoder's output") }
+            let condition = conditioned ? self.condition(decoded) : Tensor.zeros(decoded.shape)
+            try body(Pass(pixelReconstruction: try pixelCNN.logLikelihood(x, condition: condition),
+                          auxiliaryReconstruction: pass.reconstruction, groups: pass.groups, decoded: decoded))
+        }
+    }
+
+    public func passes(_ x: Tensor, count: Int, random: inout RandomStream, _ body: (VariationalPass) throws -> Void) throws {
+        try agavePasses(x, count: count, random: &random) {
+            try body(VariationalPass(reconstruction: $0.pixelReconstruction, groups: $0.groups, decoded: $0.decoded))
+        }
+    }
+
+    /// Nats per image `[B]`: `kl`, `pixelcnn_reconstruction` (−ln p(x | z)) and
+    /// `vae_reconstruction` (−ln p(y | z)), one posterior sample; the KL unweighted (the terms
+    /// of the bound on ln p(x), A3.6).
+    public func boundTerms(_ x: Tensor, random: inout RandomStream) throws -> [String: Tensor] {
+        var terms: [String: Tensor] = [:]
+        try agavePasses(x, count: 1, random: &random) { pass in
+            terms["kl"] = try VariationalPass(reconstruction: pass.pixelReconstruction, groups: pass.groups).kl()
+            terms["pixelcnn_reconstruction"] = -pass.pixelReconstruction
+            terms["vae_reconstruction"] = -pass.auxiliaryReconstruction
+        }
+        return terms
+    }
+
+    /// The player `agave`: Eq. 3.13's weighted loss (after the pre-training steps), one posterior
+    /// sample from the `posterior` stream. Metrics (nats per image): `bound` (the full model's
+    /// ELBO, KL unweighted), `kl`, `pixelcnn` and `vae` (the two reconstructions' −ln p).
+    public func trainingPlayer(optimizer settings: OptimizerSettings, objective _: VariationalObjective) throws -> Player {
+        let optimizer = try settings.makeOptimizer(for: self)
+        let weights = objective
+        return try Player(name: "agave", module: self, optimizer: optimizer, options: settings.playerOptions) { [unowned self] batch, streams in
+            try streams.with("posterior") { random in
+                let pretraining = optimizer.stepCount < weights.pretrainIterations
+                var made: Pass?
+                try self.agavePasses(batch.inputs, count: 1, conditioned: !pretraining, random: &random) { made = $0 }
+                let pass = made!
+                let kl = try VariationalPass(reconstruction: pass.pixelReconstruction, groups: pass.groups).kl().mean()
+                let pixel = pass.pixelReconstruction.mean(), auxiliary = pass.auxiliaryReconstruction.mean()
+                let loss = pretraining
+                    ? try -pixel - auxiliary + weights.klWeight * kl
+                    : try -pixel - weights.auxiliaryWeight * auxiliary + weights.klWeight * kl
+                return PlayerLoss(loss, metrics: ["bound": try (pixel - kl).scalar, "kl": kl.scalar, "pixelcnn": -pixel.scalar,
+                                                  "vae": -auxiliary.scalar])
+            }
+        }
+    }
+
+    /// f(z) for `count` draws from the prior (pixel scale, clamped to 0…255) and the PixelCNN's
+    /// samples conditioned on each: both `[count] + imageShape` (Figs. 3.3b, 3.5).
+    public func sampleWithAuxiliary(count: Int, random: inout RandomStream) throws -> (auxiliary: Tensor, samples: Tensor) {
+        let decoded = try withoutGradient { try vae.decodePrior(count: count, random: &random) }
+        let samples = try pixelCNN.sample(count: count, condition: condition(decoded), random: &random)
+        return (try vae.observation.mean(of: decoded), samples)
+    }
+
+    /// PixelCNN samples conditioned on f(z) for z drawn from the prior: `[count] + imageShape`.
+    public func sample(count: Int, random: inout RandomStream) throws -> Tensor {
+        try sampleWithAuxiliary(count: count, random: &random).samples
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+import TensorCore
+import NeuralNet
+import Training
+import Variational
+@testable import AGAVE
+@testable import Autoregressive
+
+/// AGAVE as a latent-variable model of x: its importance-weighted bound estimates a normalised
+/// distribution, sits above the ELBO, and its objective weighs the terms of Eq. 3.13.
+@Suite struct AGAVEModelTests {
+    private func model(levels: Int = 2, objective: AGAVEObjective = AGAVEObjective(), seed: UInt64 = 3) throws -> AGAVEModel {
+        var random = RandomStream(seed: seed)
+        let vae = try TopDownVAE(imageShape: [1, 2, 2], groups: 1, features: 4, latentChannels: 2,
+                                 observation: DiscretizedLogisticObservation(channels: 1, levels: levels), random: &random)
+        let pixelCNN = try PixelCNNPlusPlus(
+            imageShape: [1, 2, 2],
+            architecture: PixelCNNArchitecture(filters: 4, resnetBlocks: 1, resolutions: 2, components: 2, dropout: 0,
+                                               conditionChannels: 1, conditionFeatures: 3),
+            levels: levels, random: &random)
+        return try AGAVEModel(vae: vae, pixelCNN: pixelCNN, objective: objective)
+    }
+
+    /// Every 2×2 binary image (pixel values 0 and 128), `[16, 1, 2, 2]`.
+    private var binaryImages: Tensor {
+        get throws {
+            try Tensor(shape: [16, 1, 2, 2], scalars: (0..<16).flatMap { index in (0..<4).map { Float((index >> $0) & 1) * 128 } })
+        }
+    }
+
+    /// exp(L_k) is an unbiased estimate of p(x), so over every image of a space the estimates
+    /// sum to about 1; the mean bound rises from the ELBO (k = 1) to k = 200.
+    @Test func importanceWeightedBoundEstimatesANormalisedDistribution() throws {
+        let model = try model()
+        let images = try binaryImages
+        var random = RandomStream(seed: 5)
+        let (total, elbo, bound) = try withoutGradient { () -> (Double, Double, Double) in
+            let repeated = try Tensor.concatenate(Array(repeating: images, count: 4), axis: 0)
+            let bound = try model.importanceWeightedBound(repeated, samples: 200, random: &random).scalars.map(Double.init)
+            let elbo = try model.elbo(repeated, random: &random).elbo.scalars.map(Double.init)
+            let total = bound.reduce(0) { $0 + exp($1) } / 4
+            return (total, elbo.reduce(0, +) / 64, bound.reduce(0, +) / 64)
+        }
+        #expect(abs(total - 1) < 0.05, "Σ_x exp(L_200(x)) = \(total)")
+        #expect(elbo < bound, "ELBO \(elbo) vs IWAE-200 \(bound)")
+    }
+
+    @Test func boundTermsAddUpToTheELBO() throws {
+        let model = try model(levels: 4)
+        var random = RandomStream(seed: 6)
+        let images = random.uniform([8, 1, 2, 2]).map { Float(Int($0 * 4) * 64) }
+        var first = RandomStream(seed: 9), second = RandomStream(seed: 9)
+        let terms = try withoutGradient { try model.boundTerms(images, random: &first) }
+        let elbo = try withoutGradient { try model.elbo(images, random: &second).elbo }
+        let fromTerms = try -(terms["kl"]! + terms["pixelcnn_reconstruction"]!)
+        #expect(zip(fromTerms.scalars, elbo.scalars).allSatisfy { abs($0 - $1) < 1e-3 })
+        #expect(terms["vae_reconstruction"]!.scalars.allSatisfy { $0 > 0 })
+    }
+
+    /// The player's loss is Eq. 3.13 with the objective's weights; during pre-training the
+    /// PixelCNN reads a zero condition, so the auxiliary decoder gets no gradient from it.
+    @Test func trainingLossWeighsTheTermsAndPretrainingSeparatesTheHalves() throws {
+        let weighted = try model(levels: 4, objective: AGAVEObjective(klWeight: 3, auxiliaryWeight: 0.5))
+        var random = RandomStream(seed: 7)
+        let images = random.uniform([8, 1, 2, 2]).map { Float(Int($0 * 4) * 64) }
+        let player = try weighted.trainingPlayer(optimizer: OptimizerSettings(), objective: VariationalObjective())
+        var streams = RandomStreams(seed: 1, names: ["posterior"])
+        let loss = try player.loss(Batch(inputs: images), &streams)
+        let m = loss.metrics
+        #expect(abs(loss.loss.scalar - (m["pixelcnn"]! + 0.5 * m["vae"]! + 3 * m["kl"]!)) < 1e-3)
+        #expect(abs(m["bound"]! + m["pixelcnn"]! + m["kl"]!) < 1e-3)
+
+        let pretraining = try model(levels: 4, objective: AGAVEObjective(auxiliaryWeight: 1, pretrainIterations: 5))
+        var passes: [AGAVEModel.Pass] = []
+        var first = RandomStream(seed: 2)
+        try pretraining.agavePasses(images, count: 1, conditioned: false, random: &first) { passes.append($0) }
+        let pixelOnly = try -passes[0].pixelReconstruction.mean()
+        let outputWeight = pretraining.vae.output.weight
+        #expect(try gradients(of: pixelOnly, wrt: [outputWeight])[0].scalars.allSatisfy { $0 == 0 })
+        #expect(throws: (any Error).self) { try AGAVEObjective(auxiliaryWeight: 0, pretrainIterations: 3).validate() }
+    }
+}
