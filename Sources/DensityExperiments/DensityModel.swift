@@ -95,18 +95,31 @@ public final class DensityModel {
         switch scaling {
         case .unit: return clamp(samples * 2 - 1, min: -1, max: 1)
         case .symmetric: return clamp(samples, min: -1, max: 1)
-        case .pixels, .levels: return clamp(samples * (1 / 127.5) - 1, min: -1, max: 1)
+        case .pixels, .levels: return Self.symmetric(pixels: samples)
         }
     }
 
     /// Writes `count` samples (seeded by `seed`'s `samples` stream) to a run folder as
     /// `samples.png` (8 per row) and `samples.h5` (uint8, for h5py), replacing earlier ones.
+    /// AGAVE also writes `auxiliary.png`: the f(z) each sample was conditioned on, in the same
+    /// grid positions (thesis Figs. 3.3b, 3.5).
     public func writeSampleFiles(to folder: String, count: Int, seed: UInt64, source: String) throws {
         var random = RandomStream(seed: seed).split("samples")
-        let images = try sampleImages(count: count, random: &random)
+        let images: Tensor
+        if let agave = module as? AGAVEModel {
+            let drawn = try agave.sampleWithAuxiliary(count: count, random: &random)
+            images = Self.symmetric(pixels: drawn.samples)
+            try Canvas.imageGrid(Self.symmetric(pixels: drawn.auxiliary), columns: 8)
+                .savePNG(to: folder + "/auxiliary.png", existing: .overwrite)
+        } else {
+            images = try sampleImages(count: count, random: &random)
+        }
         try Canvas.imageGrid(images, columns: 8).savePNG(to: folder + "/samples.png", existing: .overwrite)
         try ImageDataset(images: images, source: source).write(toHDF5: folder + "/samples.h5", overwrite: true)
     }
+
+    /// Pixel values 0…255 as images in [−1, 1].
+    static func symmetric(pixels: Tensor) -> Tensor { clamp(pixels * (1 / 127.5) - 1, min: -1, max: 1) }
 
     /// Bits per dimension of a mean negative log-likelihood (nats per image) on this model's scale.
     public func bitsPerDimension(_ nats: Double) throws -> Double {

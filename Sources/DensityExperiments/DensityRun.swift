@@ -46,14 +46,7 @@ public final class DensityRun: ExperimentRun {
 
     /// The model (initialised from the run's seed) and its one-player procedure on `dataset`.
     public func makeProcedure(for dataset: ImageDataset) throws -> (DensityModel, TrainingProcedure) {
-        var random = RandomStream(seed: config.schedule.seed).split("model-init")
-        let model: DensityModel
-        do {
-            model = try DensityModel(config.density, imageShape: Array(dataset.shape.dropFirst()), random: &random)
-        } catch where error is TensorError || error is TrainingError {
-            throw ConfigError("\(config.density.model.rawValue) cannot take the data's \(Array(dataset.shape.dropFirst())) "
-                              + "images: \(error)")
-        }
+        let model = try config.makeModel(imageShape: Array(dataset.shape.dropFirst()))
         let player = try model.player(config.density, optimizer: config.optimizer)
         let procedure = try TrainingProcedure(players: [player], batchSize: config.density.batchSize, seed: config.schedule.seed,
                                               streams: ["posterior"]) { count, random in

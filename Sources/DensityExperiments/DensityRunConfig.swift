@@ -1,6 +1,8 @@
 import ExperimentRuns
 import Foundation
+import NeuralNet
 import Reporting
+import TensorCore
 import Training
 
 /// Everything that defines one density run: the schedule, the optimiser and the density
@@ -33,15 +35,39 @@ public struct DensityRunConfig: RunConfiguration {
         set { density[keyPath: keyPath] = newValue }
     }
 
-    /// e.g. `realnvp-mnist5k-train-s0`.
+    /// e.g. `realnvp-mnist5k-train-s0`, or with a tag `agave-l8-mnist5k-train-s0`.
     public var runName: String {
         let data = URL(fileURLWithPath: density.data).deletingPathExtension().lastPathComponent
-        return "\(density.model.rawValue)-\(data)-s\(schedule.seed)"
+        return "\(density.model.rawValue)\(density.tag.map { "-" + $0 } ?? "")-\(data)-s\(schedule.seed)"
     }
 
     public var summaryFields: [String: JSONValue] { ["model": .string(density.model.rawValue)] }
 
     public var dataFiles: [String] { [density.data] + (density.testData.map { [$0] } ?? []) }
+
+    /// The run's model with its first weights: drawn from the seed, then, with
+    /// `initial_weights`, replaced by those of that checkpoint's player.
+    public func makeModel(imageShape: [Int]) throws -> DensityModel {
+        var random = RandomStream(seed: schedule.seed).split("model-init")
+        let model: DensityModel
+        do {
+            model = try DensityModel(density, imageShape: imageShape, random: &random)
+        } catch where error is TensorError || error is TrainingError {
+            throw ConfigError("\(density.model.rawValue) cannot take the data's \(imageShape) images: \(error)")
+        }
+        guard let path = density.initialWeights else { return model }
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ConfigError("initial_weights names \(path), which does not exist (train that run first)")
+        }
+        let player = try model.player(density, optimizer: optimizer)
+        do {
+            try Checkpoint.restore(from: path, modules: [player.name: model.module])
+        } catch {
+            throw ConfigError("initial_weights \(path) does not fit this \(density.model.rawValue) model (same architecture "
+                              + "needed): \(error)")
+        }
+        return model
+    }
 
     public func validate() throws {
         for group in [schedule, optimizer, density] as [any SettingsGroup] { try group.validate() }

@@ -88,6 +88,13 @@ public struct DensitySettings: SettingsGroup {
     public var trainingRowsEvaluated: Int { evaluationRows ?? 1_000 }
     /// Images in the sample grid (`samples.png`, 8 per row).
     public var gridSamples = 64
+    /// A label appended to the model in the run's name (`agave-l8-b32-mnist5k-train-s0`), so
+    /// that a chapter's variants of one model get their own folders.
+    public var tag: String?
+    /// A `checkpoint.h5` of a run of the same model and architecture whose weights this run
+    /// starts from (its optimiser state and step are not taken): chapter 3's control
+    /// experiment continues a trained AGAVE without its auxiliary loss.
+    public var initialWeights: String?
 
     public init() {}
 
@@ -114,7 +121,7 @@ public struct DensitySettings: SettingsGroup {
         case pixelcnnFilters = "pixelcnn_filters", pixelcnnBlocks = "pixelcnn_blocks", pixelcnnResolutions = "pixelcnn_resolutions"
         case mixtureComponents = "mixture_components", dropout, conditionFeatures = "condition_features"
         case klWeight = "kl_weight", auxiliaryWeight = "auxiliary_weight", auxiliaryLevels = "auxiliary_levels"
-        case pretrainIterations = "pretrain_iterations"
+        case pretrainIterations = "pretrain_iterations", tag, initialWeights = "initial_weights"
     }
 
     public static var keys: [String] { CodingKeys.allCases.map(\.rawValue) }
@@ -143,6 +150,8 @@ public struct DensitySettings: SettingsGroup {
         try requireSetting([2, 4, 8, 16, 32, 64, 128, 256].contains(auxiliaryLevels),
                            "auxiliary_levels = \(auxiliaryLevels) must be a power of 2 from 2 to 256 (a divisor of 256)")
         try agaveObjective.validate()
+        try requireSetting(tag.map { !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." } } ?? true,
+                           "tag = \"\(tag ?? "")\" must be letters, digits, '-' and '.' only (it becomes part of a folder name)")
         try requireCounts(["residual_blocks": residualBlocks], in: 0...SettingBounds.layers.upperBound)
         // Parameters, gradients and Adam's two moments (4 floats each) of the largest networks.
         let denseWeights = Double(couplings) * Double(hiddenLayers + 1) * Double(hiddenUnits) * Double(hiddenUnits)

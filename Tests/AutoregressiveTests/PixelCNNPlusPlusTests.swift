@@ -114,6 +114,24 @@ import Training
         #expect(chiSquared < 37.7, "χ² = \(chiSquared); observed \(observed), expected \(probabilities.map { $0 * Double(count) })")
     }
 
+    /// Sampling passes over the first rows only: their parameters equal the whole image's.
+    @Test func theFirstRowsAloneGiveTheWholeImagesParameters() throws {
+        let model = try model([3, 7, 5], resolutions: 3, conditional: true)
+        var random = RandomStream(seed: 8)
+        let images = random.uniform([2, 3, 7, 5]) * 255, condition = random.normal([2, 2, 7, 5])
+        let whole = try model.distributionParameters(images, condition: condition)
+        let maps = try model.conditioning!(condition, sizes: model.levelSizes)
+        for rows in [1, 2, 4, 5, 7] {
+            let cropped = try maps.enumerated().map { level, map in
+                try map.narrowed(axis: 2, start: 0, length: (rows + (1 << level) - 1) >> level)
+            }
+            let prefix = try model.parameters(images.narrowed(axis: 2, start: 0, length: rows), features: cropped)
+            let expected = try whole.narrowed(axis: 2, start: 0, length: rows)
+            #expect(prefix.shape == expected.shape)
+            #expect(zip(prefix.scalars, expected.scalars).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) }, "\(rows) rows")
+        }
+    }
+
     @Test func rejectsBadShapesAndSettings() throws {
         var random = RandomStream(seed: 1)
         #expect(throws: (any Error).self) {
