@@ -136,6 +136,36 @@ public final class AGAVEModel: Module, VariationalModel, BoundTermsReporting {
         return (try vae.observation.mean(of: decoded), samples)
     }
 
+    /// `each` PixelCNN samples conditioned on each of `decoded` `[B] + imageShape` (f(z) on the
+    /// pixel scale, as `decodePrior` gives it): `[B·each] + imageShape`, those of row b together.
+    public func samples(conditionedOn decoded: Tensor, each: Int, random: inout RandomStream) throws -> Tensor {
+        let rows = decoded.shape[0]
+        let repeated = try decoded.expandingShape(at: 1).broadcast(to: [rows, each] + vae.imageShape)
+            .reshaped([rows * each] + vae.imageShape)
+        return try pixelCNN.sample(count: rows * each, condition: condition(repeated), random: &random)
+    }
+
+    /// f(z) along the line between the top latents of two images' posterior means, `steps`
+    /// points from a to b (lower groups from their priors, one stream for every point):
+    /// `[steps] + imageShape`, pixel scale (Fig. 3.6).
+    public func interpolate(_ a: Tensor, _ b: Tensor, steps: Int, random: inout RandomStream) throws -> Tensor {
+        try withoutGradient {
+            let ends = try vae.topPosteriorMean(Tensor.concatenate([a, b], axis: 0))
+            let (start, end) = (try ends.narrowed(axis: 0, start: 0, length: 1), try ends.narrowed(axis: 0, start: 1, length: 1))
+            let line = try (0..<steps).map { step -> Tensor in
+                let t = Float(step) / Float(max(1, steps - 1))
+                return try start * (1 - t) + end * t
+            }
+            let fixed = random
+            var points: [Tensor] = []
+            for top in line {
+                var same = fixed
+                points.append(try vae.decode(top: top, random: &same))
+            }
+            return try Tensor.concatenate(points, axis: 0)
+        }
+    }
+
     /// PixelCNN samples conditioned on f(z) for z drawn from the prior: `[count] + imageShape`.
     public func sample(count: Int, random: inout RandomStream) throws -> Tensor {
         try sampleWithAuxiliary(count: count, random: &random).samples

@@ -144,8 +144,20 @@ public final class TopDownVAE: Module, VariationalModel, DifferentiableSampler {
     /// the prior hierarchy, recording the graph: `[count] + imageShape`.
     public func decodePrior(count: Int, random: inout RandomStream) throws -> Tensor {
         let side = 1 << groups
-        let top = random.normal([count, latentChannels, imageShape[1] / side, imageShape[2] / side])
-        return try topDown(from: top, features: nil, random: &random).0
+        return try decode(top: random.normal([count, latentChannels, imageShape[1] / side, imageShape[2] / side]), random: &random)
+    }
+
+    /// The decoder's output for top-group latents `[B, Z, H/2^L, W/2^L]`, the lower groups drawn
+    /// from their priors: `[B] + imageShape` (latent interpolations, Fig. 3.6).
+    public func decode(top: Tensor, random: inout RandomStream) throws -> Tensor {
+        try topDown(from: top, features: nil, random: &random).0
+    }
+
+    /// The mean of `q(z_L | x)` for images `[B] + imageShape`: `[B, Z, H/2^L, W/2^L]`.
+    public func topPosteriorMean(_ x: Tensor) throws -> Tensor {
+        var features = try elu(input(scaling.toNetwork(x)))
+        for down in downs { features = try elu(down(features)) }
+        return try gaussian(topPosterior(features)).mean
     }
 
     /// Decoded means of samples from the prior hierarchy.
