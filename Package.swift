@@ -111,7 +111,7 @@ let package = Package(
         ], path: "Experiments/Chapter5"),
 
         .executableTarget(name: "Benchmarks", dependencies: [
-            "TensorCore", "NeuralNet", "EquivariantLayer", "CBLAS", "Adversarial", "Training", "Datasets", "Flows",
+            "TensorCore", "NeuralNet", "EquivariantLayer", "CBLAS", "Adversarial", "Training", "Datasets", "Flows", "Autoregressive",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ],
                           path: "Experiments/Benchmarks", exclude: ["pytorch_reference_2d.py", "pytorch_reference_sngan.py", "pytorch_reference_flows.py", "pytorch_reference_pixelcnn.py", "reference_timing.py"]),

@@ -4,7 +4,7 @@ import Foundation
 import Training
 
 /// The sizes of one `make chapter3` invocation. `default` fits 30 minutes on our 2 cores (a
-/// small PixelCNN++ and top-down VAE on MNIST-5k, 200 iterations); `smoke` checks the
+/// small PixelCNN++ and top-down VAE on MNIST-5k, 160 iterations); `smoke` checks the
 /// pipeline in a few minutes; `thesis` is the CIFAR-10 protocol of spec §2.5 with PixelCNN++'s
 /// CIFAR-10 network (data/cifar10-{train,test}.h5, converted by the user).
 struct Chapter3Scale {
@@ -32,9 +32,11 @@ struct Chapter3Scale {
     /// Steps of the control experiment (the auxiliary loss dropped) and its KL record interval.
     var controlIterations: Int
     var controlEvery: Int
-    /// IWAE samples and images of the evaluation, images of each run's sample grid.
+    /// IWAE samples and test images of the evaluation (and training images), images of each
+    /// run's sample grid.
     var importanceSamples: Int
     var evaluationRows: Int?
+    var trainEvaluationRows: Int?
     var gridSamples: Int
     /// Data prefix (`-train.h5`, `-test.h5`); nil: MNIST-5k made in the output folder.
     var dataPrefix: String?
@@ -45,19 +47,20 @@ struct Chapter3Scale {
             return Chapter3Scale(name: name, iterations: 6, pretrainIterations: 2, batchSize: 8, seeds: [0], filters: 4, blocks: 1,
                                  resolutions: 2, components: 2, dropout: 0, features: 4, groups: 1, latentChannels: 2,
                                  tableLambdas: [2], sweepLambdas: [8], levelsLambda: 2, levels: [8], controlIterations: 4,
-                                 controlEvery: 1, importanceSamples: 4, evaluationRows: 8, gridSamples: 2, dataPrefix: nil)
+                                 controlEvery: 1, importanceSamples: 4, evaluationRows: 8, trainEvaluationRows: 4, gridSamples: 2,
+                                 dataPrefix: nil)
         case "default":
-            return Chapter3Scale(name: name, iterations: 200, pretrainIterations: 50, batchSize: 32, seeds: [0, 1], filters: 16,
+            return Chapter3Scale(name: name, iterations: 160, pretrainIterations: 40, batchSize: 32, seeds: [0, 1], filters: 16,
                                  blocks: 1, resolutions: 2, components: 3, dropout: 0, features: 16, groups: 2, latentChannels: 8,
                                  tableLambdas: [2, 8], sweepLambdas: [1, 4, 12], levelsLambda: 8, levels: [32, 4],
                                  controlIterations: 100, controlEvery: 5, importanceSamples: 150, evaluationRows: 32,
-                                 gridSamples: 8, dataPrefix: nil)
+                                 trainEvaluationRows: 8, gridSamples: 8, dataPrefix: nil)
         case "thesis":
             return Chapter3Scale(name: name, iterations: 200_000, pretrainIterations: 50_000, batchSize: 64, seeds: [0, 1],
                                  filters: 160, blocks: 5, resolutions: 3, components: 10, dropout: 0.5, features: 64, groups: 2,
                                  latentChannels: 32, tableLambdas: [2, 12], sweepLambdas: [1, 4, 8], levelsLambda: 8,
                                  levels: [64, 32, 16, 8], controlIterations: 4_000, controlEvery: 50, importanceSamples: 150,
-                                 evaluationRows: nil, gridSamples: 64, dataPrefix: "data/cifar10")
+                                 evaluationRows: nil, trainEvaluationRows: 1_000, gridSamples: 64, dataPrefix: "data/cifar10")
         default:
             throw ConfigError("unknown scale '\(name)'; use default, smoke or thesis")
         }
@@ -88,6 +91,7 @@ struct Chapter3Scale {
         config.observation = .discretizedLogistic
         config.evaluationImportanceSamples = importanceSamples
         config.evaluationRows = evaluationRows
+        config.trainEvaluationRows = trainEvaluationRows
         config.gridSamples = gridSamples
         return config
     }

@@ -1,12 +1,12 @@
 import ArgumentParser
 import Foundation
 
-/// ProofChecks — the executable proofs of thesis chapter 4 (see Proofs/README.md). Prints one
+/// ProofChecks — the executable proofs of thesis chapters 3, 4 and 5 (see Proofs/README.md). Prints one
 /// line per check and ends with `N passed, N failed`; exits 1 when a check fails, 2 when the
 /// filters match no check, 64 on a malformed command line.
 struct ProofChecksCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "ProofChecks", abstract: "The executable proofs of chapters 4 and 5.",
+        commandName: "ProofChecks", abstract: "The executable proofs of chapters 3, 4 and 5.",
         discussion: "ProofChecks prop1 lemma9 runs the checks whose names contain \"prop1\" or \"lemma9\".")
 
     @Flag(help: "List the check names and statements.")

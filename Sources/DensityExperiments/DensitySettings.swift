@@ -84,8 +84,10 @@ public struct DensitySettings: SettingsGroup {
     /// Evaluate on at most this many held-out images (all when unset) and as many training
     /// images (1,000 when unset).
     public var evaluationRows: Int?
-    /// The training images the final evaluation scores: `evaluation_rows`, or 1,000.
-    public var trainingRowsEvaluated: Int { evaluationRows ?? 1_000 }
+    /// Score at most this many training images (unset: `evaluation_rows`, else 1,000).
+    public var trainEvaluationRows: Int?
+    /// The training images the final evaluation scores.
+    public var trainingRowsEvaluated: Int { trainEvaluationRows ?? evaluationRows ?? 1_000 }
     /// Images in the sample grid (`samples.png`, 8 per row).
     public var gridSamples = 64
     /// A label appended to the model in the run's name (`agave-l8-b32-mnist5k-train-s0`), so
@@ -117,6 +119,7 @@ public struct DensitySettings: SettingsGroup {
         case latentChannels = "latent_channels", importanceSamples = "importance_samples"
         case klWarmupSteps = "kl_warmup_steps", freeBits = "free_bits"
         case evaluationImportanceSamples = "evaluation_importance_samples", evaluationRows = "evaluation_rows"
+        case trainEvaluationRows = "train_evaluation_rows"
         case gridSamples = "grid_samples"
         case pixelcnnFilters = "pixelcnn_filters", pixelcnnBlocks = "pixelcnn_blocks", pixelcnnResolutions = "pixelcnn_resolutions"
         case mixtureComponents = "mixture_components", dropout, conditionFeatures = "condition_features"
@@ -163,6 +166,8 @@ public struct DensitySettings: SettingsGroup {
         try requireSetting(freeBits >= 0 && freeBits.isFinite, "free_bits = \(freeBits) must be ≥ 0")
         try requireSetting(SettingBounds.samples.contains(evaluationRows ?? 1),
                            "evaluation_rows must be in 1…10⁷ (or unset: every held-out image)")
+        try requireSetting(SettingBounds.samples.contains(trainEvaluationRows ?? 1),
+                           "train_evaluation_rows must be in 1…10⁷ (or unset: evaluation_rows, else 1,000)")
         try requireSetting(importanceSamples == 1 || (klWarmupSteps == 0 && freeBits == 0),
                            "kl_warmup_steps and free_bits shape the ELBO; with importance_samples > 1 set both to 0")
     }

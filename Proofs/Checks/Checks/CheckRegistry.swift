@@ -21,6 +21,8 @@ struct CheckConfiguration: Sendable {
     var trainingSteps: Int?
     /// Quadrature sizes of chapter 5's checks.
     var chapter5 = AdaptiveDensityChecks()
+    /// Chapter 3's checks (exact enumeration; the tabular model's training steps).
+    var chapter3 = InformationPreferenceChecks()
 
     static let standard = CheckConfiguration(
         uniformGrid: .full, secondaryGrid: .reduced,
@@ -49,7 +51,7 @@ struct CheckConfiguration: Sendable {
         chapter5: AdaptiveDensityChecks(intervals: 8_000, tradeOffStep: 0.25))
 }
 
-/// Every executable check of chapters 4 and 5, in report order. New families append their
+/// Every executable check of chapters 3, 4 and 5, in report order. New families append their
 /// `ProofCheck`s here.
 enum CheckRegistry {
     static func checks(_ configuration: CheckConfiguration = .standard) -> [ProofCheck] {
@@ -59,6 +61,7 @@ enum CheckRegistry {
             + NetworkConstructionChecks.registered(trials: configuration.lemmaTrials)
             + (configuration.trainingSteps.map(TrainingChecks.registered(steps:)) ?? [])
             + (configuration.trainingSteps == nil ? [] : UniversalApproximationChecks.registered())
+            + configuration.chapter3.registered()
             + configuration.chapter5.registered()
     }
 
