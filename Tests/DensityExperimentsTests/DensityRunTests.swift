@@ -44,7 +44,8 @@ enum Fixture {
             "model": model.rawValue, "data": trainPath, "test_data": testPath, "batch_size": 16, "iterations": 4,
             "checkpoint_every": 2, "history_every": 2, "hidden_layers": 1, "hidden_units": 16, "couplings": 2,
             "features": 4, "residual_blocks": 1, "latent_size": 4, "latent_channels": 2, "groups": 2,
-            "evaluation_importance_samples": 4, "grid_samples": 8,
+            "evaluation_importance_samples": 4, "grid_samples": 8, "pixelcnn_filters": 4, "pixelcnn_blocks": 1,
+            "pixelcnn_resolutions": 2, "mixture_components": 2, "condition_features": 3, "pretrain_iterations": 2,
         ]
         return try DensityRunConfig.decode(overrides: base.merging(overrides) { $1 }, over: DensityRunConfig(), source: "test")
     }
@@ -64,10 +65,21 @@ enum Fixture {
         // Above 0 bits (a discrete likelihood ≤ 1), and consistent units: nll = bpd · D · ln 2.
         #expect(test.bpd > 0 && test.bpd.isFinite, "\(test.bpd)")
         #expect(abs(test.nll - test.bpd * 64 * log(2)) < 1e-6 * test.nll)
-        if model == .vae || model == .hvae {
+        switch model {
+        case .vae, .hvae, .agave:
             #expect(test.importanceSamples == 4 && test.elboBPD! >= test.bpd - 0.05)
-        } else {
+            #expect(test.continuousNLL == nil)
+        case .pixelcnn:
+            #expect(test.importanceSamples == nil && test.elboBPD == nil && test.continuousNLL == nil)
+        case .nice, .realnvp:
             #expect(abs(test.continuousNLL! - (test.nll - 64 * log(256))) < 1e-6 * test.nll)
+        }
+        // AGAVE splits its one-sample bound: KL + PixelCNN reconstruction = the ELBO, in bits per dimension.
+        if model == .agave, let terms = test.termsBPD {
+            #expect(abs(terms["kl"]! + terms["pixelcnn_reconstruction"]! - test.elboBPD!) < 0.05 * test.elboBPD!)
+            #expect(FileManager.default.fileExists(atPath: folder.path + "/auxiliary.png"))
+        } else {
+            #expect(model != .agave && test.termsBPD == nil, "only AGAVE reports bound terms")
         }
         for file in ["result.json", "manifest.json", "checkpoint.h5", "samples.png", "samples.h5"] {
             #expect(FileManager.default.fileExists(atPath: folder.path + "/" + file), "\(file)")
@@ -77,8 +89,10 @@ enum Fixture {
     }
 
     /// Interrupted after iteration 3 (its last checkpoint at 2) and resumed, a run ends exactly
-    /// where an uninterrupted one does — batch-norm running statistics and KL warm-up included.
-    @Test(arguments: [(DensityModelKind.realnvp, [String: Any]()), (.hvae, ["kl_warmup_steps": 3, "free_bits": 0.1])])
+    /// where an uninterrupted one does — batch-norm running statistics, KL warm-up and AGAVE's
+    /// switch from pre-training to the joint objective included.
+    @Test(arguments: [(DensityModelKind.realnvp, [String: Any]()), (.hvae, ["kl_warmup_steps": 3, "free_bits": 0.1]),
+                      (.agave, ["pretrain_iterations": 3, "kl_weight": 4])])
     func aResumedRunIsBitIdenticalToAnUninterruptedOne(model: DensityModelKind, overrides: [String: Any]) throws {
         let straight = TemporaryFolder(), interrupted = TemporaryFolder()
         let config = try Fixture.config(model, overrides)
