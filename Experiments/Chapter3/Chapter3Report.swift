@@ -91,13 +91,15 @@ enum Chapter3Report {
         return plot
     }
 
-    /// The trained AGAVE of `folder` (its config and final checkpoint).
-    static func loadAGAVE(_ result: DensityRunResult, folder: String, imageShape: [Int]) throws -> AGAVEModel {
-        let model = try result.config.makeModel(imageShape: imageShape)
-        try Checkpoint.restore(from: folder + "/checkpoint.h5", modules: ["agave": model.module])
+    /// Runs `body` on the trained AGAVE of `folder` (its config and final checkpoint), in
+    /// evaluation mode, with the Polyak average of its parameters when the run kept one.
+    static func withTrainedAGAVE<R>(_ result: DensityRunResult, folder: String, training: ImageDataset,
+                                    _ body: (AGAVEModel) throws -> R) throws -> R {
+        let (model, procedure) = try DensityRun(config: result.config, folder: folder).makeProcedure(for: training)
+        _ = try procedure.restoreCheckpoint(from: folder + "/checkpoint.h5")
         guard let agave = model.module as? AGAVEModel else { throw ConfigError("\(folder) does not hold an AGAVE run") }
         agave.eval()
-        return agave
+        return try procedure.withEvaluationParameters { try body(agave) }
     }
 
     /// Fig. 3.5's analogue: each row one f(z), z from the prior, then `each` PixelCNN samples

@@ -40,6 +40,9 @@ struct Chapter3Scale {
     var gridSamples: Int
     /// Data prefix (`-train.h5`, `-test.h5`); nil: MNIST-5k made in the output folder.
     var dataPrefix: String?
+    /// Polyak averaging of the parameters, evaluated and sampled (PixelCNN++'s 0.9995 at the
+    /// thesis scale; too slow to matter in a few hundred steps).
+    var averagingDecay: Float?
 
     static func named(_ name: String) throws -> Chapter3Scale {
         switch name {
@@ -60,7 +63,8 @@ struct Chapter3Scale {
                                  filters: 160, blocks: 5, resolutions: 3, components: 10, dropout: 0.5, features: 64, groups: 2,
                                  latentChannels: 32, tableLambdas: [2, 12], sweepLambdas: [1, 4, 8], levelsLambda: 8,
                                  levels: [64, 32, 16, 8], controlIterations: 4_000, controlEvery: 50, importanceSamples: 150,
-                                 evaluationRows: nil, trainEvaluationRows: 1_000, gridSamples: 64, dataPrefix: "data/cifar10")
+                                 evaluationRows: nil, trainEvaluationRows: 1_000, gridSamples: 64, dataPrefix: "data/cifar10",
+                                 averagingDecay: 0.9995)
         default:
             throw ConfigError("unknown scale '\(name)'; use default, smoke or thesis")
         }
@@ -75,6 +79,7 @@ struct Chapter3Scale {
         config.schedule = TrainingSchedule(iterations: steps, historyEvery: historyEvery ?? max(1, steps / 20),
                                            checkpointEvery: max(1, steps / 4), seed: seed)
         config.optimizer = OptimizerSettings(optimizer: .adamax, learningRate: 0.002)
+        config.optimizer.averagingDecay = averagingDecay
         config.model = model
         config.tag = tag
         config.data = prefix + "-train.h5"

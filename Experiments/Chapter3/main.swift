@@ -120,11 +120,13 @@ func runChapter3(scale: Chapter3Scale, output: String, worker: URL, jobs: Int) t
             .savePNG(to: output + "/fig3_7_control_kl.png", existing: .overwrite)
     }
     if let trainedParent = results.first(where: { $0.config.runName == parentConfig.runName }) {
-        let agave = try Chapter3Report.loadAGAVE(trainedParent, folder: parent, imageShape: imageShape)
-        try Chapter3Report.priorSamples(agave, rows: 4, each: 5, seed: scale.seeds[0])
-            .savePNG(to: output + "/fig3_5_prior_samples.png", existing: .overwrite)
-        try Chapter3Report.interpolations(agave, test: test, pairs: [(0, 1), (2, 3)], steps: 6, seed: scale.seeds[0])
-            .savePNG(to: output + "/fig3_6_interpolations.png", existing: .overwrite)
+        let training = try DensityRun.readImages(prefix + "-train.h5")
+        try Chapter3Report.withTrainedAGAVE(trainedParent, folder: parent, training: training) { agave in
+            try Chapter3Report.priorSamples(agave, rows: 4, each: 5, seed: scale.seeds[0])
+                .savePNG(to: output + "/fig3_5_prior_samples.png", existing: .overwrite)
+            try Chapter3Report.interpolations(agave, test: test, pairs: [(0, 1), (2, 3)], steps: 6, seed: scale.seeds[0])
+                .savePNG(to: output + "/fig3_6_interpolations.png", existing: .overwrite)
+        }
     }
     var manifest = RunManifest.start(
         name: "chapter3-\(scale.name)", seed: 0,

@@ -65,11 +65,16 @@ public final class DensityRun: ExperimentRun {
         let outcome = try training.train(procedure, resume: resume, log: TrainingLog(extras: NoExtras()), onIteration: onIteration)
         let evaluator = DensityEvaluator(model: model, importanceSamples: config.density.evaluationImportanceSamples)
         let clock = ContinuousClock(), start = clock.now
-        let metrics = try DensityMetrics(train: evaluator.evaluate(dataset, rows: config.density.trainingRowsEvaluated),
-                                         test: testSet.map { try evaluator.evaluate($0, rows: config.density.evaluationRows) })
+        // With `averaging_decay`, the Polyak average of the parameters is what gets evaluated and sampled.
+        let metrics = try procedure.withEvaluationParameters {
+            try DensityMetrics(train: evaluator.evaluate(dataset, rows: config.density.trainingRowsEvaluated),
+                               test: testSet.map { try evaluator.evaluate($0, rows: config.density.evaluationRows) })
+        }
         let evaluationSeconds = (clock.now - start).seconds
-        try model.writeSampleFiles(to: folder, count: config.density.gridSamples, seed: config.schedule.seed,
-                                   source: "\(config.runName) samples after \(procedure.iteration) iterations")
+        try procedure.withEvaluationParameters {
+            try model.writeSampleFiles(to: folder, count: config.density.gridSamples, seed: config.schedule.seed,
+                                       source: "\(config.runName) samples after \(procedure.iteration) iterations")
+        }
         let result = DensityRunResult(config: config, outcome: outcome, iterations: procedure.iteration, metrics: metrics)
         try training.writeManifest(configExtras: ["parameters": .number(Double(model.module.parameterCount))], configChanges: outcome.log.configChanges,
             evaluationProtocol: [
