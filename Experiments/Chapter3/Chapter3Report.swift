@@ -83,11 +83,14 @@ enum Chapter3Report {
     /// The control experiment's KL (bits per dimension, training batches) against steps after
     /// the auxiliary loss was dropped.
     static func controlCurve(_ control: DensityRunResult, dimensions: Int) throws -> LinePlot {
+        guard let series = control.history["agave.kl"], let top = series.values.max(), top > 0 else {
+            return LinePlot(title: "KL after dropping the auxiliary loss (no KL recorded)")
+        }
+        let bitsPerNat = 1 / (Double(dimensions) * log(2))
+        // From 0, so that how far the KL is from collapse shows.
         var plot = LinePlot(title: "KL after dropping the auxiliary loss", xAxis: PlotAxis(label: "step"),
-                            yAxis: PlotAxis(label: "KL (bits per dimension)"), legend: .topRight)
-        guard let series = control.history["agave.kl"] else { return plot }
-        try plot.add("KL", x: series.iterations.map(Double.init), y: series.values.map { $0 / (Double(dimensions) * log(2)) },
-                     color: .series(0))
+                            yAxis: PlotAxis(label: "KL (bits per dimension)", limits: 0...(1.1 * top * bitsPerNat)), legend: .topRight)
+        try plot.add("KL", x: series.iterations.map(Double.init), y: series.values.map { $0 * bitsPerNat }, color: .series(0))
         return plot
     }
 
