@@ -121,8 +121,7 @@ public final class TopDownVAE: Module, VariationalModel, DifferentiableSampler {
         guard Array(x.shape.dropFirst()) == imageShape else {
             throw TensorError.invalidShape(operation: "TopDownVAE", shape: x.shape, expected: "[B] + \(imageShape)")
         }
-        var features = [try elu(input(scaling.toNetwork(x)))]
-        for down in downs { features.append(try elu(down(features.last!))) }
+        let features = try bottomUp(x)
         let topPosterior = try gaussian(self.topPosterior(features[groups]))
         let topPrior = try DiagonalGaussian.standard(topPosterior.mean.shape)
         for _ in 0..<count {
@@ -155,9 +154,14 @@ public final class TopDownVAE: Module, VariationalModel, DifferentiableSampler {
 
     /// The mean of `q(z_L | x)` for images `[B] + imageShape`: `[B, Z, H/2^L, W/2^L]`.
     public func topPosteriorMean(_ x: Tensor) throws -> Tensor {
-        var features = try elu(input(scaling.toNetwork(x)))
-        for down in downs { features = try elu(down(features)) }
-        return try gaussian(topPosterior(features)).mean
+        try gaussian(topPosterior(bottomUp(x)[groups])).mean
+    }
+
+    /// The bottom-up features `d_0 … d_L` of images `[B] + imageShape`, `d_l` at `H / 2^l`.
+    private func bottomUp(_ x: Tensor) throws -> [Tensor] {
+        var features = [try elu(input(scaling.toNetwork(x)))]
+        for down in downs { features.append(try elu(down(features.last!))) }
+        return features
     }
 
     /// Decoded means of samples from the prior hierarchy.
