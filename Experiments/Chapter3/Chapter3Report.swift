@@ -123,7 +123,7 @@ enum Chapter3Report {
         for (a, b) in pairs {
             let ends = try test.pixelBatch([a, b])
             let line = try agave.interpolate(ends.narrowed(axis: 0, start: 0, length: 1), ends.narrowed(axis: 0, start: 1, length: 1),
-                                             steps: steps, random: &random)
+                                             steps: steps, lowerGroups: random.split("lower-groups"))
             rows.append(try agave.vae.observation.mean(of: line))
             rows.append(try agave.samples(conditionedOn: line, each: 1, random: &random))
         }

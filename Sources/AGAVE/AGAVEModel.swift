@@ -146,9 +146,10 @@ public final class AGAVEModel: Module, VariationalModel, BoundTermsReporting {
     }
 
     /// f(z) along the line between the top latents of two images' posterior means, `steps`
-    /// points from a to b (lower groups from their priors, one stream for every point):
-    /// `[steps] + imageShape`, pixel scale (Fig. 3.6).
-    public func interpolate(_ a: Tensor, _ b: Tensor, steps: Int, random: inout RandomStream) throws -> Tensor {
+    /// points from a to b, the lower groups drawn from their priors with `lowerGroups` afresh at
+    /// every point (so only the top latent changes along the line): `[steps] + imageShape`,
+    /// pixel scale (Fig. 3.6).
+    public func interpolate(_ a: Tensor, _ b: Tensor, steps: Int, lowerGroups: RandomStream) throws -> Tensor {
         try withoutGradient {
             let ends = try vae.topPosteriorMean(Tensor.concatenate([a, b], axis: 0))
             let (start, end) = (try ends.narrowed(axis: 0, start: 0, length: 1), try ends.narrowed(axis: 0, start: 1, length: 1))
@@ -156,10 +157,9 @@ public final class AGAVEModel: Module, VariationalModel, BoundTermsReporting {
                 let t = Float(step) / Float(max(1, steps - 1))
                 return try start * (1 - t) + end * t
             }
-            let fixed = random
             var points: [Tensor] = []
             for top in line {
-                var same = fixed
+                var same = lowerGroups
                 points.append(try vae.decode(top: top, random: &same))
             }
             return try Tensor.concatenate(points, axis: 0)

@@ -20,26 +20,13 @@ final class TemporaryFolder {
 
 struct Interrupted: Error {}
 
-/// Labelled 8-bit 32×32 images: a bright 8×8 square in the top-left (label 0) or bottom-right
-/// (label 1) quarter over dark noise, and a classifier of them.
+/// Labelled 8-bit 32×32 corner squares (8×8, label 0 top-left, 1 bottom-right) and a classifier of them.
 enum Fixture {
     static let folder = TemporaryFolder()
     static func path(_ name: String) -> String { folder.path + "/\(name).h5" }
     static let prepared: Result<Void, Error> = Result {
         for (name, count, seed) in [("train", 48, UInt64(1)), ("test", 16, 2)] {
-            var random = RandomStream(seed: seed)
-            var pixels: [UInt8] = [], labels: [Int] = []
-            for _ in 0..<count {
-                let label = random.integer(in: 0..<2), corner = label == 0 ? 4 : 20
-                for y in 0..<32 {
-                    for x in 0..<32 {
-                        let inside = (corner..<(corner + 8)).contains(y) && (corner..<(corner + 8)).contains(x)
-                        pixels.append(UInt8(inside ? 200 + random.integer(in: 0..<56) : random.integer(in: 0..<40)))
-                    }
-                }
-                labels.append(label)
-            }
-            try ImageDataset(shape: [count, 1, 32, 32], pixels: pixels, labels: labels, source: "squares").write(toHDF5: path(name))
+            try CornerSquares.dataset(count: count, side: 32, square: 8, inset: 4, seed: seed).write(toHDF5: path(name))
         }
         var random = RandomStream(seed: 4)
         let classifier = try GlyphClassifier(imageSize: 32, random: &random)

@@ -80,4 +80,20 @@ import Variational
         #expect(try gradients(of: pixelOnly, wrt: [outputWeight])[0].scalars.allSatisfy { $0 == 0 })
         #expect(throws: (any Error).self) { try AGAVEObjective(auxiliaryWeight: 0, pretrainIterations: 3).validate() }
     }
+
+    /// Along an interpolation only the top latent moves: from an image to itself every point is
+    /// the same, and the first point of a line is the decoding of the first image's mean.
+    @Test func interpolationsMoveOnlyTheTopLatent() throws {
+        let model = try model(levels: 4)
+        let images = try binaryImages.narrowed(axis: 0, start: 5, length: 2)
+        let a = try images.narrowed(axis: 0, start: 0, length: 1), b = try images.narrowed(axis: 0, start: 1, length: 1)
+        let stream = RandomStream(seed: 12)
+        let still = try model.interpolate(a, a, steps: 3, lowerGroups: stream).scalars
+        #expect(still.count == 12 && still[0..<4] == still[4..<8] && still[4..<8] == still[8..<12])
+        let line = try model.interpolate(a, b, steps: 4, lowerGroups: stream)
+        var same = stream
+        let start = try withoutGradient { try model.vae.decode(top: model.vae.topPosteriorMean(a), random: &same) }
+        #expect(Array(line.scalars[0..<4]) == start.scalars)
+        #expect(line.scalars[0..<4] != line.scalars[12..<16])
+    }
 }

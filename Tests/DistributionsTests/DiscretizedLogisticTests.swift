@@ -14,7 +14,7 @@ import Testing
         return logP.scalars.map { Foundation.exp(Double($0)) }
     }
 
-    @Test(arguments: [2, 8, 16, 32, 256])
+    @Test(arguments: [2, 4, 8, 16, 32, 64, 128, 256])  // every b a run may set (auxiliary_levels)
     func theBinsSumToOne(levels: Int) throws {
         for (mean, logScale) in [(Float(127.5), Float(2)), (3, 0.5), (250, -1), (-40, 3), (300, 1), (128, 8), (100, -20)] {
             let total = try Self.binMasses(levels: levels, mean: mean, logScale: logScale).reduce(0, +)

@@ -18,26 +18,14 @@ final class TemporaryFolder {
 
 struct Interrupted: Error {}
 
-/// Labelled 8-bit 8×8 images: a bright 3×3 square in the top-left (label 0) or bottom-right
-/// (label 1) corner over dark noise; a classifier of them for the MODE score.
+/// Labelled 8-bit 8×8 corner squares (3×3, label 0 top-left, 1 bottom-right); a classifier of them
+/// for the MODE score.
 enum Fixture {
     static let folder = TemporaryFolder()
     static func path(_ name: String) -> String { folder.path + "/\(name).h5" }
     static let prepared: Result<Void, Error> = Result {
         for (name, count, seed) in [("train", 96, UInt64(1)), ("validation", 24, 2), ("test", 24, 3)] {
-            var random = RandomStream(seed: seed)
-            var pixels: [UInt8] = [], labels: [Int] = []
-            for _ in 0..<count {
-                let label = random.integer(in: 0..<2), corner = label == 0 ? 1 : 4
-                for y in 0..<8 {
-                    for x in 0..<8 {
-                        let inside = (corner..<(corner + 3)).contains(y) && (corner..<(corner + 3)).contains(x)
-                        pixels.append(UInt8(inside ? 200 + random.integer(in: 0..<56) : random.integer(in: 0..<40)))
-                    }
-                }
-                labels.append(label)
-            }
-            try ImageDataset(shape: [count, 1, 8, 8], pixels: pixels, labels: labels, source: "squares").write(toHDF5: path(name))
+            try CornerSquares.dataset(count: count, side: 8, square: 3, inset: 1, seed: seed).write(toHDF5: path(name))
         }
         var random = RandomStream(seed: 4)
         let classifier = try GlyphClassifier(imageSize: 8, random: &random)
