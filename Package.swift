@@ -151,7 +151,7 @@ let package = Package(
             "DensityExperiments", "Datasets", "ExperimentRuns", "NeuralNet", "TensorCore", "Training",
         ]),
         .testTarget(name: "AdaptiveDensityTests", dependencies: [
-            "AdaptiveDensity", "Variational", "DensityExperiments", "Distributions", "Datasets", "Evaluation", "ExperimentRuns",
+            "AdaptiveDensity", "Adversarial", "Variational", "DensityExperiments", "Distributions", "Datasets", "Evaluation", "ExperimentRuns",
             "NeuralNet", "TensorCore", "Training",
         ]),
         .testTarget(name: "FlowGANTests", dependencies: [

@@ -39,6 +39,8 @@ struct Chapter5Scale {
         var discriminatorWidth = 0.125
         var metricSamples = 1_000
         var importanceSamples = 10
+        /// The seeds of Table 5.2's refinement rows (the first of `seeds` when nil).
+        var refinementSeeds: [UInt64]? = nil
     }
 
     static func named(_ name: String) throws -> Chapter5Scale {
@@ -97,26 +99,48 @@ struct Chapter5Scale {
 }
 
 extension Chapter5Scale {
-    /// Table 5.1's runs: each variant at each seed, on images of `prefix` (32×32).
-    func adeConfigs(prefix: String, classifier: String?) -> [ADERunConfig] {
-        seeds.flatMap { seed in
-            ADEVariant.allCases.map { variant in
-                var config = ADERunConfig()
-                config.schedule = TrainingSchedule(iterations: ade.iterations, historyEvery: max(1, ade.iterations / 20),
-                                                   checkpointEvery: max(1, ade.iterations / 4), seed: seed)
-                config.variant = variant
-                config.data = prefix + "-train.h5"
-                config.testData = prefix + "-test.h5"
-                config.batchSize = ade.batchSize
-                config.features = ade.features
-                config.latentChannels = ade.latentChannels
-                config.flowFeatures = ade.flowFeatures
-                config.discriminatorWidth = ade.discriminatorWidth
-                config.metricSamples = ade.metricSamples
-                config.evaluationImportanceSamples = ade.importanceSamples
-                config.classifier = classifier
+    /// Table 5.2's refinement rows beyond Table 5.1's GAN and AV-ADE: (variant, residual
+    /// discriminator, wide generator, f_ψ scales), in the thesis' order.
+    static let refinements: [(ADEVariant, residual: Bool, wide: Bool, scales: Int)] = [
+        (.gan, true, false, 1), (.avade, true, false, 1), (.avade, true, true, 1), (.avade, false, false, 2),
+    ]
+
+    /// Table 5.2's extra runs: each refinement at each of `ade.refinementSeeds`.
+    func refinementConfigs(prefix: String, classifier: String?) -> [ADERunConfig] {
+        (ade.refinementSeeds ?? [seeds[0]]).flatMap { seed in
+            Self.refinements.map { variant, residual, wide, scales in
+                var config = adeConfig(variant, seed: seed, prefix: prefix, classifier: classifier)
+                config.discriminator = residual ? .residual : .standard
+                config.wideGenerator = wide
+                config.flowScales = scales
                 return config
             }
         }
+    }
+
+    /// Table 5.1's runs: each variant at each seed, on images of `prefix` (32×32).
+    func adeConfigs(prefix: String, classifier: String?) -> [ADERunConfig] {
+        seeds.flatMap { seed in
+            ADEVariant.allCases.map { adeConfig($0, seed: seed, prefix: prefix, classifier: classifier) }
+        }
+    }
+
+    /// One run of `variant` at this scale's ADE sizes.
+    private func adeConfig(_ variant: ADEVariant, seed: UInt64, prefix: String, classifier: String?) -> ADERunConfig {
+        var config = ADERunConfig()
+        config.schedule = TrainingSchedule(iterations: ade.iterations, historyEvery: max(1, ade.iterations / 20),
+                                           checkpointEvery: max(1, ade.iterations / 4), seed: seed)
+        config.variant = variant
+        config.data = prefix + "-train.h5"
+        config.testData = prefix + "-test.h5"
+        config.batchSize = ade.batchSize
+        config.features = ade.features
+        config.latentChannels = ade.latentChannels
+        config.flowFeatures = ade.flowFeatures
+        config.discriminatorWidth = ade.discriminatorWidth
+        config.metricSamples = ade.metricSamples
+        config.evaluationImportanceSamples = ade.importanceSamples
+        config.classifier = classifier
+        return config
     }
 }

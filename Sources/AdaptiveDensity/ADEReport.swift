@@ -3,15 +3,21 @@ import Reporting
 
 /// Table 5.1's analogue from finished runs, beside the thesis' CIFAR-10 numbers.
 public enum ADEReport {
-    /// The thesis' Table 5.1 (CIFAR-10): BPD (bracketed for the GAN: an inference-network
-    /// estimate), IS, FID.
-    public static func thesis(_ variant: ADEVariant) -> (bpd: String, inceptionScore: Double, fid: Double) {
-        switch variant {
-        case .gan: return ("[7.0]", 6.8, 31.4)
-        case .vae: return ("4.4", 2.0, 171.0)
-        case .vade: return ("3.5", 3.0, 112.0)
-        case .avgde: return ("4.4", 5.1, 58.6)
-        case .avade: return ("3.9", 7.1, 28.0)
+    /// The thesis' Tables 5.1 and 5.2 (CIFAR-10) by row name (`ADESettings.modelLabel`): BPD
+    /// (bracketed for the GAN: an inference-network estimate), IS, FID; nil for a combination
+    /// the thesis did not report.
+    public static func thesis(_ model: String) -> (bpd: String, inceptionScore: Double, fid: Double)? {
+        switch model {
+        case "GAN": return ("[7.0]", 6.8, 31.4)
+        case "VAE": return ("4.4", 2.0, 171.0)
+        case "V-ADE": return ("3.5", 3.0, 112.0)
+        case "AV-GDE": return ("4.4", 5.1, 58.6)
+        case "AV-ADE": return ("3.9", 7.1, 28.0)
+        case "GAN (rd)": return ("[6.9]", 7.4, 24.0)
+        case "AV-ADE (rd)": return ("3.8", 7.5, 26.0)
+        case "AV-ADE (wg, rd)": return ("3.8", 8.2, 17.2)
+        case "AV-ADE (s2)": return ("3.5", 6.9, 28.9)
+        default: return nil
         }
     }
 
@@ -22,9 +28,9 @@ public enum ADEReport {
         var table = try Table(columns: keys + ["BPD", "ELBO BPD", "FID", "KID", "IS", "MODE", "precision", "recall",
                                                "parameters", "f_ψ parameters", "seconds"])
         for result in results {
-            let variant = result.config.variant, thesis = thesis(variant), metrics = result.metrics
-            try table.append([.text(variant.label + (variant.hasFeatureMap ? " †" : "")), .text(thesis.bpd),
-                              .number(thesis.inceptionScore), .number(thesis.fid),
+            let label = result.config.modelLabel, thesis = thesis(label), metrics = result.metrics
+            try table.append([.text(label + (result.config.variant.hasFeatureMap ? " †" : "")),
+                              thesis.map { .text($0.bpd) } ?? .missing, number(thesis?.inceptionScore), number(thesis?.fid),
                               number(metrics.test?.bpd), number(metrics.test?.elboBPD), number(metrics.samples?.fid),
                               number(metrics.samples?.kid), number(metrics.samples?.inceptionScore),
                               number(metrics.samples?.modeScore), number(metrics.samples?.precision),

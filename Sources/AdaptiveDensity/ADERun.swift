@@ -52,14 +52,15 @@ public final class ADERun: ExperimentRun {
         var random = RandomStream(seed: config.schedule.seed).split("model-init")
         let imageShape = Array(dataset.shape.dropFirst())
         let model: AdaptiveDensityModel
-        let discriminator: Sequential?
+        let discriminator: (any Layer & Module)?
         do {
             model = try AdaptiveDensityModel.make(config.ade, imageShape: imageShape, random: &random)
             discriminator = config.variant.trainsQuality
-                ? try ADETraining.discriminator(imageShape: imageShape, width: config.discriminatorWidth, random: &random) : nil
+                ? try ADETraining.discriminator(imageShape: imageShape, settings: config.ade, random: &random) : nil
         } catch where error is TensorError || error is TrainingError {
-            throw ConfigError("\(config.variant.label) cannot take the data's \(imageShape) images: \(error) "
-                              + "(the discriminator takes 32×32, 48×48 or 64×64 images; `groups` halvings must divide the side)")
+            throw ConfigError("\(config.modelLabel) cannot take the data's \(imageShape) images: \(error) "
+                              + "(the standard discriminator takes 32×32, 48×48 or 64×64 images, the residual one sides divisible by 8; "
+                              + "`groups` halvings must divide the side)")
         }
         model.evaluationSamples = config.evaluationImportanceSamples
         let procedure = try ADETraining.procedure(model: model, discriminator: discriminator, settings: config.ade,

@@ -33,8 +33,14 @@ public struct ADERunConfig: RunConfiguration {
         set { ade[keyPath: keyPath] = newValue }
     }
 
-    /// e.g. `av-ade-s0`.
-    public var runName: String { "\(ade.variant.rawValue)-s\(schedule.seed)" }
+    /// The row name of Tables 5.1 and 5.2 and the refinement tags (`ADESettings`).
+    public var modelLabel: String { ade.modelLabel }
+    public var refinements: [String] { ade.refinements }
+
+    /// e.g. `av-ade-s0`, `av-ade-wg-rd-s0` (Table 5.2's refinements in the name).
+    public var runName: String {
+        ([ade.variant.rawValue] + ade.refinements + ["s\(schedule.seed)"]).joined(separator: "-")
+    }
 
     public var summaryFields: [String: JSONValue] { ["variant": .string(ade.variant.rawValue)] }
 

@@ -30,6 +30,14 @@ public enum ADEVariant: String, Codable, CaseIterable, Sendable {
     }
 }
 
+/// The discriminator of the models trained adversarially.
+public enum ADEDiscriminator: String, Codable, CaseIterable, Sendable {
+    /// The SNGAN standard CNN without spectral normalisation (spec §3.5; Table 5.1).
+    case standard
+    /// Table A.1's residual discriminator ("rd" in Table 5.2).
+    case residual
+}
+
 /// The adaptive-density family's settings (keys in snake_case): the data, the variant, the
 /// VAE and f_ψ architectures, the discriminator, the hybrid objective and the evaluation.
 /// Defaults follow App. A (spec §4.5–4.6) where it gives them: Adamax 0.002 (the optimiser
@@ -52,8 +60,15 @@ public struct ADESettings: SettingsGroup {
     /// † of Table 5.1: models with f_ψ get a VAE whose `features` are lowered until the whole
     /// model has at most the parameters of the pixel-space VAE.
     public var compensateParameters = true
-    /// The SNGAN standard CNN discriminator's width multiplier (of spec §3.5's channels).
+    /// The SNGAN standard CNN discriminator's width multiplier (of spec §3.5's channels, or of
+    /// Table A.1's for the residual discriminator).
     public var discriminatorWidth = 0.125
+    /// Table 5.2's refinements: the residual discriminator of Table A.1 ("rd"), a generator of
+    /// twice the channels ("wg"), f_ψ with more scales ("s2": 2 scales; Fig. 5.12 sweeps 1…4
+    /// scales and `flow_residual_blocks` 1…4).
+    public var discriminator: ADEDiscriminator = .standard
+    public var wideGenerator = false
+    public var flowScales = 1
     /// w on L_Q (A5.2) and the gradient-penalty coefficient (on interpolates of real and
     /// generated images, A5.9).
     public var qualityWeight: Float = 100
@@ -76,10 +91,29 @@ public struct ADESettings: SettingsGroup {
 
     public init() {}
 
+    /// The VAE's channels before the parameter compensation (doubled by `wide_generator`).
+    public var generatorFeatures: Int { wideGenerator ? 2 * features : features }
+
+    /// The refinements of this model as Table 5.2 tags them: "wg", "rd", "s2" (in that order);
+    /// only those that change the model (no "s2" without f_ψ, no "rd" without a discriminator).
+    public var refinements: [String] {
+        var tags: [String] = []
+        if wideGenerator { tags.append("wg") }
+        if discriminator == .residual && variant.trainsQuality { tags.append("rd") }
+        if flowScales > 1 && variant.hasFeatureMap { tags.append("s\(flowScales)") }
+        return tags
+    }
+
+    /// The row name of Tables 5.1 and 5.2, e.g. "AV-ADE (wg, rd)".
+    public var modelLabel: String {
+        refinements.isEmpty ? variant.label : "\(variant.label) (\(refinements.joined(separator: ", ")))"
+    }
+
     enum CodingKeys: String, CodingKey, CaseIterable {
         case variant, data, testData = "test_data", batchSize = "batch_size", features, groups, latentChannels = "latent_channels"
         case flowResidualBlocks = "flow_residual_blocks", flowFeatures = "flow_features", flowCouplings = "flow_couplings"
         case compensateParameters = "compensate_parameters", discriminatorWidth = "discriminator_width"
+        case discriminator, wideGenerator = "wide_generator", flowScales = "flow_scales"
         case qualityWeight = "quality_weight", penaltyWeight = "penalty_weight", noisySamples = "noisy_samples"
         case qualityTrainsFeatureMap = "quality_trains_feature_map", posthocIterations = "posthoc_iterations"
         case evaluationImportanceSamples = "evaluation_importance_samples", evaluationRows = "evaluation_rows"
@@ -89,7 +123,11 @@ public struct ADESettings: SettingsGroup {
     public static var keys: [String] { CodingKeys.allCases.map(\.rawValue) }
 
     public static func allowedValues(forKey key: String) -> [String]? {
-        key == "variant" ? ADEVariant.allCases.map(\.rawValue) : nil
+        switch key {
+        case "variant": return ADEVariant.allCases.map(\.rawValue)
+        case "discriminator": return ADEDiscriminator.allCases.map(\.rawValue)
+        default: return nil
+        }
     }
 
     public func validate() throws {
@@ -98,6 +136,7 @@ public struct ADESettings: SettingsGroup {
                            "flow_features": flowFeatures, "evaluation_importance_samples": evaluationImportanceSamples],
                           in: SettingBounds.units)
         try requireCounts(["groups": groups, "flow_couplings": flowCouplings], in: SettingBounds.layers)
+        try requireCounts(["flow_scales": flowScales], in: 1...5)
         try requireCounts(["flow_residual_blocks": flowResidualBlocks], in: 0...SettingBounds.layers.upperBound)
         try requireCounts(["metric_samples": metricSamples], in: SettingBounds.samples)
         try requireCounts(["grid_samples": gridSamples], in: 1...4_096)

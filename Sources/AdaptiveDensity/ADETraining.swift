@@ -19,18 +19,18 @@ extension AdaptiveDensityModel {
                            scaling: .unit, random: &random)
         }
         var featureMap: (any Bijection)?
-        var features = settings.features
+        var features = settings.generatorFeatures
         if settings.variant.hasFeatureMap {
-            let shape = FlowArchitectures.RealNVPShape(scales: 1, residualBlocks: settings.flowResidualBlocks,
+            let shape = FlowArchitectures.RealNVPShape(scales: settings.flowScales, residualBlocks: settings.flowResidualBlocks,
                                                        features: settings.flowFeatures, finalCouplings: settings.flowCouplings)
             let flow = try FlowArchitectures.realNVP(imageShape: imageShape, shape: shape, random: &random).flow
             featureMap = flow
             if settings.compensateParameters {
                 var trial = RandomStream(seed: 0).split("parameter-count")
-                let budget = try vae(features: settings.features, random: &trial).parameterCount
+                let budget = try vae(features: settings.generatorFeatures, random: &trial).parameterCount
                 // Never below half the channels: a small VAE cannot give back a large f_ψ's
                 // parameters (the counts are reported either way).
-                while features > max(1, settings.features / 2),
+                while features > max(1, settings.generatorFeatures / 2),
                       try vae(features: features, random: &trial).parameterCount + flow.parameterCount > budget {
                     features -= 1
                 }
@@ -57,7 +57,7 @@ extension AdaptiveDensityModel {
 public enum ADETraining {
     public static let streams = ["posterior", "latent", "objective"]
 
-    public static func procedure(model: AdaptiveDensityModel, discriminator: (any Layer)?, settings: ADESettings,
+    public static func procedure(model: AdaptiveDensityModel, discriminator: (any Layer & Module)?, settings: ADESettings,
                                  optimizer: OptimizerSettings, seed: UInt64, data: @escaping BatchSource) throws -> TrainingProcedure {
         let variant = settings.variant, weight = settings.qualityWeight, batchSize = settings.batchSize
         var players: [Player] = []
@@ -97,15 +97,24 @@ public enum ADETraining {
         return try TrainingProcedure(players: players, batchSize: batchSize, seed: seed, streams: streams, data: data)
     }
 
-    /// The SNGAN standard CNN discriminator (spec §3.5, per-sample, no spectral norm) for
-    /// `imageShape` `[C, S, S]`, S ∈ {32, 48, 64}, at `width` of its channels.
-    public static func discriminator(imageShape: [Int], width: Double, random: inout RandomStream) throws -> Sequential {
+    /// The discriminator of `settings` for `imageShape` `[C, S, S]` at `discriminator_width` of
+    /// its channels: the SNGAN standard CNN (spec §3.5, per-sample, no spectral norm; S ∈ {32,
+    /// 48, 64}) or Table A.1's residual discriminator (S divisible by 8).
+    public static func discriminator(imageShape: [Int], settings: ADESettings, random: inout RandomStream) throws -> any Layer & Module {
         guard imageShape.count == 3, imageShape[1] == imageShape[2] else {
             throw TrainingError.invalidSetting("the discriminator takes square images [C, S, S]; got \(imageShape)")
         }
-        var shape = try ConvolutionalGANShape(imageSize: imageShape[1], widthMultiplier: width)
-        shape.channels = imageShape[0]
-        return try shape.makeDiscriminator(.perSample, random: &random)
+        switch settings.discriminator {
+        case .standard:
+            var shape = try ConvolutionalGANShape(imageSize: imageShape[1], widthMultiplier: settings.discriminatorWidth)
+            shape.channels = imageShape[0]
+            return try shape.makeDiscriminator(.perSample, random: &random)
+        case .residual:
+            guard imageShape[1] % 8 == 0 else {
+                throw TrainingError.invalidSetting("the residual discriminator halves the image three times; \(imageShape[1])×\(imageShape[1]) is not divisible by 8")
+            }
+            return try ResidualDiscriminator(imageChannels: imageShape[0], widthMultiplier: settings.discriminatorWidth, random: &random)
+        }
     }
 }
 
