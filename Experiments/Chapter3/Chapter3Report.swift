@@ -10,17 +10,25 @@ import Training
 /// Chapter 3's table and figures from finished density runs (spec §2.8).
 enum Chapter3Report {
     /// The columns that identify a row; the rest are averaged over seeds.
-    static let keys = ["model", "λ", "levels of y", "thesis CIFAR-10 BPD"]
+    static let keys = ["model", "λ", "levels of y", "size of y", "thesis CIFAR-10 BPD"]
 
-    /// What a run is in the table: its model's name, λ and the auxiliary image's levels.
-    static func describe(_ config: DensityRunConfig) -> (model: String, lambda: String, levels: String) {
+    /// What a run is in the table: its model's name, λ, the auxiliary image's levels and its
+    /// down-sampling factor (1: y at x's size).
+    static func describe(_ config: DensityRunConfig) -> (model: String, lambda: String, levels: String, downsampling: String) {
         switch (config.model, config.tag) {
-        case (.pixelcnn, _): return ("PixelCNN++", "", "")
-        case (.hvae, _): return ("VAE alone (top-down, discretised logistic)", "", "256")
-        case (.agave, "naive"?): return ("naive VAE + PixelCNN++ (Eq. 3.6)", "1", "")
-        case (.agave, "control"?): return ("control: AGAVE without its auxiliary loss", "1", "")
-        default: return ("AGAVE", Chapter3Scale.label(config.klWeight), String(config.auxiliaryLevels))
+        case (.pixelcnn, _): return ("PixelCNN++", "", "", "")
+        case (.hvae, _): return ("VAE alone (top-down, discretised logistic)", "", "256", "1")
+        case (.agave, "naive"?): return ("naive VAE + PixelCNN++ (Eq. 3.6)", "1", "", "")
+        case (.agave, "control"?): return ("control: AGAVE without its auxiliary loss", "1", "", "")
+        default: return ("AGAVE", Chapter3Scale.label(config.klWeight), String(config.auxiliaryLevels),
+                         config.auxiliaryDownsampling == 1 ? "1" : "1/\(config.auxiliaryDownsampling)")
         }
+    }
+
+    /// Whether `config` is an AGAVE run of the λ and levels sweeps (not the naive model, the
+    /// control or a down-sampled auxiliary).
+    static func isSweepAGAVE(_ config: DensityRunConfig) -> Bool {
+        config.model == .agave && config.tag?.hasPrefix("l") == true && config.auxiliaryDownsampling == 1
     }
 
     /// The thesis' CIFAR-10 number for the row it matches (Table 3.1, §2.8), or "—".
@@ -28,6 +36,8 @@ enum Chapter3Report {
         switch config.model {
         case .pixelcnn: return "2.92"
         case .hvae: return "≤ 3.11 (IAF-VAE)"
+        case .agave where config.tag != "naive" && config.auxiliaryDownsampling == 2: return "≤ 2.94 (16×16 y, λ = 8)"
+        case .agave where config.tag != "naive" && config.auxiliaryDownsampling == 4: return "≤ 2.93 (8×8 y, λ = 8)"
         case .agave where config.tag != "naive" && config.klWeight == 12 && config.auxiliaryLevels == 256: return "≤ 2.92"
         default: return "—"
         }
@@ -40,9 +50,10 @@ enum Chapter3Report {
                                                "VAE reconstruction", "train BPD", "seconds"])
         func number(_ value: Double?) -> TableValue { value.map { .number($0) } ?? .missing }
         for result in results {
-            let (model, lambda, levels) = describe(result.config)
+            let (model, lambda, levels, downsampling) = describe(result.config)
             let test = result.metrics.test, terms = test?.termsBPD
-            try table.append([.text(model), .text(lambda), .text(levels), .text(thesisBPD(result.config)), number(test?.bpd),
+            try table.append([.text(model), .text(lambda), .text(levels), .text(downsampling), .text(thesisBPD(result.config)),
+                              number(test?.bpd),
                               number(test?.elboBPD), number(terms?["kl"]), number(terms?["pixelcnn_reconstruction"]),
                               number(terms?["vae_reconstruction"]), number(result.metrics.train.bpd), .number(result.seconds)])
         }
@@ -52,8 +63,8 @@ enum Chapter3Report {
     /// Fig. 3.4's analogue: the test terms of the bound (bits per dimension, one posterior
     /// sample, KL unweighted) against λ, for AGAVE runs with 256-level auxiliary images.
     static func lambdaCurves(_ results: [DensityRunResult]) throws -> LinePlot {
-        let runs = results.filter { $0.config.model == .agave && $0.config.tag != "naive" && $0.config.tag != "control"
-            && $0.config.auxiliaryLevels == 256 }.sorted { $0.config.klWeight < $1.config.klWeight }
+        let runs = results.filter { isSweepAGAVE($0.config) && $0.config.auxiliaryLevels == 256 }
+            .sorted { $0.config.klWeight < $1.config.klWeight }
         var plot = LinePlot(title: "Terms of the bound against λ (test images)", xAxis: PlotAxis(label: "λ"),
                             yAxis: PlotAxis(label: "bits per dimension"), legend: .topRight)
         let lambdas = runs.map { Double($0.config.klWeight) }
@@ -69,7 +80,7 @@ enum Chapter3Report {
 
     /// Fig. 3.8's analogue: test BPD (IWAE and ELBO) against the levels of the auxiliary image.
     static func levelCurves(_ results: [DensityRunResult], lambda: Float) throws -> LinePlot {
-        let runs = results.filter { $0.config.model == .agave && $0.config.tag?.hasPrefix("l") == true && $0.config.klWeight == lambda }
+        let runs = results.filter { isSweepAGAVE($0.config) && $0.config.klWeight == lambda }
             .sorted { $0.config.auxiliaryLevels < $1.config.auxiliaryLevels }
         var plot = LinePlot(title: "BPD against the levels of y (λ = \(Chapter3Scale.label(lambda)))",
                             xAxis: PlotAxis(label: "levels of the auxiliary image", scale: .logarithmic),
@@ -108,11 +119,16 @@ enum Chapter3Report {
     /// Fig. 3.5's analogue: each row one f(z), z from the prior, then `each` PixelCNN samples
     /// conditioned on it.
     static func priorSamples(_ agave: AGAVEModel, rows: Int, each: Int, seed: UInt64) throws -> Canvas {
+        try Canvas.imageGrid(priorSampleRows(agave, rows: rows, each: each, seed: seed), columns: each + 1)
+    }
+
+    /// `[rows·(each + 1)]` images in [−1, 1]: each f(z) of a prior draw (as y shows it), then
+    /// `each` PixelCNN samples conditioned on it.
+    static func priorSampleRows(_ agave: AGAVEModel, rows: Int, each: Int, seed: UInt64) throws -> Tensor {
         var random = RandomStream(seed: seed).split("figure-3.5")
         let decoded = try withoutGradient { try agave.vae.decodePrior(count: rows, random: &random) }
         let samples = try agave.samples(conditionedOn: decoded, each: each, random: &random)
-        return try Canvas.imageGrid(figureRows(auxiliary: agave.vae.observation.mean(of: decoded), samples: samples, each: each),
-                                    columns: each + 1)
+        return try figureRows(auxiliary: agave.displayedAuxiliary(decoded), samples: samples, each: each)
     }
 
     /// Fig. 3.6's analogue: for each pair of test images, a row of f(z) along the line between
@@ -124,7 +140,7 @@ enum Chapter3Report {
             let ends = try test.pixelBatch([a, b])
             let line = try agave.interpolate(ends.narrowed(axis: 0, start: 0, length: 1), ends.narrowed(axis: 0, start: 1, length: 1),
                                              steps: steps, lowerGroups: random.split("lower-groups"))
-            rows.append(try agave.vae.observation.mean(of: line))
+            rows.append(try agave.displayedAuxiliary(line))
             rows.append(try agave.samples(conditionedOn: line, each: 1, random: &random))
         }
         return try Canvas.imageGrid(Tensor.concatenate(rows, axis: 0) * (1 / 127.5) - 1, columns: steps)

@@ -29,6 +29,9 @@ struct Chapter3Scale {
     /// λ of the quantisation sweep and its levels b besides 256 (Fig. 3.8; first seed).
     var levelsLambda: Float
     var levels: [Int]
+    /// Down-sampling factors of the auxiliary image at λ = `levelsLambda` (Fig. 3.9c, d: 2 and 4
+    /// make 16×16 and 8×8 of CIFAR's 32×32, 14×14 and 7×7 of MNIST's 28×28; first seed).
+    var downsamplings: [Int]
     /// Steps of the control experiment (the auxiliary loss dropped) and its KL record interval.
     var controlIterations: Int
     var controlEvery: Int
@@ -49,20 +52,20 @@ struct Chapter3Scale {
         case "smoke":
             return Chapter3Scale(name: name, iterations: 6, pretrainIterations: 2, batchSize: 8, seeds: [0], filters: 4, blocks: 1,
                                  resolutions: 2, components: 2, dropout: 0, features: 4, groups: 1, latentChannels: 2,
-                                 tableLambdas: [2], sweepLambdas: [8], levelsLambda: 2, levels: [8], controlIterations: 4,
+                                 tableLambdas: [2], sweepLambdas: [8], levelsLambda: 2, levels: [8], downsamplings: [2], controlIterations: 4,
                                  controlEvery: 1, importanceSamples: 4, evaluationRows: 8, trainEvaluationRows: 4, gridSamples: 2,
                                  dataPrefix: nil)
         case "default":
             return Chapter3Scale(name: name, iterations: 160, pretrainIterations: 40, batchSize: 32, seeds: [0, 1], filters: 16,
                                  blocks: 1, resolutions: 2, components: 3, dropout: 0, features: 16, groups: 2, latentChannels: 8,
-                                 tableLambdas: [2, 8], sweepLambdas: [1, 4, 12], levelsLambda: 8, levels: [32, 4],
+                                 tableLambdas: [2, 8], sweepLambdas: [1, 4, 12], levelsLambda: 8, levels: [32, 4], downsamplings: [2, 4],
                                  controlIterations: 100, controlEvery: 5, importanceSamples: 150, evaluationRows: 32,
                                  trainEvaluationRows: 8, gridSamples: 8, dataPrefix: nil)
         case "thesis":
             return Chapter3Scale(name: name, iterations: 200_000, pretrainIterations: 50_000, batchSize: 64, seeds: [0, 1],
                                  filters: 160, blocks: 5, resolutions: 3, components: 10, dropout: 0.5, features: 64, groups: 2,
                                  latentChannels: 32, tableLambdas: [2, 12], sweepLambdas: [1, 4, 8], levelsLambda: 8,
-                                 levels: [64, 32, 16, 8], controlIterations: 4_000, controlEvery: 50, importanceSamples: 150,
+                                 levels: [64, 32, 16, 8], downsamplings: [2, 4], controlIterations: 4_000, controlEvery: 50, importanceSamples: 150,
                                  evaluationRows: nil, trainEvaluationRows: 1_000, gridSamples: 64, dataPrefix: "data/cifar10",
                                  averagingDecay: 0.9995)
         default:
@@ -101,17 +104,22 @@ struct Chapter3Scale {
         return config
     }
 
-    /// AGAVE with λ and b levels of the auxiliary image (the naive model: `naive`).
-    func agave(lambda: Float, levels: Int = 256, naive: Bool = false, seed: UInt64, prefix: String) -> DensityRunConfig {
-        var config = self.config(.agave, tag: naive ? "naive" : "l\(Self.label(lambda))-b\(levels)", seed: seed, prefix: prefix)
+    /// AGAVE with λ, b levels of the auxiliary image and its down-sampling factor (the naive
+    /// model: `naive`).
+    func agave(lambda: Float, levels: Int = 256, downsampling: Int = 1, naive: Bool = false, seed: UInt64,
+               prefix: String) -> DensityRunConfig {
+        let tag = naive ? "naive" : "l\(Self.label(lambda))-b\(levels)" + (downsampling > 1 ? "-d\(downsampling)" : "")
+        var config = self.config(.agave, tag: tag, seed: seed, prefix: prefix)
         config.klWeight = naive ? 1 : lambda
         config.auxiliaryWeight = naive ? 0 : 1
         config.auxiliaryLevels = levels
+        config.auxiliaryDownsampling = downsampling
         config.pretrainIterations = naive ? 0 : pretrainIterations
         return config
     }
 
-    /// Every run but the control: the table's rows at every seed, the λ and levels sweeps at the first.
+    /// Every run but the control: the table's rows at every seed, the λ, levels and
+    /// down-sampling sweeps at the first.
     func configs(prefix: String) -> [DensityRunConfig] {
         let table = seeds.flatMap { seed in
             [config(.pixelcnn, tag: "plain", seed: seed, prefix: prefix), config(.hvae, tag: "alone", seed: seed, prefix: prefix),
@@ -121,6 +129,7 @@ struct Chapter3Scale {
         let first = seeds[0]
         return table + sweepLambdas.map { agave(lambda: $0, seed: first, prefix: prefix) }
             + levels.map { agave(lambda: levelsLambda, levels: $0, seed: first, prefix: prefix) }
+            + downsamplings.map { agave(lambda: levelsLambda, downsampling: $0, seed: first, prefix: prefix) }
     }
 
     /// The control experiment (spec §2.8, E3.4): the λ = `levelsLambda` model of the first seed,

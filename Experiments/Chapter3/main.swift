@@ -9,8 +9,8 @@ import Training
 
 /// `make chapter3`: AGAVE's experiments (spec §2.8) on MNIST-5k (default) or CIFAR-10 (thesis):
 /// the unconditional PixelCNN++, the VAE alone, the naive VAE + PixelCNN++ and AGAVE at the
-/// table's λ over the scale's seeds; the λ sweep (Fig. 3.4) and the quantisation sweep of the
-/// auxiliary image (Fig. 3.8) at the first seed; the control experiment (the auxiliary loss
+/// table's λ over the scale's seeds; the λ sweep (Fig. 3.4), the quantisation sweep of the
+/// auxiliary image (Fig. 3.8) and its down-sampled variants (Fig. 3.9) at the first seed; the control experiment (the auxiliary loss
 /// dropped from a trained AGAVE, its KL recorded); then the table, the figures and a manifest.
 ///
 /// Each run is a density run in <output>/runs/<name>/ trained by a `mixedbatch train-density`
@@ -127,6 +127,17 @@ func runChapter3(scale: Chapter3Scale, output: String, worker: URL, jobs: Int) t
             try Chapter3Report.interpolations(agave, test: test, pairs: [(0, 1), (2, 3)], steps: 6, seed: scale.seeds[0])
                 .savePNG(to: output + "/fig3_6_interpolations.png", existing: .overwrite)
         }
+        // Fig. 3.9's analogue: two prior draws of each auxiliary variant at λ = levelsLambda (y at
+        // full size with 256 levels, then fewer levels, then down-sampled), f(z) before its samples.
+        let variants = [parentConfig] + scale.levels.map { scale.agave(lambda: scale.levelsLambda, levels: $0, seed: scale.seeds[0], prefix: prefix) }
+            + scale.downsamplings.map { scale.agave(lambda: scale.levelsLambda, downsampling: $0, seed: scale.seeds[0], prefix: prefix) }
+        let rows = try variants.compactMap { config in try results.first { $0.config.runName == config.runName }.map { result in
+            try Chapter3Report.withTrainedAGAVE(result, folder: output + "/runs/" + config.runName, training: training) { agave in
+                try Chapter3Report.priorSampleRows(agave, rows: 2, each: 4, seed: scale.seeds[0])
+            }
+        } }
+        try Canvas.imageGrid(Tensor.concatenate(rows, axis: 0), columns: 5)
+            .savePNG(to: output + "/fig3_9_auxiliaries.png", existing: .overwrite)
     }
     var manifest = RunManifest.start(
         name: "chapter3-\(scale.name)", seed: 0,
@@ -139,7 +150,7 @@ func runChapter3(scale: Chapter3Scale, output: String, worker: URL, jobs: Int) t
     manifest.finish()
     try manifest.write(to: output + "/manifest.json", existing: .overwrite)
     print("wrote \(output)/{table3_1.md, table3_1.csv, fig3_4_lambda.png, fig3_5_prior_samples.png, fig3_6_interpolations.png, "
-          + "fig3_7_control_kl.png, fig3_8_levels.png, manifest.json} (\(results.count) runs, "
+          + "fig3_7_control_kl.png, fig3_8_levels.png, fig3_9_auxiliaries.png, manifest.json} (\(results.count) runs, "
           + String(format: "%.0f s)", Date().timeIntervalSince(start)))
     return failures + controlFailures
 }

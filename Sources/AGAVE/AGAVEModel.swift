@@ -36,9 +36,12 @@ public struct AGAVEObjective: Codable, Equatable, Sendable {
 }
 
 /// AGAVE (thesis chapter 3; spec §2): one encoder `q(z | x)`, an auxiliary factorised decoder
-/// whose output `f(z)` `[B] + imageShape` is the means of a discretised logistic on the
-/// auxiliary image y (here x quantised to `auxiliaryLevels` levels, one scale per channel,
-/// Eq. 3.17), and a conditional PixelCNN++ `p(x | f(z))` reading f(z) on [−1, 1].
+/// whose output `f(z)` is the means of a discretised logistic on the auxiliary image y (x
+/// quantised to the observation's levels, one scale per channel, Eq. 3.17; with
+/// `auxiliaryDownsampling` f > 1, x average-pooled over f×f blocks and rounded to whole pixel
+/// values, and f(z) the decoder's output pooled alike — Fig. 3.9's 16×16 and 8×8 auxiliaries),
+/// and a conditional PixelCNN++ `p(x | f(z))` reading f(z) on [−1, 1], upsampled (nearest) to
+/// x's size when y is smaller.
 ///
 /// The encoder and auxiliary decoder are a `TopDownVAE`; as a `VariationalModel` the model's
 /// passes report the PixelCNN's `ln p(x | z)`, so the shared ELBO and IWAE-k bounds are bounds
@@ -48,22 +51,56 @@ public final class AGAVEModel: Module, VariationalModel, BoundTermsReporting {
     public let vae: TopDownVAE
     public let pixelCNN: PixelCNNPlusPlus
     public let objective: AGAVEObjective
+    /// The side of the blocks y averages (1: y is x at full resolution).
+    public let auxiliaryDownsampling: Int
     public var evaluationSamples = 150
 
-    public init(vae: TopDownVAE, pixelCNN: PixelCNNPlusPlus, objective: AGAVEObjective) throws {
+    public init(vae: TopDownVAE, pixelCNN: PixelCNNPlusPlus, objective: AGAVEObjective, auxiliaryDownsampling: Int = 1) throws {
         try objective.validate()
         guard pixelCNN.imageShape == vae.imageShape, pixelCNN.conditioning?.inputChannels == vae.imageShape[0] else {
             throw TrainingError.invalidSetting("AGAVE's PixelCNN++ must model the VAE's images \(vae.imageShape) and be "
                                                + "conditioned on an image of \(vae.imageShape[0]) channel(s)")
         }
+        guard auxiliaryDownsampling >= 1, vae.imageShape[1] % auxiliaryDownsampling == 0,
+              vae.imageShape[2] % auxiliaryDownsampling == 0 else {
+            throw TrainingError.invalidSetting("auxiliary_downsampling = \(auxiliaryDownsampling) must divide the image's "
+                                               + "\(vae.imageShape[1])×\(vae.imageShape[2]) sides (1 keeps y at full size)")
+        }
         self.vae = vae
         self.pixelCNN = pixelCNN
         self.objective = objective
+        self.auxiliaryDownsampling = auxiliaryDownsampling
         super.init()
     }
 
-    /// f(z) as the PixelCNN's condition: the decoder's output on the networks' [−1, 1] scale.
-    private func condition(_ decoded: Tensor) -> Tensor { vae.scaling.toNetwork(decoded) }
+    private var pooling: ConvGeometry { ConvGeometry(kernel: auxiliaryDownsampling, stride: auxiliaryDownsampling) }
+
+    /// y for pixel values x `[B, C, H, W]`: x itself, or its f×f block means rounded to whole
+    /// pixel values `[B, C, H/f, W/f]` (data: no gradient).
+    public func auxiliaryImage(_ x: Tensor) throws -> Tensor {
+        guard auxiliaryDownsampling > 1 else { return x }
+        let pooled = try withoutGradient { try avgPool2d(x, geometry: pooling) }
+        return try Tensor(shape: pooled.shape, scalars: pooled.scalars.map { $0.rounded() })
+    }
+
+    /// f(z) at y's size: the decoder's output `[B] + imageShape`, average-pooled like y.
+    public func auxiliaryMeans(_ decoded: Tensor) throws -> Tensor {
+        auxiliaryDownsampling > 1 ? try avgPool2d(decoded, geometry: pooling) : decoded
+    }
+
+    /// f(z) as the PixelCNN's condition: at y's size, on the networks' [−1, 1] scale, upsampled
+    /// back to x's size (nearest neighbour).
+    func condition(_ decoded: Tensor) throws -> Tensor {
+        let means = vae.scaling.toNetwork(try auxiliaryMeans(decoded))
+        return auxiliaryDownsampling > 1 ? try upsampleNearest(means, scale: auxiliaryDownsampling) : means
+    }
+
+    /// f(z) as the figures show it, for the decoder's output `[B] + imageShape`: pixel scale
+    /// (clamped to 0…255), at x's size (a smaller y's blocks repeated).
+    public func displayedAuxiliary(_ decoded: Tensor) throws -> Tensor {
+        let means = try vae.observation.mean(of: auxiliaryMeans(decoded))
+        return auxiliaryDownsampling > 1 ? try upsampleNearest(means, scale: auxiliaryDownsampling) : means
+    }
 
     /// One sample's terms: the PixelCNN's `ln p(x | z)` and the auxiliary `ln p(y | z)` `[B]`,
     /// the latent groups and f(z).
@@ -78,11 +115,15 @@ public final class AGAVEModel: Module, VariationalModel, BoundTermsReporting {
     /// `conditioned: false` feeds the PixelCNN a zero condition (pre-training).
     public func agavePasses(_ x: Tensor, count: Int, conditioned: Bool = true, random: inout RandomStream,
                             _ body: (Pass) throws -> Void) throws {
+        let y = try auxiliaryImage(x)
         try vae.passes(x, count: count, random: &random) { pass in
             guard let decoded = pass.decoded else { preconditionFailure("TopDownVAE reports its decoder's output") }
-            let condition = conditioned ? self.condition(decoded) : Tensor.zeros(decoded.shape)
+            let condition = conditioned ? try self.condition(decoded) : Tensor.zeros(decoded.shape)
+            // At full size the VAE's own reconstruction term is ln p(y | z); a smaller y is scored here.
+            let auxiliary = auxiliaryDownsampling > 1
+                ? try vae.observation.logLikelihood(of: y, decoded: auxiliaryMeans(decoded)) : pass.reconstruction
             try body(Pass(pixelReconstruction: try pixelCNN.logLikelihood(x, condition: condition),
-                          auxiliaryReconstruction: pass.reconstruction, groups: pass.groups, decoded: decoded))
+                          auxiliaryReconstruction: auxiliary, groups: pass.groups, decoded: decoded))
         }
     }
 
@@ -128,12 +169,13 @@ public final class AGAVEModel: Module, VariationalModel, BoundTermsReporting {
         }
     }
 
-    /// f(z) for `count` draws from the prior (pixel scale, clamped to 0…255) and the PixelCNN's
-    /// samples conditioned on each: both `[count] + imageShape` (Figs. 3.3b, 3.5).
+    /// f(z) for `count` draws from the prior (pixel scale, clamped to 0…255, a smaller y's blocks
+    /// repeated) and the PixelCNN's samples conditioned on each: both `[count] + imageShape`
+    /// (Figs. 3.3b, 3.5, 3.9).
     public func sampleWithAuxiliary(count: Int, random: inout RandomStream) throws -> (auxiliary: Tensor, samples: Tensor) {
         let decoded = try withoutGradient { try vae.decodePrior(count: count, random: &random) }
         let samples = try pixelCNN.sample(count: count, condition: condition(decoded), random: &random)
-        return (try vae.observation.mean(of: decoded), samples)
+        return (try displayedAuxiliary(decoded), samples)
     }
 
     /// `each` PixelCNN samples conditioned on each of `decoded` `[B] + imageShape` (f(z) on the
@@ -148,7 +190,7 @@ public final class AGAVEModel: Module, VariationalModel, BoundTermsReporting {
     /// f(z) along the line between the top latents of two images' posterior means, `steps`
     /// points from a to b, the lower groups drawn from their priors with `lowerGroups` afresh at
     /// every point (so only the top latent changes along the line): `[steps] + imageShape`,
-    /// pixel scale (Fig. 3.6).
+    /// the decoder's output on the pixel scale (Fig. 3.6).
     public func interpolate(_ a: Tensor, _ b: Tensor, steps: Int, lowerGroups: RandomStream) throws -> Tensor {
         try withoutGradient {
             let ends = try vae.topPosteriorMean(Tensor.concatenate([a, b], axis: 0))

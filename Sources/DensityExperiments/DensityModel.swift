@@ -76,7 +76,8 @@ public final class DensityModel {
             let pixelCNN = try PixelCNNPlusPlus(imageShape: imageShape,
                                                 architecture: settings.pixelCNNArchitecture(conditionChannels: imageShape[0]),
                                                 random: &random)
-            let agave = try AGAVEModel(vae: vae, pixelCNN: pixelCNN, objective: settings.agaveObjective)
+            let agave = try AGAVEModel(vae: vae, pixelCNN: pixelCNN, objective: settings.agaveObjective,
+                                       auxiliaryDownsampling: settings.auxiliaryDownsampling)
             agave.evaluationSamples = settings.evaluationImportanceSamples
             self.init(module: agave, scaling: .levels(256), imageShape: imageShape)
         }

@@ -73,11 +73,13 @@ public struct DensitySettings: SettingsGroup {
     public var dropout: Float = 0.5
     public var conditionFeatures = 32
     /// AGAVE (Eq. 3.13): λ, the weight of the auxiliary reconstruction (0 with λ = 1: the naive
-    /// model of Eq. 3.6), the colour levels b of the auxiliary image (Eq. 3.17), and the steps
-    /// that train the VAE and the PixelCNN apart before the joint objective.
+    /// model of Eq. 3.6), the colour levels b of the auxiliary image (Eq. 3.17), the side of
+    /// the blocks it averages (2 or 4: Fig. 3.9's 16×16 and 8×8 auxiliaries of 32×32 images),
+    /// and the steps that train the VAE and the PixelCNN apart before the joint objective.
     public var klWeight: Float = 2
     public var auxiliaryWeight: Float = 1
     public var auxiliaryLevels = 256
+    public var auxiliaryDownsampling = 1
     public var pretrainIterations = 0
     /// k of the IWAE bound the evaluation reports for VAEs (150 as chapter 3's tables).
     public var evaluationImportanceSamples = 150
@@ -124,6 +126,7 @@ public struct DensitySettings: SettingsGroup {
         case pixelcnnFilters = "pixelcnn_filters", pixelcnnBlocks = "pixelcnn_blocks", pixelcnnResolutions = "pixelcnn_resolutions"
         case mixtureComponents = "mixture_components", dropout, conditionFeatures = "condition_features"
         case klWeight = "kl_weight", auxiliaryWeight = "auxiliary_weight", auxiliaryLevels = "auxiliary_levels"
+        case auxiliaryDownsampling = "auxiliary_downsampling"
         case pretrainIterations = "pretrain_iterations", tag, initialWeights = "initial_weights"
     }
 
@@ -152,6 +155,8 @@ public struct DensitySettings: SettingsGroup {
         try requireSetting(dropout >= 0 && dropout < 1, "dropout = \(dropout) must be in [0, 1)")
         try requireSetting([2, 4, 8, 16, 32, 64, 128, 256].contains(auxiliaryLevels),
                            "auxiliary_levels = \(auxiliaryLevels) must be a power of 2 from 2 to 256 (a divisor of 256)")
+        try requireSetting([1, 2, 4, 8].contains(auxiliaryDownsampling),
+                           "auxiliary_downsampling = \(auxiliaryDownsampling) must be 1, 2, 4 or 8 (the side of the blocks y averages)")
         try agaveObjective.validate()
         try requireSetting(tag.map { !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." } } ?? true,
                            "tag = \"\(tag ?? "")\" must be letters, digits, '-' and '.' only (it becomes part of a folder name)")

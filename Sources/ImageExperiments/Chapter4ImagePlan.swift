@@ -5,8 +5,9 @@ import Training
 /// How big `make chapter4`'s image part is (§4.5.2; issue 6).
 ///
 /// - `default`: the procedural stacked glyphs (1,000 modes), networks at 1/16 of full width,
-///   800 generator iterations, 2 seeds — about 6.5 minutes on two cores (AMD EPYC), so that `make chapter4`
-///   stays within 30 minutes with the 2D part. Far from converged: a CPU-sized ranking, not
+///   1,600 generator iterations, 2 seeds — about 11 minutes on two cores (the 2.0 GHz Intel Xeon;
+///   800 iterations took 416 s there), so that `make chapter4` stays within 30 minutes with the
+///   2D part (805 s there). Far from converged: a CPU-sized ranking, not
 ///   the thesis' numbers.
 /// - `thesis`: CIFAR-10 (`data/cifar10-train.h5`, made by `mixedbatch data convert`), full
 ///   width, 200,000 generator iterations (the thesis' 400,000 steps of both players at
@@ -36,8 +37,8 @@ public struct Chapter4ImageScale: Equatable, Sendable {
 
     public static let standard = Chapter4ImageScale(
         name: "default", data: nil, trainingImages: 20_000, classifierSteps: 800, requiredAccuracy: 0.99,
-        widthMultiplier: 0.0625, iterations: 800, seeds: [0, 1], evaluationSamples: 2_500, curveEvery: 200,
-        curveSamples: 500, checkpointEvery: 200, variants: ImageVariant.table)
+        widthMultiplier: 0.0625, iterations: 1_600, seeds: [0, 1], evaluationSamples: 2_500, curveEvery: 400,
+        curveSamples: 500, checkpointEvery: 400, variants: ImageVariant.table)
     public static let thesis = Chapter4ImageScale(
         name: "thesis", data: "data/cifar10-train.h5", trainingImages: 0, classifierSteps: 0, requiredAccuracy: 0,
         widthMultiplier: 1, iterations: 200_000, seeds: [0, 1], evaluationSamples: 10_000, curveEvery: 10_000,

@@ -19,7 +19,8 @@ struct TrainDensity: ParsableCommand {
         Settings come from the defaults, then --config, then the flags and --set (every key of the \
         density settings, e.g. --set residual_blocks=4 --set free_bits=0.5). BPD are discrete-data \
         values: exact for flows and PixelCNN++, the IWAE-k bound for VAEs and AGAVE (whose result \
-        also splits the bound into KL, PixelCNN and VAE reconstruction bits per dimension). \
+        also splits the bound into KL, PixelCNN and VAE reconstruction bits per dimension; \
+        --set auxiliary_downsampling=2 makes its auxiliary image the 2×2 block means, Fig. 3.9). \
         Exit status: 0 trained, 3 the loss diverged (the summary says where), 2 bad input.
         Example (MNIST-5k, offline):
           mixedbatch data mnist5k

@@ -96,4 +96,45 @@ import Variational
         #expect(Array(line.scalars[0..<4]) == start.scalars)
         #expect(line.scalars[0..<4] != line.scalars[12..<16])
     }
+
+    /// A down-sampled auxiliary (Fig. 3.9c, d): y is x's 2×2 block means rounded to whole pixel
+    /// values, the auxiliary term scores y under f(z) pooled alike — a distribution that sums to
+    /// one over every y of the smaller space — and the PixelCNN reads f(z) repeated over each block.
+    @Test func aDownsampledAuxiliaryScoresTheBlockMeans() throws {
+        var random = RandomStream(seed: 4)
+        let vae = try TopDownVAE(imageShape: [1, 4, 4], groups: 1, features: 4, latentChannels: 2,
+                                 observation: DiscretizedLogisticObservation(channels: 1, levels: 2), random: &random)
+        let pixelCNN = try PixelCNNPlusPlus(
+            imageShape: [1, 4, 4],
+            architecture: PixelCNNArchitecture(filters: 4, resnetBlocks: 1, resolutions: 2, components: 2, dropout: 0,
+                                               conditionChannels: 1, conditionFeatures: 3),
+            levels: 2, random: &random)
+        let model = try AGAVEModel(vae: vae, pixelCNN: pixelCNN, objective: AGAVEObjective(), auxiliaryDownsampling: 2)
+        let x = try Tensor(shape: [1, 1, 4, 4], scalars: [0, 0, 128, 128, 0, 128, 128, 128, 0, 0, 0, 0, 128, 128, 0, 128])
+        let y = try model.auxiliaryImage(x)
+        #expect(y.shape == [1, 1, 2, 2] && y.scalars == [32, 128, 64, 32])
+        var made: AGAVEModel.Pass?
+        try withoutGradient { try model.agavePasses(x, count: 1, random: &random) { made = $0 } }
+        let pass = try #require(made)
+        let d = pass.decoded.scalars
+        let blockMeans: [Float] = [0, 2, 8, 10].map { corner in
+            [0, 1, 4, 5].reduce(Float(0)) { $0 + d[corner + $1] } / 4
+        }
+        let pooled = try Tensor(shape: [1, 1, 2, 2], scalars: blockMeans)
+        let expected = try vae.observation.logLikelihood(of: y, decoded: pooled)
+        #expect(abs(pass.auxiliaryReconstruction.scalar - expected.scalar) < 1e-4)
+        // Every 2×2 binary y (0 and 128) under the same f(z).
+        let everyY = try Tensor(shape: [16, 1, 2, 2], scalars: (0..<16).flatMap { index in (0..<4).map { Float((index >> $0) & 1) * 128 } })
+        let total = try vae.observation.logLikelihood(of: everyY, decoded: pooled.broadcast(to: [16, 1, 2, 2])).scalars
+            .reduce(0) { $0 + exp(Double($1)) }
+        #expect(abs(total - 1) < 1e-4, "Σ_y p(y | z) = \(total)")
+        let condition = try model.condition(pass.decoded).scalars
+        for corner in [0, 2, 8, 10] {
+            let block = [0, 1, 4, 5].map { condition[corner + $0] }
+            #expect(block.allSatisfy { $0 == block[0] })
+        }
+        #expect(throws: TrainingError.self) {
+            try AGAVEModel(vae: vae, pixelCNN: pixelCNN, objective: AGAVEObjective(), auxiliaryDownsampling: 3)
+        }
+    }
 }
