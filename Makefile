@@ -106,7 +106,7 @@ chapter5:
 
 # Chapter 3 (spec §2): PixelCNN++, the VAE alone, the naive VAE + PixelCNN++ and AGAVE at several λ on
 # MNIST-5k, the λ and auxiliary-levels sweeps, the control experiment; Table 3.1's analogue and
-# Figs. 3.4–3.9 in results/chapter3/. SCALE=default (30 minutes on 2 cores), smoke, or thesis
+# Figs. 3.3–3.9 in results/chapter3/. SCALE=default (30 minutes on 2 cores), smoke, or thesis
 # (CIFAR-10 from data/cifar10-{train,test}.h5 with PixelCNN++'s own network); SEEDS=0 runs only
 # those seeds. Interrupted? Run it again: it resumes.
 CHAPTER3_OUTPUT ?= results/chapter3$(if $(filter-out default,$(SCALE)),-$(SCALE))

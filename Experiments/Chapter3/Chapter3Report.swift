@@ -131,6 +131,27 @@ enum Chapter3Report {
         return try figureRows(auxiliary: agave.displayedAuxiliary(decoded), samples: samples, each: each)
     }
 
+    /// One column of Fig. 3.3's analogue, `[4·2]` images in [−1, 1]: for each of the first two
+    /// test images its reconstruction f(z), z ~ q(z | x) (VR), and a PixelCNN sample conditioned
+    /// on it (PS); then two prior draws' f(z) (VS), each with a sample (PS).
+    static func lambdaColumn(_ agave: AGAVEModel, test: ImageDataset, seed: UInt64) throws -> Tensor {
+        var random = RandomStream(seed: seed).split("figure-3.3")
+        var made: AGAVEModel.Pass?
+        try withoutGradient { try agave.agavePasses(test.pixelBatch([0, 1]), count: 1, random: &random) { made = $0 } }
+        guard let reconstructions = made?.decoded else { throw ConfigError("the AGAVE pass gave no reconstruction") }
+        let conditioned = try agave.samples(conditionedOn: reconstructions, each: 1, random: &random)
+        let reconstructed = try figureRows(auxiliary: agave.displayedAuxiliary(reconstructions), samples: conditioned, each: 1)
+        return try Tensor.concatenate([reconstructed, priorSampleRows(agave, rows: 2, each: 1, seed: seed)], axis: 0)
+    }
+
+    /// Fig. 3.3's analogue from one column per λ (`lambdaColumn`): row r of the grid is image r
+    /// of every column, so each column shows one λ.
+    static func lambdaGrid(_ columns: [Tensor]) throws -> Canvas {
+        let rows = columns.first?.shape[0] ?? 0
+        let images = try (0..<rows).flatMap { row in try columns.map { try $0.narrowed(axis: 0, start: row, length: 1) } }
+        return try Canvas.imageGrid(Tensor.concatenate(images, axis: 0), columns: columns.count)
+    }
+
     /// Fig. 3.6's analogue: for each pair of test images, a row of f(z) along the line between
     /// their latent means and a row of one PixelCNN sample conditioned on each.
     static func interpolations(_ agave: AGAVEModel, test: ImageDataset, pairs: [(Int, Int)], steps: Int, seed: UInt64) throws -> Canvas {

@@ -138,6 +138,17 @@ func runChapter3(scale: Chapter3Scale, output: String, worker: URL, jobs: Int) t
         } }
         try Canvas.imageGrid(Tensor.concatenate(rows, axis: 0), columns: 5)
             .savePNG(to: output + "/fig3_9_auxiliaries.png", existing: .overwrite)
+        // Fig. 3.3's analogue: one column per λ of the sweep (full-size y, 256 levels, first seed).
+        let lambdaRuns = firstSeed.filter { Chapter3Report.isSweepAGAVE($0.config) && $0.config.auxiliaryLevels == 256 }
+            .sorted { $0.config.klWeight < $1.config.klWeight }
+        let columns = try lambdaRuns.map { result in
+            try Chapter3Report.withTrainedAGAVE(result, folder: output + "/runs/" + result.config.runName, training: training) { agave in
+                try Chapter3Report.lambdaColumn(agave, test: test, seed: scale.seeds[0])
+            }
+        }
+        if !columns.isEmpty {
+            try Chapter3Report.lambdaGrid(columns).savePNG(to: output + "/fig3_3_lambda_samples.png", existing: .overwrite)
+        }
     }
     var manifest = RunManifest.start(
         name: "chapter3-\(scale.name)", seed: 0,
@@ -150,7 +161,7 @@ func runChapter3(scale: Chapter3Scale, output: String, worker: URL, jobs: Int) t
     manifest.finish()
     try manifest.write(to: output + "/manifest.json", existing: .overwrite)
     print("wrote \(output)/{table3_1.md, table3_1.csv, fig3_4_lambda.png, fig3_5_prior_samples.png, fig3_6_interpolations.png, "
-          + "fig3_7_control_kl.png, fig3_8_levels.png, fig3_9_auxiliaries.png, manifest.json} (\(results.count) runs, "
+          + "fig3_7_control_kl.png, fig3_8_levels.png, fig3_9_auxiliaries.png, fig3_3_lambda_samples.png, manifest.json} (\(results.count) runs, "
           + String(format: "%.0f s)", Date().timeIntervalSince(start)))
     return failures + controlFailures
 }
