@@ -53,10 +53,12 @@ public struct ADESettings: SettingsGroup {
     public var features = 32
     public var groups = 2
     public var latentChannels = 32
-    /// f_ψ: residual blocks and channels of each coupling's network, couplings (one scale).
+    /// f_ψ: residual blocks and channels of each coupling's network, couplings (one scale), and
+    /// the batch-normalisation bijection after each coupling (Real-NVP's; spec §4.5).
     public var flowResidualBlocks = 2
     public var flowFeatures = 16
     public var flowCouplings = 3
+    public var flowBatchNorm = true
     /// † of Table 5.1: models with f_ψ get a VAE whose `features` are lowered until the whole
     /// model has at most the parameters of the pixel-space VAE.
     public var compensateParameters = true
@@ -112,6 +114,7 @@ public struct ADESettings: SettingsGroup {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case variant, data, testData = "test_data", batchSize = "batch_size", features, groups, latentChannels = "latent_channels"
         case flowResidualBlocks = "flow_residual_blocks", flowFeatures = "flow_features", flowCouplings = "flow_couplings"
+        case flowBatchNorm = "flow_batch_norm"
         case compensateParameters = "compensate_parameters", discriminatorWidth = "discriminator_width"
         case discriminator, wideGenerator = "wide_generator", flowScales = "flow_scales"
         case qualityWeight = "quality_weight", penaltyWeight = "penalty_weight", noisySamples = "noisy_samples"

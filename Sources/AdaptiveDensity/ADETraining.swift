@@ -22,7 +22,8 @@ extension AdaptiveDensityModel {
         var features = settings.generatorFeatures
         if settings.variant.hasFeatureMap {
             let shape = FlowArchitectures.RealNVPShape(scales: settings.flowScales, residualBlocks: settings.flowResidualBlocks,
-                                                       features: settings.flowFeatures, finalCouplings: settings.flowCouplings)
+                                                       features: settings.flowFeatures, finalCouplings: settings.flowCouplings,
+                                                       batchNorm: settings.flowBatchNorm)
             let flow = try FlowArchitectures.realNVP(imageShape: imageShape, shape: shape, random: &random).flow
             featureMap = flow
             if settings.compensateParameters {

@@ -237,6 +237,11 @@ enum Fixture {
         #expect(try #require(model.featureMap).parameterCount > #require(plain.featureMap).parameterCount)
         let metrics = try procedure.trainIteration()
         #expect(metrics["discriminator.loss"].map(\.isFinite) == true && metrics["generator.quality"].map(\.isFinite) == true)
+        // Without Real-NVP's batch norm f_ψ keeps only its couplings (and no running statistics).
+        let (unnormalised, _, _) = try Fixture.model(.vade, ["flow_batch_norm": false, "compensate_parameters": false])
+        let normalised = try #require(Fixture.model(.vade, ["compensate_parameters": false]).0.featureMap)
+        #expect(try #require(unnormalised.featureMap).parameterCount < normalised.parameterCount)
+        #expect(!unnormalised.namedBuffers.contains { $0.path.contains("running") })
     }
 
     /// The residual discriminator: one logit per image, its blocks halve the side three times,
