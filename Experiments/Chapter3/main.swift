@@ -9,9 +9,10 @@ import Training
 
 /// `make chapter3`: AGAVE's experiments (spec §2.8) on MNIST-5k (default) or CIFAR-10 (thesis):
 /// the unconditional PixelCNN++, the VAE alone, the naive VAE + PixelCNN++ and AGAVE at the
-/// table's λ over the scale's seeds; the λ sweep (Fig. 3.4), the quantisation sweep of the
-/// auxiliary image (Fig. 3.8) and its down-sampled variants (Fig. 3.9) at the first seed; the control experiment (the auxiliary loss
-/// dropped from a trained AGAVE, its KL recorded); then the table, the figures and a manifest.
+/// table's λ over the scale's seeds; the λ sweep (Figs. 3.3, 3.4), the quantisation sweep of
+/// the auxiliary image (Fig. 3.8) and its down-sampled variants (Fig. 3.9) at the first seed;
+/// the control experiment (the auxiliary loss dropped from a trained AGAVE, its KL recorded);
+/// then the table, the figures and a manifest.
 ///
 /// Each run is a density run in <output>/runs/<name>/ trained by a `mixedbatch train-density`
 /// worker; finished runs are kept and unfinished ones resume, so an interrupted invocation
@@ -129,13 +130,17 @@ func runChapter3(scale: Chapter3Scale, output: String, worker: URL, jobs: Int) t
         }
         // Fig. 3.9's analogue: two prior draws of each auxiliary variant at λ = levelsLambda (y at
         // full size with 256 levels, then fewer levels, then down-sampled), f(z) before its samples.
-        let variants = [parentConfig] + scale.levels.map { scale.agave(lambda: scale.levelsLambda, levels: $0, seed: scale.seeds[0], prefix: prefix) }
-            + scale.downsamplings.map { scale.agave(lambda: scale.levelsLambda, downsampling: $0, seed: scale.seeds[0], prefix: prefix) }
-        let rows = try variants.compactMap { config in try results.first { $0.config.runName == config.runName }.map { result in
-            try Chapter3Report.withTrainedAGAVE(result, folder: output + "/runs/" + config.runName, training: training) { agave in
-                try Chapter3Report.priorSampleRows(agave, rows: 2, each: 4, seed: scale.seeds[0])
+        let (lambda, seed) = (scale.levelsLambda, scale.seeds[0])
+        let variants = [parentConfig]
+            + scale.levels.map { scale.agave(lambda: lambda, levels: $0, seed: seed, prefix: prefix) }
+            + scale.downsamplings.map { scale.agave(lambda: lambda, downsampling: $0, seed: seed, prefix: prefix) }
+        let rows = try variants.compactMap { config in
+            try results.first { $0.config.runName == config.runName }.map { result in
+                try Chapter3Report.withTrainedAGAVE(result, folder: output + "/runs/" + config.runName, training: training) { agave in
+                    try Chapter3Report.priorSampleRows(agave, rows: 2, each: 4, seed: seed)
+                }
             }
-        } }
+        }
         try Canvas.imageGrid(Tensor.concatenate(rows, axis: 0), columns: 5)
             .savePNG(to: output + "/fig3_9_auxiliaries.png", existing: .overwrite)
         // Fig. 3.3's analogue: one column per λ of the sweep (full-size y, 256 levels, first seed).
