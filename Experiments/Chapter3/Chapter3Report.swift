@@ -36,8 +36,8 @@ enum Chapter3Report {
         switch config.model {
         case .pixelcnn: return "2.92"
         case .hvae: return "≤ 3.11 (IAF-VAE)"
-        case .agave where config.tag != "naive" && config.auxiliaryDownsampling == 2: return "≤ 2.94 (16×16 y, λ = 8)"
-        case .agave where config.tag != "naive" && config.auxiliaryDownsampling == 4: return "≤ 2.93 (8×8 y, λ = 8)"
+        case .agave where config.tag != "naive" && config.auxiliaryDownsampling == 2: return "≤ 2.94 (16×16 y)"
+        case .agave where config.tag != "naive" && config.auxiliaryDownsampling == 4: return "≤ 2.93 (8×8 y)"
         case .agave where config.tag != "naive" && config.klWeight == 12 && config.auxiliaryLevels == 256: return "≤ 2.92"
         default: return "—"
         }

@@ -116,14 +116,12 @@ public final class AGAVEModel: Module, VariationalModel, BoundTermsReporting {
     public func agavePasses(_ x: Tensor, count: Int, conditioned: Bool = true, random: inout RandomStream,
                             _ body: (Pass) throws -> Void) throws {
         let y = try auxiliaryImage(x)
-        try vae.passes(x, count: count, random: &random) { pass in
+        let auxiliary = { (decoded: Tensor) in try self.vae.observation.logLikelihood(of: y, decoded: self.auxiliaryMeans(decoded)) }
+        try vae.passes(x, count: count, reconstruction: auxiliary, random: &random) { pass in
             guard let decoded = pass.decoded else { preconditionFailure("TopDownVAE reports its decoder's output") }
             let condition = conditioned ? try self.condition(decoded) : Tensor.zeros(decoded.shape)
-            // At full size the VAE's own reconstruction term is ln p(y | z); a smaller y is scored here.
-            let auxiliary = auxiliaryDownsampling > 1
-                ? try vae.observation.logLikelihood(of: y, decoded: auxiliaryMeans(decoded)) : pass.reconstruction
             try body(Pass(pixelReconstruction: try pixelCNN.logLikelihood(x, condition: condition),
-                          auxiliaryReconstruction: auxiliary, groups: pass.groups, decoded: decoded))
+                          auxiliaryReconstruction: pass.reconstruction, groups: pass.groups, decoded: decoded))
         }
     }
 

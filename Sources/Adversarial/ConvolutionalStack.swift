@@ -26,11 +26,16 @@ public struct ConvolutionalGANShape: Equatable, Sendable {
     }
 
     /// Channels `c` at full width, scaled (at least 1).
-    func width(_ c: Int) -> Int { max(1, Int((Double(c) * widthMultiplier).rounded())) }
+    func width(_ c: Int) -> Int { scaledChannels(c, by: widthMultiplier) }
     /// Stride-2 stages: 3 for 32 and 48, 4 for 64.
     var stages: Int { imageSize == 64 ? 4 : 3 }
     /// The generator's first feature map, M / 2^stages.
     var baseSize: Int { imageSize >> stages }
+}
+
+/// `channels` × `multiplier`, rounded, at least 1: every width-scaled stack's channel counts.
+func scaledChannels(_ channels: Int, by multiplier: Double) -> Int {
+    max(1, Int((Double(channels) * multiplier).rounded()))
 }
 
 /// How the discriminator is built (issue 6); each method names its form in its catalogue entry.

@@ -22,7 +22,7 @@ public final class ResidualDiscriminator: Module, Layer {
             throw TensorError.invalidArgument(operation: "ResidualDiscriminator",
                                               detail: "image channels and the width multiplier must be positive (got \(imageChannels), \(widthMultiplier))")
         }
-        func width(_ c: Int) -> Int { max(1, Int((Double(c) * widthMultiplier).rounded())) }
+        func width(_ c: Int) -> Int { scaledChannels(c, by: widthMultiplier) }
         var channels = width(16)
         input = try Conv2D(inputChannels: imageChannels, outputChannels: channels, kernelSize: 3, padding: 1, random: &random)
         var blocks: [DiscriminatorResidualBlock] = []

@@ -118,6 +118,14 @@ public final class TopDownVAE: Module, VariationalModel, DifferentiableSampler {
 
     /// The bottom-up pass and the top group's posterior run once; each sample runs the top-down pass.
     public func passes(_ x: Tensor, count: Int, random: inout RandomStream, _ body: (VariationalPass) throws -> Void) throws {
+        try passes(x, count: count, reconstruction: { try observation.logLikelihood(of: x, decoded: $0) }, random: &random, body)
+    }
+
+    /// `passes` whose reconstruction term is `reconstruction(decoded)` `[B]` instead of the
+    /// observation's `ln p(x | decoded)`: a model whose decoder explains another image than the
+    /// one encoded (AGAVE's down-sampled auxiliary) scores it without a wasted full-size term.
+    public func passes(_ x: Tensor, count: Int, reconstruction: (Tensor) throws -> Tensor, random: inout RandomStream,
+                       _ body: (VariationalPass) throws -> Void) throws {
         guard Array(x.shape.dropFirst()) == imageShape else {
             throw TensorError.invalidShape(operation: "TopDownVAE", shape: x.shape, expected: "[B] + \(imageShape)")
         }
@@ -128,8 +136,7 @@ public final class TopDownVAE: Module, VariationalModel, DifferentiableSampler {
             let top = try topPosterior.sample(random: &random)
             let (decoded, lower) = try topDown(from: top, features: features, random: &random)
             let topGroup = LatentGroup(posterior: topPosterior, prior: topPrior, sample: top)
-            try body(VariationalPass(reconstruction: try observation.logLikelihood(of: x, decoded: decoded),
-                                     groups: [topGroup] + lower, decoded: decoded))
+            try body(VariationalPass(reconstruction: try reconstruction(decoded), groups: [topGroup] + lower, decoded: decoded))
         }
     }
 
