@@ -19,7 +19,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Tuning flags belong here, never in Package.swift (a package with unsafeFlags cannot be a dependency).
 RELEASE_FLAGS := -c release -Xswiftc -target-cpu -Xswiftc native -Xcc -march=native
 
-.PHONY: setup build test consumer-check bench proofs likelihood fuzz chapter3 chapter4 chapter5 clean
+.PHONY: setup build test consumer-check bench proofs likelihood fuzz chapter3 chapter4 chapter5 bms clean
 
 setup:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -72,6 +72,20 @@ chapter4:
 	swift build $(RELEASE_FLAGS) --product Chapter4
 	$$(swift build $(RELEASE_FLAGS) --show-bin-path)/Chapter4 --scale $(SCALE) --part $(PART) --jobs $(JOBS) \
 	  --output $(CHAPTER4_OUTPUT) $(if $(DATA),--data $(DATA)) $(if $(SEEDS),--seeds $(SEEDS))
+
+# The fifth seed (BMS-VAE-GAN, spec §6) and the literature's 2D protocols, in results/bms/:
+# PART=table (default) the BMS paper's 2D table — GAN, PacGAN, WAE, α-GAN, α-GAN + SN and
+# BMS-VAE-GAN over T on the grid and the ring, 5 seeds, beside the published rows (about
+# 20 minutes on two cores); PART=pacgan our GAN and PacGAN2–4 at PacGAN's protocol beside its
+# Table 1; PART=mixup chapter 4's Fig. 4.3 rows at the mixup protocol §4.5.1 names; PART=all.
+# SCALE=default, paper (the published budgets) or smoke; JOBS, SEEDS as for chapter 4.
+BMS_OUTPUT ?= results/bms$(if $(filter-out default,$(SCALE)),-$(SCALE))
+BMS_PART := $(if $(filter command line environment,$(origin PART)),$(PART),table)
+bms:
+	swift build $(RELEASE_FLAGS) --product mixedbatch
+	swift build $(RELEASE_FLAGS) --product BMS
+	$$(swift build $(RELEASE_FLAGS) --show-bin-path)/BMS --scale $(SCALE) --part $(BMS_PART) --jobs $(JOBS) \
+	  --output $(BMS_OUTPUT) $(if $(SEEDS),--seeds $(SEEDS))
 
 # The likelihood reference runs of README "Likelihood models": NICE, Real-NVP, a VAE and a
 # top-down VAE on MNIST-5k (make setup fetches it), IWAE k = 1, 10, 150, and a flow on each 2D

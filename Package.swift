@@ -61,8 +61,10 @@ let package = Package(
         // GANs: objectives, mixing priors, discriminators, the SNGAN stack, the GAN procedure.
         .target(name: "Adversarial", dependencies: ["TensorCore", "NeuralNet", "EquivariantLayer", "Training"]),
         .target(name: "ExperimentRuns", dependencies: ["Training", "NeuralNet", "Reporting", "TensorCore"]),
+        // The auto-encoding GAN hybrids of the BMS paper (spec §6): BMS-VAE-GAN, α-GAN, WAE, VAE-GAN.
+        .target(name: "Hybrid", dependencies: ["TensorCore", "NeuralNet", "Training", "Distributions"]),
         .target(name: "MixtureExperiments", dependencies: [
-            "TensorCore", "NeuralNet", "Adversarial", "Training", "Datasets", "Evaluation", "Reporting", "ExperimentRuns",
+            "TensorCore", "NeuralNet", "Adversarial", "Hybrid", "Training", "Datasets", "Evaluation", "Reporting", "ExperimentRuns",
         ]),
         .target(name: "ImageExperiments", dependencies: [
             "TensorCore", "NeuralNet", "Adversarial", "Training", "Datasets", "Evaluation", "Reporting", "ExperimentRuns",
@@ -88,7 +90,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "mixedbatch", dependencies: [
-            "MixtureExperiments", "ImageExperiments", "DensityExperiments", "FlowGAN", "AdaptiveDensity", "ExperimentRuns", "Training", "Datasets", "Evaluation", "TensorCore", "HDF5IO",
+            "MixtureExperiments", "Hybrid", "ImageExperiments", "DensityExperiments", "FlowGAN", "AdaptiveDensity", "ExperimentRuns", "Training", "Datasets", "Evaluation", "TensorCore", "HDF5IO",
             "NeuralNet",
             "Reporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -99,6 +101,11 @@ let package = Package(
             "TensorCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ],
                           path: "Experiments/Chapter4", exclude: ["configs", "RESULTS.md"]),
+
+        .executableTarget(name: "BMS", dependencies: [
+            "MixtureExperiments", "ExperimentRuns", "Reporting", "TensorCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Experiments/BMS", exclude: ["RESULTS.md"]),
 
         .executableTarget(name: "Chapter3", dependencies: [
             "DensityExperiments", "AGAVE", "ExperimentRuns", "Training", "Datasets", "Reporting", "TensorCore", "NeuralNet",
@@ -141,6 +148,7 @@ let package = Package(
         .testTarget(name: "AdversarialTests", dependencies: [
             "Adversarial", "Training", "EquivariantLayer", "Datasets", "NeuralNet", "TensorCore",
         ]),
+        .testTarget(name: "HybridTests", dependencies: ["Hybrid", "NeuralNet", "TensorCore", "Training"]),
         .testTarget(name: "DistributionsTests", dependencies: ["Distributions", "TensorCore", "NeuralNet", "Training"]),
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "Distributions", "TensorCore", "NeuralNet", "Training"]),
         .testTarget(name: "AutoregressiveTests", dependencies: [
@@ -161,7 +169,7 @@ let package = Package(
             "Training", "Distributions", "ExperimentRuns", "Datasets", "NeuralNet", "TensorCore", "Reporting",
         ]),
         .testTarget(name: "MixtureExperimentsTests", dependencies: [
-            "MixtureExperiments", "ExperimentRuns", "Training", "Adversarial", "NeuralNet", "Reporting", "TensorCore",
+            "MixtureExperiments", "Hybrid", "ExperimentRuns", "Training", "Adversarial", "NeuralNet", "Reporting", "TensorCore",
         ]),
         .testTarget(name: "ImageExperimentsTests", dependencies: [
             "ImageExperiments", "ExperimentRuns", "Training", "Adversarial", "Datasets", "Evaluation", "NeuralNet",

@@ -13,6 +13,8 @@ public struct VectorDiscriminatorShape: Equatable, Sendable {
     /// Minibatch discrimination: K kernels of dimension C.
     public var minibatchKernels = 100
     public var minibatchKernelDimension = 5
+    /// The hidden layers' units: activation, batch norm, maxout pieces (ReLU by default).
+    public var units = HiddenUnits()
 
     public init(inputSize: Int, hiddenSizes: [Int]) {
         self.inputSize = inputSize
@@ -34,45 +36,49 @@ public enum VectorDiscriminatorForm: String, CaseIterable, Sendable {
     /// PacGAN: `Packing` first, so B' = B/m and the input layer takes m·inputSize features.
     case packing
 
-    /// The discriminator `[B, inputSize] -> [B', 1]` logits with ReLU hidden layers.
+    /// The discriminator `[B, inputSize] -> [B', 1]` logits with `shape.units` hidden layers.
     public func makeDiscriminator(_ shape: VectorDiscriminatorShape, random: inout RandomStream) throws -> any Layer {
         guard !shape.hiddenSizes.isEmpty, shape.inputSize > 0, shape.hiddenSizes.allSatisfy({ $0 > 0 }) else {
             throw TensorError.invalidArgument(
                 operation: "makeVectorDiscriminator",
                 detail: "need a positive input size and at least one positive hidden width (got \(shape.inputSize), \(shape.hiddenSizes))")
         }
-        let hidden = shape.hiddenSizes
+        let hidden = shape.hiddenSizes, units = shape.units
+        func perceptron(_ inputSize: Int, _ hiddenSizes: [Int], _ outputSize: Int) throws -> Sequential {
+            try Sequential.perceptron(inputSize: inputSize, hiddenSizes: hiddenSizes, outputSize: outputSize, units: units,
+                                      random: &random)
+        }
         switch self {
         case .perceptron:
-            return try Sequential.perceptron(inputSize: shape.inputSize, hiddenSizes: hidden, outputSize: 1,
-                                             random: &random)
+            return try perceptron(shape.inputSize, hidden, 1)
         case .equivariant:
+            guard units.maxoutPieces == 1, !units.batchNorm else {
+                throw TensorError.invalidArgument(
+                    operation: "makeVectorDiscriminator",
+                    detail: "the equivariant discriminator (BGAN, M-BGAN) has no maxout or batch-norm form; "
+                        + "set maxout_pieces = 1 and discriminator_batch_norm = false")
+            }
             return EquivariantNetwork.perceptron(inputSize: shape.inputSize, hiddenSizes: hidden, outputSize: 1,
-                                                 activation: { ReLU() }, random: &random)
+                                                 activation: { units.activation.makeLayer() }, random: &random)
         case .packing:
             let packing = try Packing(degree: shape.packingDegree)
-            let body = try Sequential.perceptron(inputSize: shape.inputSize * shape.packingDegree,
-                                                 hiddenSizes: hidden, outputSize: 1, random: &random)
-            return Sequential([packing, body])
+            return Sequential([packing, try perceptron(shape.inputSize * shape.packingDegree, hidden, 1)])
         case .minibatchDiscrimination:
-            let features = try Sequential.perceptron(inputSize: shape.inputSize, hiddenSizes: Array(hidden.dropLast()),
-                                                     outputSize: hidden.last!, random: &random)
+            // The feature network's last layer is linear; the activation follows it.
+            let features = try perceptron(shape.inputSize, Array(hidden.dropLast()), hidden.last!)
             let layer = try MinibatchDiscrimination(inputFeatures: hidden.last!, kernels: shape.minibatchKernels,
                                                     kernelDimension: shape.minibatchKernelDimension, random: &random)
             let output = try Linear(inputFeatures: hidden.last! + shape.minibatchKernels, outputFeatures: 1,
                                     random: &random)
-            return Sequential([features, ReLU(), layer, output])
+            return Sequential([features, units.activation.makeLayer(), layer, output])
         case .minibatchStddev:
             var layers: [any Layer] = []
             var width = shape.inputSize
             if hidden.count > 1 {
                 width = hidden[hidden.count - 2]
-                layers += [try Sequential.perceptron(inputSize: shape.inputSize, hiddenSizes: Array(hidden.dropLast(2)),
-                                                     outputSize: width, random: &random), ReLU()]
+                layers += [try perceptron(shape.inputSize, Array(hidden.dropLast(2)), width), units.activation.makeLayer()]
             }
-            layers += [MinibatchStandardDeviation(),
-                       try Sequential.perceptron(inputSize: width + 1, hiddenSizes: [hidden.last!], outputSize: 1,
-                                                 random: &random)]
+            layers += [MinibatchStandardDeviation(), try perceptron(width + 1, [hidden.last!], 1)]
             return Sequential(layers)
         }
     }

@@ -3,13 +3,23 @@ import Datasets
 import Reporting
 import TensorCore
 
+/// A row kind of a 2D table or figure (`MethodVariant`, `HybridVariant`): what a run's
+/// config is an instance of, and its label.
+public protocol MixtureVariant: Equatable {
+    init(of config: MixtureRunConfig)
+    var label: String { get }
+}
+
+extension MethodVariant: MixtureVariant {}
+extension HybridVariant: MixtureVariant {}
+
 /// The figures of chapter 4's 2D experiments, drawn from the runs' results.
 public enum MixtureFigures {
     /// Fig. 4.3's analogue: one scatter panel of generated points (orange) over real points
     /// (grey) per snapshot iteration (rows) and dataset × method (columns), from the seed-0
     /// run of each. Missing runs leave blank cells.
-    public static func scatterGrid(_ results: [MixtureRunResult], variants: [MethodVariant],
-                                   datasets: [String], panelSize: Int = 220) throws -> FigureGrid {
+    public static func scatterGrid<Variant: MixtureVariant>(_ results: [MixtureRunResult], variants: [Variant],
+                                                            datasets: [String], panelSize: Int = 220) throws -> FigureGrid {
         let seedZero = results.filter { $0.config.seed == 0 }
         let iterations = Array(Set(seedZero.flatMap { $0.extras.map(\.iteration) })).sorted()
         let columns = datasets.flatMap { dataset in variants.map { (dataset, $0) } }
@@ -19,7 +29,7 @@ public enum MixtureFigures {
                                   columnTitles: columns.map { "\($0.0): \($0.1.label)" })
         grid.textScale = 1
         for (column, (dataset, variant)) in columns.enumerated() {
-            guard let run = seedZero.first(where: { $0.config.dataset == dataset && MethodVariant(of: $0.config) == variant })
+            guard let run = seedZero.first(where: { $0.config.dataset == dataset && Variant(of: $0.config) == variant })
             else { continue }
             let mixture = try run.config.makeMixture()
             var random = RandomStream(seed: 1234)

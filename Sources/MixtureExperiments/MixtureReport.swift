@@ -11,7 +11,7 @@ public enum MixtureReport {
         for result in results {
             let config = result.config
             try table.append([
-                .text(config.dataset), .text(config.method.rawValue),
+                .text(config.dataset), .text(config.modelLabel),
                 config.gammaLabel.map { .number(Double($0.description) ?? Double($0)) } ?? .missing,  // 0.3, not 0.30000001
                 .text(config.lossPlacementLabel), .integer(Int(config.seed)), .integer(result.iterations),
                 .integer(result.metrics.modes), .integer(result.metrics.modesTotal),

@@ -3,6 +3,7 @@ import Datasets
 import Evaluation
 import ExperimentRuns
 import Foundation
+import Hybrid
 import NeuralNet
 import Reporting
 import TensorCore
@@ -34,11 +35,50 @@ public final class MixtureRun: ExperimentRun {
     public static func makeNetworks(_ config: MixtureRunConfig) throws -> (generator: LatentGenerator, discriminator: any Layer) {
         let root = RandomStream(seed: config.seed)
         var generatorRandom = root.split("generator-init"), discriminatorRandom = root.split("discriminator-init")
-        let generator = try Sequential.perceptron(inputSize: config.latentSize,
-                                                  hiddenSizes: Array(repeating: config.width, count: config.depth),
-                                                  outputSize: 2, random: &generatorRandom)
+        let generator = try Sequential.perceptron(inputSize: config.latentSize, hiddenSizes: config.mixture.generatorHiddenSizes,
+                                                  outputSize: 2, units: config.generatorUnits, random: &generatorRandom)
         let discriminator = try config.method.makeVectorDiscriminator(config.discriminatorShape, random: &discriminatorRandom)
         return (try LatentGenerator(network: generator, latentSize: config.latentSize), discriminator)
+    }
+
+    /// The hybrid's networks (encoder and generator of the generator's sizes, critic of the
+    /// discriminator's, the code discriminator of its own), initialised from the run's seed.
+    public static func makeHybridNetworks(_ config: MixtureRunConfig, model: HybridModel) throws -> HybridNetworks {
+        var shape = HybridNetworks.VectorShape(dataSize: 2, latentSize: config.latentSize,
+                                               generatorHidden: config.mixture.generatorHiddenSizes,
+                                               criticHidden: config.mixture.discriminatorHiddenSizes)
+        shape.generatorUnits = config.generatorUnits
+        shape.criticUnits = config.discriminatorShape.units
+        shape.codeHidden = Array(repeating: config.codeWidth, count: config.codeDepth)
+        var random = RandomStream(seed: config.seed).split("hybrid-init")
+        return try HybridNetworks.vector(shape, components: model.components, random: &random)
+    }
+
+    /// The generator and the procedure that trains it: the GAN of `method`, or the hybrid.
+    static func makeTraining(_ config: MixtureRunConfig, data: @escaping BatchSource) throws
+        -> (generator: LatentGenerator, procedure: TrainingProcedure) {
+        guard let model = config.hybrid.hybrid, let objective = try config.hybrid.makeObjective() else {
+            let (generator, discriminator) = try makeNetworks(config)
+            return (generator, try config.makeProcedure(generator: generator, discriminator: discriminator, data: data))
+        }
+        let networks = try makeHybridNetworks(config, model: model)
+        let procedure = try HybridTraining.procedure(networks, objective: objective, batchSize: config.batchSize,
+                                                     criticSteps: config.discriminatorSteps, optimizer: config.gan.optimizer,
+                                                     seed: config.seed, data: data)
+        return (try LatentGenerator(network: networks.model.generator, latentSize: config.latentSize), procedure)
+    }
+
+    /// Real batches: fresh draws from the mixture, or uniform draws with replacement from a
+    /// training set of `training_set_size` points drawn once from the seed.
+    static func dataSource(_ config: MixtureRunConfig, mixture: GaussianMixture2D) throws -> BatchSource {
+        guard let size = config.trainingSetSize else {
+            return { count, random in try mixture.sampleBatch(count: count, random: &random) }
+        }
+        var setRandom = RandomStream(seed: config.seed).split("training-set")
+        let points = try mixture.sample(count: size, random: &setRandom)
+        return { count, random in
+            try Batch(inputs: points.indexSelect((0..<count).map { _ in random.integer(in: 0..<size) }, axis: 0))
+        }
     }
 
     /// Trains (or resumes, or reports) the run; `onIteration` is called after every
@@ -49,10 +89,7 @@ public final class MixtureRun: ExperimentRun {
         let training = ResumableTraining(config: config, folder: folder)
         if let finished = try training.finishedResult(resume: resume, as: MixtureRunResult.self) { return finished }
         let mixture = try config.makeMixture()
-        let (generator, discriminator) = try Self.makeNetworks(config)
-        let procedure = try config.makeProcedure(generator: generator, discriminator: discriminator) { count, random in
-            try mixture.sampleBatch(count: count, random: &random)
-        }
+        let (generator, procedure) = try Self.makeTraining(config, data: Self.dataSource(config, mixture: mixture))
         let outcome = try training.train(procedure, resume: resume, log: TrainingLog(extras: [PointSnapshot]()),
                                          afterIteration: { iteration, log in
             guard config.snapshotIterations.contains(iteration) else { return }
@@ -74,9 +111,11 @@ public final class MixtureRun: ExperimentRun {
                                      reverseKL: coverage.reverseKL.isFinite ? coverage.reverseKL : nil,
                                      samples: coverage.sampleCount)
         let result = MixtureRunResult(config: config, outcome: outcome, iterations: procedure.iteration, metrics: metrics)
-        let objective = try config.method.makeObjective(config.objectiveOptions)
+        let objective = try config.hybrid.hybrid.map { "hybrid: \($0.components)" }
+            ?? config.method.makeObjective(config.objectiveOptions).name
         try training.writeManifest(
-            configExtras: ["objective": .string(objective.name), "loss_placement": .string(config.lossPlacementLabel)],
+            configExtras: ["objective": .string(objective),
+                           "loss_placement": .string(config.hybrid.hybrid == nil ? config.lossPlacementLabel : "per-sample")],
             configChanges: outcome.log.configChanges,
             evaluationProtocol: ["generated_samples": .number(Double(config.evaluationSamples)),
                                  "high_quality_radius": "3 sigma of the nearest mode",

@@ -1,8 +1,10 @@
 import Adversarial
 import Datasets
+import Hybrid
 import ExperimentRuns
 import Foundation
 import Reporting
+import NeuralNet
 import Training
 
 /// Everything that defines one 2D training run of chapter 4 (§4.5.1, spec §3.5–3.7), as
@@ -22,24 +24,36 @@ public struct MixtureRunConfig: AdversarialRunConfiguration, RunConfiguration {
         optimizer: OptimizerSettings(learningRate: 1e-3, beta1: 0.9, beta2: 0.999),
         evaluation: EvaluationSettings(evaluationSamples: 2_500))
     public var mixture = MixtureSettings()
+    /// The auto-encoding hybrid (BMS-VAE-GAN, α-GAN, WAE, …) trained instead of the GAN of
+    /// `method` when `hybrid` is set.
+    public var hybrid = HybridSettings()
 
     public init() {}
 
-    public static var groups: [any SettingsGroup.Type] { AdversarialRunSettings.groups + [MixtureSettings.self] }
+    public static var groups: [any SettingsGroup.Type] {
+        AdversarialRunSettings.groups + [MixtureSettings.self, HybridSettings.self]
+    }
 
     public init(from decoder: any Decoder) throws {
         gan = try AdversarialRunSettings(from: decoder)
         mixture = try MixtureSettings(from: decoder)
+        hybrid = try HybridSettings(from: decoder)
     }
 
     public func encode(to encoder: any Encoder) throws {
         try gan.encode(to: encoder)
         try mixture.encode(to: encoder)
+        try hybrid.encode(to: encoder)
     }
 
     public subscript<T>(dynamicMember keyPath: WritableKeyPath<MixtureSettings, T>) -> T {
         get { mixture[keyPath: keyPath] }
         set { mixture[keyPath: keyPath] = newValue }
+    }
+
+    public subscript<T>(dynamicMember keyPath: WritableKeyPath<HybridSettings, T>) -> T {
+        get { hybrid[keyPath: keyPath] }
+        set { hybrid[keyPath: keyPath] = newValue }
     }
 }
 
@@ -53,10 +67,26 @@ public struct MixtureSettings: SettingsGroup {
     public var modes: Int?
     public var spacing: Double?
     public var std: Double?
-    /// Units of each hidden layer, in both networks.
+    /// Units of each hidden layer, in both networks (unless overridden below).
     public var width = 512
-    /// Number of hidden layers, in both networks.
+    /// Number of hidden layers, in both networks (unless overridden below).
     public var depth = 3
+    /// Per-network overrides of `width` and `depth` (PacGAN's generator is 4 × 400, its
+    /// discriminator 3 × 200); `nil` keeps the shared value.
+    public var generatorWidth: Int?
+    public var generatorDepth: Int?
+    public var discriminatorWidth: Int?
+    public var discriminatorDepth: Int?
+    /// The hidden layers' nonlinearity, in both networks.
+    public var activation = ActivationKind.relu
+    public var generatorBatchNorm = false
+    public var discriminatorBatchNorm = false
+    /// 1: ordinary discriminator units; k ≥ 2: maxout units with k pieces (PacGAN: 5).
+    public var maxoutPieces = 1
+    /// `nil`: every batch is drawn fresh from the mixture; n: a training set of n points is
+    /// drawn once (from the seed) and batches are drawn from it uniformly with replacement
+    /// (PacGAN trains on 100,000 points).
+    public var trainingSetSize: Int?
     public var packingDegree = 2
     public var minibatchKernels = 100
     public var minibatchKernelDimension = 5
@@ -68,16 +98,34 @@ public struct MixtureSettings: SettingsGroup {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case dataset, modes, spacing, std, width, depth, packingDegree = "pack"
+        case generatorWidth = "generator_width", generatorDepth = "generator_depth"
+        case discriminatorWidth = "discriminator_width", discriminatorDepth = "discriminator_depth"
+        case activation, generatorBatchNorm = "generator_batch_norm", discriminatorBatchNorm = "discriminator_batch_norm"
+        case maxoutPieces = "maxout_pieces", trainingSetSize = "training_set_size"
         case minibatchKernels = "minibatch_kernels", minibatchKernelDimension = "minibatch_kernel_dim"
         case snapshotIterations = "snapshot_iterations", snapshotSamples = "snapshot_samples"
     }
 
     public static var keys: [String] { CodingKeys.allCases.map(\.rawValue) }
 
+    public static func allowedValues(forKey key: String) -> [String]? {
+        key == CodingKeys.activation.rawValue ? ActivationKind.allCases.map(\.rawValue) : nil
+    }
+
+    /// The generator's and the discriminator's hidden widths, overrides applied.
+    public var generatorHiddenSizes: [Int] { Array(repeating: generatorWidth ?? width, count: generatorDepth ?? depth) }
+    public var discriminatorHiddenSizes: [Int] {
+        Array(repeating: discriminatorWidth ?? width, count: discriminatorDepth ?? depth)
+    }
+
     public func validate() throws {
         try requireCounts(["width": width, "minibatch_kernels": minibatchKernels, "minibatch_kernel_dim": minibatchKernelDimension,
-                           "pack": packingDegree], in: SettingBounds.units)
-        try requireCounts(["depth": depth], in: SettingBounds.layers)
+                           "pack": packingDegree, "generator_width": generatorWidth ?? width,
+                           "discriminator_width": discriminatorWidth ?? width], in: SettingBounds.units)
+        try requireCounts(["depth": depth, "generator_depth": generatorDepth ?? depth,
+                           "discriminator_depth": discriminatorDepth ?? depth, "maxout_pieces": maxoutPieces],
+                          in: SettingBounds.layers)
+        try requireCounts(["training_set_size": trainingSetSize ?? 1], in: 1...10_000_000)
         try requireCounts(["snapshot_samples": snapshotSamples], in: SettingBounds.samples)
         try requireCounts(["modes": modes ?? 1], in: 1...10_000)
         try requireSetting(std.map { $0.isFinite && $0 > 0 } ?? true, "std = \(std ?? 0) must be a positive finite number")
@@ -91,11 +139,13 @@ extension MixtureRunConfig {
     /// The γ column of the table: the smoothing γ for mixed-batch methods, nil otherwise.
     public var gammaLabel: Float? { self.method.usesMixedBatches && self.prior == .smoothing ? self.gamma : nil }
 
-    /// A name for folders and manifests, e.g. `squares-bgan-g0.3-s0` (`-b16` for a batch size
-    /// other than the default).
+    /// A name for folders and manifests, e.g. `squares-bgan-g0.3-s0`, `grid25-bms-T10-b100-s0`
+    /// (`-b16` for a batch size other than the default, `-m3` for PacGAN's m ≠ 2).
     public var runName: String {
-        var parts = [self.dataset, self.method.rawValue]
-        if self.method.usesMixedBatches {
+        var parts = [self.dataset, hybrid.hybrid?.rawValue ?? self.method.rawValue]
+        if let model = hybrid.hybrid, model.usesBestOfMany || self.samples > 1 { parts.append("T\(self.samples)") }
+        if hybrid.hybrid == nil, self.method == .pacgan, self.packingDegree != 2 { parts.append("m\(self.packingDegree)") }
+        if hybrid.hybrid == nil, self.method.usesMixedBatches {
             parts.append(gan.mixing.nameComponent)
             if self.method == .bgan && self.bganAggregation == .probabilities { parts.append("meanprob") }
             if self.reuseComplement { parts.append("reuse") }
@@ -126,31 +176,49 @@ extension MixtureRunConfig {
                                              standardDeviation: sigma, name: self.dataset)
     }
 
+    /// The table's name of what this run trains: the method, or the hybrid (`bms-T10`).
+    public var modelLabel: String {
+        guard let model = hybrid.hybrid else { return self.method.rawValue }
+        return model.usesBestOfMany ? "\(model.rawValue)-T\(self.samples)" : model.rawValue
+    }
+
     /// The discriminator's sizes.
     public var discriminatorShape: VectorDiscriminatorShape {
-        var shape = VectorDiscriminatorShape(inputSize: 2, hiddenSizes: Array(repeating: self.width, count: self.depth))
+        var shape = VectorDiscriminatorShape(inputSize: 2, hiddenSizes: mixture.discriminatorHiddenSizes)
         shape.packingDegree = self.packingDegree
         shape.minibatchKernels = self.minibatchKernels
         shape.minibatchKernelDimension = self.minibatchKernelDimension
+        shape.units = HiddenUnits(activation: self.activation, batchNorm: self.discriminatorBatchNorm,
+                                  maxoutPieces: self.maxoutPieces)
         return shape
     }
+
+    /// The generator's hidden layers' units.
+    public var generatorUnits: HiddenUnits { HiddenUnits(activation: self.activation, batchNorm: self.generatorBatchNorm) }
 
     /// Throws a `ConfigError` naming the first setting that cannot be run and how to fix it.
     public func validate() throws {
         try gan.validate()
         try mixture.validate()
+        try hybrid.validate()
         do { _ = try makeMixture() } catch let error as DatasetError { throw ConfigError("\(error)") }
         // Both networks' weights, gradients and Adam moments (4 floats each), and the activations
         // of a batch (with the mixed batches' complements) through every layer.
-        let weights = 2 * Double(self.depth) * Double(self.width) * Double(self.width + self.minibatchKernels)
-        let activations = 4 * Double(self.batchSize) * Double(self.depth) * Double(self.width) * Double(self.packingDegree)
+        let sizes = mixture.generatorHiddenSizes + mixture.discriminatorHiddenSizes
+        let weights = sizes.reduce(0.0) { $0 + Double($1) * Double($1 * self.maxoutPieces + self.minibatchKernels) }
+        let activations = 2 * sizes.reduce(0.0) { $0 + 4 * Double(self.batchSize * $1 * self.maxoutPieces * self.packingDegree) }
         try MemoryBudget.require(16 * weights + 4 * activations, for: "the networks",
                                  lower: "width, depth, batch_size or minibatch_kernels")
+        if let model = hybrid.hybrid, model.components.synthetic == .lipschitzCritic {
+            try requireSetting(self.maxoutPieces == 1 && !self.discriminatorBatchNorm,
+                               "hybrid = \(model.rawValue) has a spectrally normalised critic, which takes no maxout units or "
+                                   + "batch norm: set maxout_pieces = 1 and discriminator_batch_norm = false")
+        }
         try requireSetting(self.method != .pacgan || self.batchSize % self.packingDegree == 0,
                            "batch_size = \(self.batchSize) must be a multiple of pack = \(self.packingDegree) for PacGAN")
     }
 
     public var summaryFields: [String: JSONValue] {
-        ["method": .string(self.method.rawValue), "dataset": .string(self.dataset)]
+        ["method": .string(modelLabel), "dataset": .string(self.dataset)]
     }
 }

@@ -20,4 +20,21 @@ extension Sequential {
         layers.append(try Linear(inputFeatures: width, outputFeatures: outputSize, random: &random))
         return Sequential(layers)
     }
+
+    /// A multilayer perceptron whose hidden layers are `units` (activation, batch norm,
+    /// maxout; see `HiddenUnits`), then a final `Linear` without activation:
+    /// `[N, inputSize] -> [N, outputSize]`. PacGAN's 2D discriminator is
+    /// `perceptron(inputSize: 2, hiddenSizes: [200, 200, 200], outputSize: 1,
+    /// units: HiddenUnits(maxoutPieces: 5), random: &random)`.
+    public static func perceptron(inputSize: Int, hiddenSizes: [Int], outputSize: Int, units: HiddenUnits,
+                                  random: inout RandomStream) throws -> Sequential {
+        var layers: [any Layer] = []
+        var width = inputSize
+        for hidden in hiddenSizes {
+            layers += try units.makeLayer(inputSize: width, width: hidden, random: &random)
+            width = hidden
+        }
+        layers.append(try Linear(inputFeatures: width, outputFeatures: outputSize, random: &random))
+        return Sequential(layers)
+    }
 }
