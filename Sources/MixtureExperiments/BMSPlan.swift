@@ -67,8 +67,8 @@ public struct BMSScale: Equatable, Sendable {
     public var protocolSeeds: [UInt64]
 
     public static let standard = BMSScale(name: "default", tableIterations: 5_000, tableBatchSize: 100, samples: [3, 10],
-                                          pacganIterations: 20_000, mixupIterations: 20_000, seeds: [0, 1, 2, 3, 4],
-                                          protocolSeeds: [0, 1, 2])
+                                          pacganIterations: 10_000, mixupIterations: 5_000, seeds: [0, 1, 2, 3, 4],
+                                          protocolSeeds: [0, 1])
     public static let paper = BMSScale(name: "paper", tableIterations: 100_000, tableBatchSize: 500, samples: [5, 10, 30],
                                        pacganIterations: 400_000, mixupIterations: 20_000, seeds: [0, 1, 2, 3, 4],
                                        protocolSeeds: Array(0..<10))
@@ -153,7 +153,8 @@ public struct BMSScale: Equatable, Sendable {
                 config.seed = protocolSeeds[0]
                 config.iterations = mixupIterations
                 config.checkpointEvery = max(1, mixupIterations / 10)
-                config.snapshotIterations = [10, 100, 1_000, 10_000, 20_000].filter { $0 <= mixupIterations }
+                config.snapshotIterations = Array(Set([10, 100, 1_000, 10_000, 20_000].filter { $0 < mixupIterations }
+                                                      + [mixupIterations])).sorted()
                 return config
             }
         }
