@@ -66,8 +66,14 @@ struct BMS: ParsableCommand {
         return outcome
     }
 
-    private func writeManifest(_ name: String, folder: String, plan: BMSScale, results: [MixtureRunResult],
-                               start: Date, differences: [String]) throws {
+    /// Writes `folder`/table.csv, table.md, the `figures` (file name → figure) and manifest.json.
+    private func publish(_ name: String, table: Table, markdown: String, figures: [String: FigureGrid] = [:],
+                         folder: String, plan: BMSScale, results: [MixtureRunResult], start: Date,
+                         differences: [String]) throws {
+        try table.writeCSV(to: folder + "/table.csv", existing: .overwrite)
+        try AtomicFile.write(markdown + table.markdown(precision: 2) + "\n" + HybridReport.notes(results),
+                             to: folder + "/table.md", existing: .overwrite)
+        for (file, figure) in figures { try figure.savePNG(to: folder + "/" + file, existing: .overwrite) }
         var manifest = RunManifest.start(
             name: "bms-\(name)-\(plan.name)", seed: 0,
             config: ["scale": .string(plan.name), "jobs": .number(Double(jobs)),
@@ -79,6 +85,8 @@ struct BMS: ParsableCommand {
             now: start)
         manifest.finish()
         try manifest.write(to: folder + "/manifest.json", existing: .overwrite)
+        print("wrote \(folder)/table.md, table.csv, runs.csv, " + figures.keys.sorted().map { $0 + ", " }.joined()
+              + "manifest.json (\(results.count) runs, " + String(format: "%.0f s)", Date().timeIntervalSince(start)))
     }
 
     private func runTable(_ plan: BMSScale, worker: URL) throws -> [String] {
@@ -88,9 +96,8 @@ struct BMS: ParsableCommand {
         let rows = plan.tableRows.map { ($0.label, HybridReport.runs(results, $0)) }
         let table = try HybridReport.comparisonTable(ours: rows, published: HybridReport.bmsPublished,
                                                      publishedSource: "BMS paper")
-        try table.writeCSV(to: folder + "/table.csv", existing: .overwrite)
         let first = plan.tableRuns()[0]
-        var text = "# BMS-VAE-GAN 2D table (scale: \(plan.name))\n\n"
+        let text = "# BMS-VAE-GAN 2D table (scale: \(plan.name))\n\n"
             + "Protocol: the BMS paper's (VEEGAN's networks: generator and encoder 2 × 128 ReLU, critic 1 × 128, "
             + "code discriminator \(first.codeDepth) × \(first.codeWidth); latent \(first.latentSize)); "
             + "\(plan.tableIterations) iterations at batch \(plan.tableBatchSize), Adam(lr \(first.learningRate), "
@@ -99,16 +106,11 @@ struct BMS: ParsableCommand {
             + "Published: the BMS paper's table as restored in spec §6.5 (its protocol's budget and T are lost, A6.2).\n\n"
             + "Where ours differs from the published protocol: "
             + MixtureProtocol.bms.differences.joined(separator: "; ") + ".\n\n"
-        text += table.markdown(precision: 2) + "\n" + HybridReport.notes(results)
-        try AtomicFile.write(text, to: folder + "/table.md", existing: .overwrite)
         let shown = [HybridVariant(.gan), HybridVariant(.wae), HybridVariant(.alphaGAN),
                      HybridVariant(.bms, samples: plan.samples.max() ?? 1)]
-        try MixtureFigures.scatterGrid(results, variants: shown, datasets: BMSScale.datasets)
-            .savePNG(to: folder + "/samples.png", existing: .overwrite)
-        try writeManifest("table", folder: folder, plan: plan, results: results, start: start,
-                          differences: MixtureProtocol.bms.differences)
-        print("wrote \(folder)/table.md, table.csv, runs.csv, samples.png, manifest.json (\(results.count) runs, "
-              + String(format: "%.0f s)", Date().timeIntervalSince(start)))
+        try publish("table", table: table, markdown: text,
+                    figures: ["samples.png": MixtureFigures.scatterGrid(results, variants: shown, datasets: BMSScale.datasets)],
+                    folder: folder, plan: plan, results: results, start: start, differences: MixtureProtocol.bms.differences)
         return failures
     }
 
@@ -116,24 +118,19 @@ struct BMS: ParsableCommand {
         let start = Date(), folder = output + "/pacgan"
         let (results, failures) = try train(plan.pacganRuns(), folder: folder, label: "PacGAN protocol, scale \(plan.name)",
                                             worker: worker)
-        let rows = BMSScale.pacganRows.map { row in
+        let rows = plan.pacganRows.map { row in
             (row.label, results.filter { $0.config.method == row.method && (row.method != .pacgan || $0.config.packingDegree == row.pack) })
         }
         let table = try HybridReport.comparisonTable(ours: rows, published: HybridReport.pacganPublished,
                                                      publishedSource: "PacGAN Table 1")
-        try table.writeCSV(to: folder + "/table.csv", existing: .overwrite)
-        var text = "# GAN and PacGAN at PacGAN's 2D protocol (scale: \(plan.name))\n\n"
+        let text = "# GAN and PacGAN at PacGAN's 2D protocol (scale: \(plan.name))\n\n"
             + "Generator 4 × 400 ReLU with batch norm, discriminator 3 × 200 maxout units of 5 pieces, latent 2, "
             + "Adam(10⁻⁴, β1 0.8), batch 100, a training set of 100,000 points, \(plan.pacganIterations) iterations "
             + "(published: 400,000), 2,500 samples; PacGANm's batches are 100 packs of m points. Ours: mean ± std over \(plan.protocolSeeds.count) seeds; "
             + "published: mean ± standard error over 10.\n\n"
             + "Where ours differs from the published protocol: " + MixtureProtocol.pacgan.differences.joined(separator: "; ") + ".\n\n"
-        text += table.markdown(precision: 2) + "\n" + HybridReport.notes(results)
-        try AtomicFile.write(text, to: folder + "/table.md", existing: .overwrite)
-        try writeManifest("pacgan", folder: folder, plan: plan, results: results, start: start,
-                          differences: MixtureProtocol.pacgan.differences)
-        print("wrote \(folder)/table.md, table.csv, runs.csv, manifest.json (\(results.count) runs, "
-              + String(format: "%.0f s)", Date().timeIntervalSince(start)))
+        try publish("pacgan", table: table, markdown: text, folder: folder, plan: plan, results: results, start: start,
+                    differences: MixtureProtocol.pacgan.differences)
         return failures
     }
 
@@ -151,19 +148,15 @@ struct BMS: ParsableCommand {
                 }
             }
         }
-        try table.writeCSV(to: folder + "/table.csv", existing: .overwrite)
         let text = "# Fig. 4.3's rows at the mixup protocol (scale: \(plan.name), seed \(plan.protocolSeeds[0]))\n\n"
             + "The toy GAN of Zhang et al.'s public code, whose data §4.5.1 names: 5 × 5 grid on {−1, −0.5, 0, 0.5, 1}², "
             + "8 modes at radius 1, σ = 0.01; 3 × 512 ReLU networks, latent 2, Adam defaults, batch 128, n_disc = 5, "
-            + "\(plan.mixupIterations) iterations. Where ours differs: " + MixtureProtocol.mixup.differences.joined(separator: "; ")
-            + ".\n\n" + table.markdown(precision: 2) + "\n" + HybridReport.notes(results)
-        try AtomicFile.write(text, to: folder + "/table.md", existing: .overwrite)
-        try MixtureFigures.scatterGrid(results, variants: variants, datasets: ["squares", "circles"])
-            .savePNG(to: folder + "/fig4_3_scatter.png", existing: .overwrite)
-        try writeManifest("mixup", folder: folder, plan: plan, results: results, start: start,
-                          differences: MixtureProtocol.mixup.differences)
-        print("wrote \(folder)/table.md, table.csv, runs.csv, fig4_3_scatter.png, manifest.json (\(results.count) runs, "
-              + String(format: "%.0f s)", Date().timeIntervalSince(start)))
+            + "\(plan.mixupIterations) iterations (published: 20,000). Where ours differs: "
+            + MixtureProtocol.mixup.differences.joined(separator: "; ") + ".\n\n"
+        try publish("mixup", table: table, markdown: text,
+                    figures: ["fig4_3_scatter.png": MixtureFigures.scatterGrid(results, variants: variants,
+                                                                               datasets: ["squares", "circles"])],
+                    folder: folder, plan: plan, results: results, start: start, differences: MixtureProtocol.mixup.differences)
         return failures
     }
 

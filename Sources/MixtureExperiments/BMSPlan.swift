@@ -62,18 +62,22 @@ public struct BMSScale: Equatable, Sendable {
     /// Iterations of the PacGAN-protocol runs (published: 400,000) and of the mixup-protocol runs (20,000).
     public var pacganIterations: Int
     public var mixupIterations: Int
+    /// The packing degrees of the PacGAN-protocol rows (1: the GAN row).
+    public var packingDegrees: [Int]
     public var seeds: [UInt64]
     /// Seeds of the protocol runs.
     public var protocolSeeds: [UInt64]
 
     public static let standard = BMSScale(name: "default", tableIterations: 5_000, tableBatchSize: 100, samples: [3, 10],
-                                          pacganIterations: 10_000, mixupIterations: 5_000, seeds: [0, 1, 2, 3, 4],
-                                          protocolSeeds: [0, 1])
+                                          pacganIterations: 3_000, mixupIterations: 3_000, packingDegrees: [1, 2],
+                                          seeds: [0, 1, 2, 3, 4], protocolSeeds: [0, 1])
     public static let paper = BMSScale(name: "paper", tableIterations: 100_000, tableBatchSize: 500, samples: [5, 10, 30],
-                                       pacganIterations: 400_000, mixupIterations: 20_000, seeds: [0, 1, 2, 3, 4],
+                                       pacganIterations: 400_000, mixupIterations: 20_000, packingDegrees: [1, 2, 3, 4],
+                                       seeds: [0, 1, 2, 3, 4],
                                        protocolSeeds: Array(0..<10))
     public static let smoke = BMSScale(name: "smoke", tableIterations: 30, tableBatchSize: 32, samples: [3],
-                                       pacganIterations: 30, mixupIterations: 30, seeds: [0, 1], protocolSeeds: [0])
+                                       pacganIterations: 30, mixupIterations: 30, packingDegrees: [1, 2, 3],
+                                       seeds: [0, 1], protocolSeeds: [0])
 
     public static func named(_ name: String) throws -> BMSScale {
         switch name {
@@ -97,45 +101,50 @@ public struct BMSScale: Equatable, Sendable {
         Self.datasets.flatMap { dataset in
             tableRows.flatMap { row in
                 seeds.map { seed in
-                    var base = MixtureRunConfig()
-                    base.dataset = dataset
-                    var config = row.configure(MixtureProtocol.bms.apply(to: base))
-                    config.seed = seed
-                    config.iterations = tableIterations
+                    var config = row.configure(Self.protocolRun(.bms, dataset: dataset, seed: seed, iterations: tableIterations,
+                                                                checkpoints: 4, historyPoints: 100))
                     config.batchSize = tableBatchSize
-                    config.checkpointEvery = max(1, tableIterations / 4)
-                    config.historyEvery = max(1, tableIterations / 100)
-                    config.snapshotIterations = [tableIterations]
                     return config
                 }
             }
         }
     }
 
-    /// PacGAN's Table 1 rows at its protocol: GAN and PacGAN with m = 2, 3, 4.
-    public static let pacganRows: [(label: String, method: AdversarialMethod, pack: Int)] =
-        [("GAN", .gan, 1), ("PacGAN2", .pacgan, 2), ("PacGAN3", .pacgan, 3), ("PacGAN4", .pacgan, 4)]
+    /// PacGAN's Table 1 rows at its protocol that this scale runs: GAN (m = 1) and PacGANm.
+    public var pacganRows: [(label: String, method: AdversarialMethod, pack: Int)] {
+        packingDegrees.map { $0 == 1 ? ("GAN", .gan, 1) : ("PacGAN\($0)", .pacgan, $0) }
+    }
 
     public func pacganRuns() -> [MixtureRunConfig] {
         Self.datasets.flatMap { dataset in
-            Self.pacganRows.flatMap { row in
+            pacganRows.flatMap { row in
                 protocolSeeds.map { seed in
-                    var base = MixtureRunConfig()
-                    base.dataset = dataset
-                    var config = MixtureProtocol.pacgan.apply(to: base)
+                    var config = Self.protocolRun(.pacgan, dataset: dataset, seed: seed, iterations: pacganIterations,
+                                                  checkpoints: 10, historyPoints: 200)
                     config.method = row.method
                     config.packingDegree = max(2, row.pack)
                     // PacGAN feeds its discriminator 100 packs of m samples per batch.
                     config.batchSize = 100 * row.pack
-                    config.seed = seed
-                    config.iterations = pacganIterations
-                    config.checkpointEvery = max(1, pacganIterations / 10)
-                    config.historyEvery = max(1, pacganIterations / 200)
-                    config.snapshotIterations = [pacganIterations]
                     return config
                 }
             }
         }
+    }
+
+    /// `preset`'s run on `dataset` with `seed` for `iterations`: `checkpoints` checkpoints,
+    /// `historyPoints` points of each loss curve (`nil`: the preset's spacing) and one
+    /// snapshot of generated points at the end.
+    static func protocolRun(_ preset: MixtureProtocol, dataset: String, seed: UInt64, iterations: Int, checkpoints: Int,
+                            historyPoints: Int?) -> MixtureRunConfig {
+        var base = MixtureRunConfig()
+        base.dataset = dataset
+        var config = preset.apply(to: base)
+        config.seed = seed
+        config.iterations = iterations
+        config.checkpointEvery = max(1, iterations / checkpoints)
+        if let historyPoints { config.historyEvery = max(1, iterations / historyPoints) }
+        config.snapshotIterations = [iterations]
+        return config
     }
 
     /// Fig. 4.3's rows at the mixup protocol, one seed (the figure shows one run).
@@ -145,14 +154,10 @@ public struct BMSScale: Equatable, Sendable {
     public func mixupRuns() -> [MixtureRunConfig] {
         ["squares", "circles"].flatMap { dataset in
             Self.figure4_3Rows.map { row in
-                var base = MixtureRunConfig()
-                base.dataset = dataset
-                var config = MixtureProtocol.mixup.apply(to: base)
+                var config = Self.protocolRun(.mixup, dataset: dataset, seed: protocolSeeds[0], iterations: mixupIterations,
+                                              checkpoints: 10, historyPoints: nil)
                 config.method = row.method
                 if let gamma = row.gamma { config.gamma = gamma }
-                config.seed = protocolSeeds[0]
-                config.iterations = mixupIterations
-                config.checkpointEvery = max(1, mixupIterations / 10)
                 config.snapshotIterations = Array(Set([10, 100, 1_000, 10_000, 20_000].filter { $0 < mixupIterations }
                                                       + [mixupIterations])).sorted()
                 return config

@@ -99,6 +99,21 @@ import Training
         #expect(drawn.isSubset(of: points) && drawn.count > 1)
     }
 
+    /// Every run of every part of `make bms` is valid and has its own folder name; the table
+    /// rows are the issue's, each at the BMS protocol.
+    @Test(arguments: [BMSScale.standard, .paper, .smoke])
+    func theBMSPlanIsValidAndItsRunNamesAreDistinct(scale: BMSScale) throws {
+        for runs in [scale.tableRuns(), scale.pacganRuns(), scale.mixupRuns()] {
+            #expect(Set(runs.map(\.runName)).count == runs.count)
+            for config in runs { try config.validate() }
+        }
+        let table = scale.tableRuns()
+        #expect(table.count == 2 * scale.tableRows.count * scale.seeds.count)
+        #expect(table.allSatisfy { $0.latentSize == 32 && $0.iterations == scale.tableIterations })
+        #expect(Set(table.compactMap(\.hybrid.hybrid)) == [.wae, .alphaGAN, .alphaGANSN, .bms])
+        #expect(scale.pacganRuns().allSatisfy { $0.batchSize == 100 * ($0.method == .pacgan ? $0.packingDegree : 1) })
+    }
+
     @Test func badHybridSettingsAreRefused() throws {
         #expect(throws: ConfigError.self) {
             try MixtureRunConfig.decode(overrides: ["hybrid": "bmx"], over: MixtureRunConfig(), source: "test")
