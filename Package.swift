@@ -67,7 +67,7 @@ let package = Package(
             "TensorCore", "NeuralNet", "Adversarial", "Hybrid", "Training", "Datasets", "Evaluation", "Reporting", "ExperimentRuns",
         ]),
         .target(name: "ImageExperiments", dependencies: [
-            "TensorCore", "NeuralNet", "Adversarial", "Training", "Datasets", "Evaluation", "Reporting", "ExperimentRuns",
+            "TensorCore", "NeuralNet", "Adversarial", "Hybrid", "Training", "Datasets", "Evaluation", "Reporting", "ExperimentRuns",
         ]),
 
         // Likelihood runs: flows and VAEs trained and evaluated on HDF5 image datasets.
@@ -172,7 +172,7 @@ let package = Package(
             "MixtureExperiments", "Hybrid", "ExperimentRuns", "Training", "Adversarial", "NeuralNet", "Reporting", "TensorCore",
         ]),
         .testTarget(name: "ImageExperimentsTests", dependencies: [
-            "ImageExperiments", "ExperimentRuns", "Training", "Adversarial", "Datasets", "Evaluation", "NeuralNet",
+            "ImageExperiments", "Hybrid", "ExperimentRuns", "Training", "Adversarial", "Datasets", "Evaluation", "NeuralNet",
             "Reporting", "TensorCore",
         ]),
         .testTarget(name: "ProofChecksTests", dependencies: ["ProofChecks", .product(name: "BigInt", package: "BigInt")]),

@@ -88,8 +88,10 @@ extension ConvolutionalGANShape {
     }
 
     /// The discriminator in `form`: the convolutions with leaky ReLU (slope 0.1), flattened,
-    /// then a dense layer to one logit per sample.
-    public func makeDiscriminator(_ form: ConvolutionalDiscriminatorForm, random: inout RandomStream) throws -> Sequential {
+    /// then a dense layer to one logit per sample — or to `outputs` features (a hybrid's
+    /// encoder: the mean and log standard deviation of q(z|x)).
+    public func makeDiscriminator(_ form: ConvolutionalDiscriminatorForm, outputs: Int = 1,
+                                  random: inout RandomStream) throws -> Sequential {
         var layers: [any Layer] = []
         for (input, output, kernel, stride) in discriminatorConvolutions {
             switch form {
@@ -112,7 +114,7 @@ extension ConvolutionalGANShape {
             layers.append(layer)
             features += layer.kernels
         }
-        let dense = try Linear(inputFeatures: features, outputFeatures: 1, random: &random)
+        let dense = try Linear(inputFeatures: features, outputFeatures: outputs, random: &random)
         layers.append(form == .spectralNorm ? try SpectralNorm(dense, random: &random) : dense)
         return Sequential(layers)
     }

@@ -3,7 +3,8 @@ import NeuralNet
 import TensorCore
 
 /// The objective of a hybrid (spec §6.3): what the encoder–generator pair, the image critic
-/// and the code discriminator each minimise on a real batch `x` `[B, D]`.
+/// and the code discriminator each minimise on a real batch `x` `[B, …]` (points `[B, D]` or
+/// images `[B, C, H, W]`; the reconstruction term sums over every axis but the first).
 ///
 /// The encoder–generator pair maximises, with T posterior samples ẑ_t ~ q(z|x) and B prior
 /// samples z'_b ~ N(0, I),
@@ -52,13 +53,17 @@ public struct HybridObjective: Sendable {
     /// (`reconstruction`: the aggregated ln p(x|ẑ); `synthetic`; `prior`).
     public func modelLoss(_ networks: HybridNetworks, real x: Tensor, random: inout RandomStream) throws
         -> (loss: Tensor, metrics: [String: Float]) {
+        guard x.rank >= 2, x.shape[0] > 0 else {
+            throw TensorError.invalidShape(operation: "HybridObjective.modelLoss", shape: x.shape,
+                                           expected: "a real batch [B, …] with B ≥ 1 (points [B, D] or images [B, C, H, W])")
+        }
         let model = networks.model
-        let (batch, dataSize) = (x.shape[0], x.shape[1])
+        let batch = x.shape[0], dataSize = x.count / batch
         let posterior = try model.posteriorSamples(x, count: samples, random: &random)
         let flatCodes = try posterior.samples.reshaped([batch * samples, model.latentSize])
         let reconstructions = try model.generator(flatCodes)
         let logLikelihoods = try HybridLosses.reconstructionLogLikelihood(
-            x, reconstructions.reshaped([batch, samples, dataSize]), kind: components.reconstruction)
+            x.reshaped([batch, dataSize]), reconstructions.reshaped([batch, samples, dataSize]), kind: components.reconstruction)
         let reconstruction = try HybridLosses.aggregate(logLikelihoods, components.aggregation).mean()
         var loss = -beta * reconstruction
         var metrics = ["reconstruction": reconstruction.scalar]

@@ -28,6 +28,9 @@ public struct HybridSettings: SettingsGroup {
         key == CodingKeys.hybrid.rawValue ? HybridModel.allCases.map(\.rawValue) : nil
     }
 
+    /// Whether names and tables show T: for best-of-many hybrids, and for any hybrid with T > 1.
+    public var namesSamples: Bool { hybrid.map { $0.usesBestOfMany || samples > 1 } ?? false }
+
     /// The objective these settings describe, or nil for a plain GAN.
     public func makeObjective() throws -> HybridObjective? {
         try hybrid.map {

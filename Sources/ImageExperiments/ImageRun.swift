@@ -3,6 +3,7 @@ import Datasets
 import Evaluation
 import ExperimentRuns
 import Foundation
+import Hybrid
 import NeuralNet
 import Reporting
 import TensorCore
@@ -35,17 +36,57 @@ public final class ImageRun: ExperimentRun {
     /// of `shape` (`[C, H, W]`), initialised from the run's seed.
     public static func makeNetworks(_ config: ImageRunConfig, imageShape: [Int]) throws
         -> (generator: LatentGenerator, discriminator: Sequential) {
-        guard imageShape.count == 3, imageShape[1] == imageShape[2] else {
-            throw ConfigError("the data's images are \(imageShape); image runs need square images [C, M, M]")
-        }
-        let shape: ConvolutionalGANShape
-        do { shape = try config.networkShape(imageSize: imageShape[1], channels: imageShape[0]) } catch {
-            throw ConfigError("the data's \(imageShape[1])×\(imageShape[2]) images: \(error); convert the data to 32, 48 or 64 pixels")
-        }
+        let shape = try networkShape(config, imageShape: imageShape)
         let root = RandomStream(seed: config.seed)
         var generatorRandom = root.split("generator-init"), discriminatorRandom = root.split("discriminator-init")
         return (try LatentGenerator(network: shape.makeGenerator(random: &generatorRandom), latentSize: config.latentSize),
                 try shape.makeDiscriminator(config.discriminatorForm, random: &discriminatorRandom))
+    }
+
+    /// A hybrid's networks for images of `imageShape`: the SNGAN generator, an encoder made of
+    /// the discriminator's convolutions with `2·latent` outputs, the critic (spectrally
+    /// normalised for the Lipschitz critic, plain for a classifier) and the code discriminator
+    /// (`code_depth` × `code_width` ReLU), initialised from the run's seed.
+    public static func makeHybridNetworks(_ config: ImageRunConfig, model: HybridModel, imageShape: [Int]) throws
+        -> HybridNetworks {
+        let shape = try networkShape(config, imageShape: imageShape)
+        var random = RandomStream(seed: config.seed).split("hybrid-init")
+        let generator = try shape.makeGenerator(random: &random)
+        let encoder = try shape.makeDiscriminator(.perSample, outputs: 2 * config.latentSize, random: &random)
+        let components = model.components
+        let critic: (any Layer)? = components.synthetic == .none ? nil
+            : try shape.makeDiscriminator(components.synthetic == .lipschitzCritic ? .spectralNorm : .perSample, random: &random)
+        let code = components.prior.usesCodeDiscriminator
+            ? try Sequential.perceptron(inputSize: config.latentSize,
+                                        hiddenSizes: Array(repeating: config.hybrid.codeWidth, count: config.hybrid.codeDepth),
+                                        outputSize: 1, random: &random)
+            : nil
+        return HybridNetworks(model: try EncoderGenerator(encoder: encoder, generator: generator, latentSize: config.latentSize),
+                              critic: critic, codeDiscriminator: code)
+    }
+
+    /// The generator and the procedure that trains it: the GAN of `method`, or the hybrid.
+    static func makeTraining(_ config: ImageRunConfig, imageShape: [Int], data: @escaping BatchSource) throws
+        -> (generator: LatentGenerator, procedure: TrainingProcedure) {
+        guard let model = config.hybrid.hybrid, let objective = try config.hybrid.makeObjective() else {
+            let (generator, discriminator) = try makeNetworks(config, imageShape: imageShape)
+            return (generator, try config.makeProcedure(generator: generator, discriminator: discriminator, data: data))
+        }
+        let networks = try makeHybridNetworks(config, model: model, imageShape: imageShape)
+        let procedure = try HybridTraining.procedure(networks, objective: objective, batchSize: config.batchSize,
+                                                     criticSteps: config.discriminatorSteps, optimizer: config.gan.optimizer,
+                                                     seed: config.seed, data: data)
+        return (try LatentGenerator(network: networks.model.generator, latentSize: config.latentSize), procedure)
+    }
+
+    /// The networks' shape for images of `imageShape` `[C, M, M]`; a clear error otherwise.
+    static func networkShape(_ config: ImageRunConfig, imageShape: [Int]) throws -> ConvolutionalGANShape {
+        guard imageShape.count == 3, imageShape[1] == imageShape[2] else {
+            throw ConfigError("the data's images are \(imageShape); image runs need square images [C, M, M]")
+        }
+        do { return try config.networkShape(imageSize: imageShape[1], channels: imageShape[0]) } catch {
+            throw ConfigError("the data's \(imageShape[1])×\(imageShape[2]) images: \(error); convert the data to 32, 48 or 64 pixels")
+        }
     }
 
     /// Trains (or resumes, or reports) the run; `onIteration` is called after every iteration
@@ -57,8 +98,7 @@ public final class ImageRun: ExperimentRun {
         let dataset = try ImageDataset.read(fromHDF5: config.data)
         let evaluator = try ImageEvaluator(dataset: dataset, realCount: min(config.evaluationSamples, dataset.count),
                                            classifierPath: config.classifier)
-        let (generator, discriminator) = try Self.makeNetworks(config, imageShape: Array(dataset.shape.dropFirst()))
-        let procedure = try config.makeProcedure(generator: generator, discriminator: discriminator) { count, random in
+        let (generator, procedure) = try Self.makeTraining(config, imageShape: Array(dataset.shape.dropFirst())) { count, random in
             try dataset.sampleBatch(count: count, random: &random)
         }
         let outcome = try training.train(procedure, resume: resume, log: TrainingLog(extras: NoExtras()),
@@ -82,10 +122,11 @@ public final class ImageRun: ExperimentRun {
         evaluationProtocol["curve_samples"] = .number(Double(config.curveSamples))
         evaluationProtocol["training_seconds"] = .number(result.seconds)
         evaluationProtocol["data"] = .string(dataset.source)
-        let objective = try config.method.makeObjective(config.objectiveOptions)
+        let objective = try config.hybrid.hybrid.map { "hybrid: \($0.components)" }
+            ?? config.method.makeObjective(config.objectiveOptions).name
         try training.writeManifest(
-            configExtras: ["objective": .string(objective.name),
-                           "discriminator": .string(config.discriminatorForm.rawValue)],
+            configExtras: ["objective": .string(objective),
+                           "discriminator": .string(config.hybrid.hybrid == nil ? config.discriminatorForm.rawValue : "hybrid critic")],
             configChanges: outcome.log.configChanges,
             evaluationProtocol: evaluationProtocol)
         try result.write(to: resultPath)

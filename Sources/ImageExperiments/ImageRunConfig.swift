@@ -1,6 +1,7 @@
 import Adversarial
 import ExperimentRuns
 import Foundation
+import Hybrid
 import Reporting
 import Training
 
@@ -19,19 +20,27 @@ public struct ImageRunConfig: AdversarialRunConfiguration, RunConfiguration {
         optimizer: OptimizerSettings(learningRate: 2e-4, beta1: 0.5, beta2: 0.999),
         evaluation: EvaluationSettings(evaluationSamples: 10_000))
     public var image = ImageSettings()
+    /// The auto-encoding hybrid (BMS-VAE-GAN, α-GAN, WAE, …) trained instead of the GAN of
+    /// `method` when `hybrid` is set: encoder = the discriminator's convolutions with 2·latent
+    /// outputs, critic = the spectrally normalised (or plain, for a classifier) discriminator.
+    public var hybrid = HybridSettings()
 
     public init() {}
 
-    public static var groups: [any SettingsGroup.Type] { AdversarialRunSettings.groups + [ImageSettings.self] }
+    public static var groups: [any SettingsGroup.Type] {
+        AdversarialRunSettings.groups + [ImageSettings.self, HybridSettings.self]
+    }
 
     public init(from decoder: any Decoder) throws {
         gan = try AdversarialRunSettings(from: decoder)
         image = try ImageSettings(from: decoder)
+        hybrid = try HybridSettings(from: decoder)
     }
 
     public func encode(to encoder: any Encoder) throws {
         try gan.encode(to: encoder)
         try image.encode(to: encoder)
+        try hybrid.encode(to: encoder)
     }
 
     /// The methods an image run trains (those with an image discriminator in the catalogue).
@@ -101,6 +110,7 @@ extension ImageRunConfig {
 
     /// The table's name for the variant: `GAN`, `SN-GAN`, `BGAN γ=0.3`, `pure batches`, ….
     public var variantLabel: String {
+        if let model = hybrid.hybrid { return hybrid.namesSamples ? "\(model.displayName) (T = \(hybrid.samples))" : model.displayName }
         let name = self.method.entry.name
         guard self.method.usesMixedBatches else { return self.spectralNorm ? "SN-" + name : name }
         if self.method == .bgan && self.prior == .smoothing && self.gamma == 0 { return "pure batches" }
@@ -109,8 +119,12 @@ extension ImageRunConfig {
 
     public var dataFiles: [String] { [self.data] }
 
-    /// e.g. `mbgan-g0.3-s0`, `gan-sn-s1`.
+    /// e.g. `mbgan-g0.3-s0`, `gan-sn-s1`, `bms-T10-s0`.
     public var runName: String {
+        if let model = hybrid.hybrid {
+            return ([model.rawValue] + (hybrid.namesSamples ? ["T\(hybrid.samples)"] : []) + ["s\(self.seed)"])
+                .joined(separator: "-")
+        }
         var parts = [self.method.rawValue]
         if self.spectralNorm { parts.append("sn") }
         if self.method.usesMixedBatches { parts.append(gan.mixing.nameComponent) }
@@ -127,6 +141,7 @@ extension ImageRunConfig {
     }
 
     public func validate() throws {
+        try hybrid.validate()
         try requireSetting(Self.imageMethods.contains(self.method),
                            "method = \(self.method.rawValue) has no image discriminator; use one of "
                                + Self.imageMethods.map(\.rawValue).joined(separator: ", "))

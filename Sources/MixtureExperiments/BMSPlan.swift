@@ -29,7 +29,7 @@ public struct HybridVariant: Equatable, Sendable {
     /// `GAN`, `PacGAN (m = 2)`, `BMS-VAE-GAN (T = 10)`.
     public var label: String {
         guard let hybrid else { return method.entry.name }
-        return hybrid.usesBestOfMany ? "\(hybrid.displayName) (T = \(samples))" : hybrid.displayName
+        return hybrid.usesBestOfMany || samples > 1 ? "\(hybrid.displayName) (T = \(samples))" : hybrid.displayName
     }
 
     /// `base` with this row's method or hybrid.

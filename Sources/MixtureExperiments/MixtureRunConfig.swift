@@ -1,10 +1,10 @@
 import Adversarial
 import Datasets
-import Hybrid
 import ExperimentRuns
 import Foundation
-import Reporting
+import Hybrid
 import NeuralNet
+import Reporting
 import Training
 
 /// Everything that defines one 2D training run of chapter 4 (§4.5.1, spec §3.5–3.7), as
@@ -143,7 +143,7 @@ extension MixtureRunConfig {
     /// (`-b16` for a batch size other than the default, `-m3` for PacGAN's m ≠ 2).
     public var runName: String {
         var parts = [self.dataset, hybrid.hybrid?.rawValue ?? self.method.rawValue]
-        if let model = hybrid.hybrid, model.usesBestOfMany || self.samples > 1 { parts.append("T\(self.samples)") }
+        if hybrid.namesSamples { parts.append("T\(self.samples)") }
         if hybrid.hybrid == nil, self.method == .pacgan, self.packingDegree != 2 { parts.append("m\(self.packingDegree)") }
         if hybrid.hybrid == nil, self.method.usesMixedBatches {
             parts.append(gan.mixing.nameComponent)
@@ -179,7 +179,7 @@ extension MixtureRunConfig {
     /// The table's name of what this run trains: the method, or the hybrid (`bms-T10`).
     public var modelLabel: String {
         guard let model = hybrid.hybrid else { return self.method.rawValue }
-        return model.usesBestOfMany ? "\(model.rawValue)-T\(self.samples)" : model.rawValue
+        return hybrid.namesSamples ? "\(model.rawValue)-T\(self.samples)" : model.rawValue
     }
 
     /// The discriminator's sizes.

@@ -1,6 +1,6 @@
 /// The embedded bitmap font used for every label: glyphs of 5 × 9 pixels (capitals and
 /// digits in the top 7 rows, descenders in the last 2) on a 6-pixel advance, drawn for
-/// printable ASCII (32–126) and a few symbols of the thesis (± × · γ σ λ μ ρ ≈).
+/// printable ASCII (32–126) and a few symbols of the thesis (± × · γ σ λ μ ρ ≈ α β).
 /// Characters without a glyph are drawn as a hollow box.
 ///
 /// The glyphs are drawn below as pixel art, a dozen per block: `#` is ink, `.` is paper,
@@ -143,6 +143,17 @@ public enum BitmapFont {
             "..... ..... .#.#. .###. #...# #.##. #.##. .....",
             "..... ..... .#.#. ..... ..... #.... #.... .....",
             "..... ..... ..#.. ..... ..... #.... #.... .....",
+        ]),
+        GlyphBlock(characters: "αβ", art: [
+            "..... .##..",
+            "..... #..#.",
+            ".##.# #..#.",
+            "#..#. ###..",
+            "#..#. #...#",
+            "#..#. #...#",
+            ".##.# ####.",
+            "..... #....",
+            "..... #....",
         ]),
     ]
 

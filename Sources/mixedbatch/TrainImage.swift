@@ -2,6 +2,7 @@ import ArgumentParser
 import Adversarial
 import ExperimentRuns
 import Foundation
+import Hybrid
 import ImageExperiments
 import Reporting
 
@@ -19,6 +20,7 @@ struct TrainImage: ParsableCommand {
           mixedbatch data glyph-classifier --output data/glyph-classifier.h5
           mixedbatch train-image --method mbgan --gamma 0.3 --data data/glyphs-train.h5 \\
             --classifier data/glyph-classifier.h5 --width-multiplier 0.125 --iterations 2000 --output results/runs/glyphs-demo
+        A hybrid (BMS-VAE-GAN with T = 10) on the same data: add --hybrid bms --samples 10.
         Thesis scale (CIFAR-10): mixedbatch data convert --format cifar10 --input cifar-10-batches-bin \\
           --output data/cifar10-train.h5; then train-image --data data/cifar10-train.h5 --iterations 200000.
         """)
@@ -38,6 +40,12 @@ struct TrainImage: ParsableCommand {
     @Option(name: .customLong("width-multiplier"), help: "Channel counts relative to the full-width networks.")
     var widthMultiplier: Double?
 
+    @Option(help: ArgumentHelp("Train an auto-encoding hybrid instead of the GAN: "
+                               + HybridModel.allCases.map(\.rawValue).joined(separator: ", ") + "."))
+    var hybrid: String?
+
+    @Option(help: "T, posterior samples per image (best-of-many for bms, bms-vae).") var samples: Int?
+
 
     @OptionGroup var adversarial: AdversarialCommandOptions
     @OptionGroup var common: RunCommandOptions
@@ -46,7 +54,7 @@ struct TrainImage: ParsableCommand {
     func run() throws {
         let runConfig = try common.resolve(ImageRunConfig(), flags: [
             ("method", method), ("spectral_norm", spectralNorm ? true : nil), ("data", data),
-            ("classifier", classifier), ("width_multiplier", widthMultiplier),
+            ("classifier", classifier), ("width_multiplier", widthMultiplier), ("hybrid", hybrid), ("samples", samples),
         ] + adversarial.flags)
         try executeRun(ImageRun.self, config: runConfig, options: common)
     }
