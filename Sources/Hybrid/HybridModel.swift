@@ -53,7 +53,7 @@ public enum HybridModel: String, CaseIterable, Codable, Sendable {
 }
 
 /// What distinguishes one hybrid from another.
-public struct HybridComponents: Equatable, Sendable {
+public struct HybridComponents: Equatable, Sendable, CustomStringConvertible {
     /// The reconstruction log-likelihood ln p(x | ẑ) up to a constant, per point.
     public enum Reconstruction: String, Sendable {
         /// Laplace: −‖x − x̂‖₁ (α-GAN's and BMS' ℓ1 term).
@@ -97,6 +97,12 @@ public struct HybridComponents: Equatable, Sendable {
     public var aggregation: SampleAggregation
     public var synthetic: SyntheticLikelihood
     public var prior: PriorMatching
+
+    /// e.g. `reconstruction l1, best of T, synthetic lipschitz-critic, prior code-kl` (manifests).
+    public var description: String {
+        "reconstruction \(reconstruction.rawValue), \(aggregation == .best ? "best" : "mean") of T, "
+            + "synthetic \(synthetic.rawValue), prior \(prior.rawValue)"
+    }
 
     public init(reconstruction: Reconstruction, aggregation: SampleAggregation, synthetic: SyntheticLikelihood,
                 prior: PriorMatching) {
