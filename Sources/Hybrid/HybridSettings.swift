@@ -3,8 +3,8 @@ import Training
 /// The hybrid of a run (keys `hybrid`, `samples`, `alpha`, `beta`, `latent_weight`,
 /// `code_width`, `code_depth`): `hybrid` unset trains the plain GAN of `method`.
 ///
-/// T, α and β were lost from the BMS paper's text (spec A6.2); our defaults are T = 10,
-/// α = β = λ = 1 with the ℓ1 reconstruction term, and `make bms` sweeps T.
+/// T, α and β were lost from the BMS paper's text (spec A6.2); our defaults are T = 1 (set
+/// `samples`), α = β = λ = 1 with the ℓ1 reconstruction term, and `make bms` sweeps T.
 public struct HybridSettings: SettingsGroup {
     public var hybrid: HybridModel?
     /// T, posterior samples per point.
