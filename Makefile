@@ -75,9 +75,10 @@ chapter4:
 
 # The fifth seed (BMS-VAE-GAN, spec §6) and the literature's 2D protocols, in results/bms/:
 # PART=table (default) the BMS paper's 2D table — GAN, PacGAN, WAE, α-GAN, α-GAN + SN and
-# BMS-VAE-GAN over T on the grid and the ring, 5 seeds, beside the published rows (about
-# 20 minutes on two cores); PART=pacgan our GAN and PacGAN2–4 at PacGAN's protocol beside its
-# Table 1; PART=mixup chapter 4's Fig. 4.3 rows at the mixup protocol §4.5.1 names; PART=all.
+# BMS-VAE-GAN over T on the grid and the ring, 5 seeds, beside the published rows (14 minutes
+# on the 2-core 2.0 GHz Xeon); PART=pacgan our GAN and PacGAN at PacGAN's protocol beside its
+# Table 1 (9 minutes); PART=mixup chapter 4's Fig. 4.3 rows at the mixup protocol §4.5.1 names
+# (45 minutes); PART=all.
 # SCALE=default, paper (the published budgets) or smoke; JOBS, SEEDS as for chapter 4.
 BMS_OUTPUT ?= results/bms$(if $(filter-out default,$(SCALE)),-$(SCALE))
 BMS_PART := $(if $(filter command line environment,$(origin PART)),$(PART),table)
