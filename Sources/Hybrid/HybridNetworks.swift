@@ -90,40 +90,15 @@ public struct HybridNetworks {
         let encoder = try Sequential.perceptron(inputSize: shape.dataSize, hiddenSizes: shape.generatorHidden,
                                                 outputSize: 2 * shape.latentSize, units: shape.generatorUnits, random: &random)
         let model = try EncoderGenerator(encoder: encoder, generator: generator, latentSize: shape.latentSize)
-        var critic: (any Layer)?
-        switch components.synthetic {
-        case .none: critic = nil
-        case .classifier:
-            critic = try Sequential.perceptron(inputSize: shape.dataSize, hiddenSizes: shape.criticHidden, outputSize: 1,
-                                               units: shape.criticUnits, random: &random)
-        case .lipschitzCritic:
-            guard shape.criticUnits.maxoutPieces == 1, !shape.criticUnits.batchNorm else {
-                throw TensorError.invalidArgument(operation: "HybridNetworks.vector",
-                                                  detail: "the spectrally normalised critic takes no maxout or batch norm; "
-                                                      + "set maxout_pieces = 1 and discriminator_batch_norm = false")
-            }
-            critic = try spectrallyNormalizedPerceptron(inputSize: shape.dataSize, hiddenSizes: shape.criticHidden,
-                                                        activation: shape.criticUnits.activation, random: &random)
-        }
+        var criticUnits = shape.criticUnits
+        criticUnits.spectralNorm = components.synthetic == .lipschitzCritic
+        let critic = components.synthetic == .none ? nil
+            : try Sequential.perceptron(inputSize: shape.dataSize, hiddenSizes: shape.criticHidden, outputSize: 1,
+                                        units: criticUnits, random: &random)
         let code = components.prior.usesCodeDiscriminator
             ? try Sequential.perceptron(inputSize: shape.latentSize, hiddenSizes: shape.codeHidden, outputSize: 1,
                                         random: &random)
             : nil
         return HybridNetworks(model: model, critic: critic, codeDiscriminator: code)
-    }
-
-    /// `[N, inputSize] -> [N, 1]` with every `Linear` wrapped in `SpectralNorm` (each layer
-    /// 1-Lipschitz, so the critic is, for 1-Lipschitz activations).
-    static func spectrallyNormalizedPerceptron(inputSize: Int, hiddenSizes: [Int], activation: ActivationKind,
-                                               random: inout RandomStream) throws -> Sequential {
-        var layers: [any Layer] = []
-        var width = inputSize
-        for (index, outputs) in (hiddenSizes + [1]).enumerated() {
-            let linear = try Linear(inputFeatures: width, outputFeatures: outputs, random: &random)
-            layers.append(try SpectralNorm(linear, random: &random))
-            if index < hiddenSizes.count { layers.append(activation.makeLayer()) }
-            width = outputs
-        }
-        return Sequential(layers)
     }
 }

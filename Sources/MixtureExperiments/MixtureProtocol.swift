@@ -42,9 +42,7 @@ public enum MixtureProtocol: String, CaseIterable, Sendable {
             config.mixture = defaults.mixture
             config.dataset = dataset
         case .pacgan:
-            // Grid: {−4, …, 4}² spacing 2, σ = 0.05; ring: radius 1, σ = 0.01 (our grid25, ring8).
-            config.dataset = config.dataset == "ring8" || config.dataset == "circles" ? "ring8" : "grid25"
-            config.mixture.modes = nil; config.mixture.spacing = nil; config.mixture.std = nil
+            Self.useLiteratureMixtures(&config)
             config.generatorWidth = 400; config.generatorDepth = 4; config.generatorBatchNorm = true
             config.discriminatorWidth = 200; config.discriminatorDepth = 3; config.maxoutPieces = 5
             config.discriminatorBatchNorm = false; config.activation = .relu
@@ -56,8 +54,7 @@ public enum MixtureProtocol: String, CaseIterable, Sendable {
             config.iterations = 400_000  // 400 epochs of 1,000 batches
             config.evaluationSamples = 2_500
         case .veegan, .bms:
-            config.dataset = config.dataset == "ring8" || config.dataset == "circles" ? "ring8" : "grid25"
-            config.mixture.modes = nil; config.mixture.spacing = nil; config.mixture.std = nil
+            Self.useLiteratureMixtures(&config)
             config.generatorWidth = 128; config.generatorDepth = 2; config.generatorBatchNorm = false
             config.discriminatorWidth = 128; config.discriminatorDepth = 1; config.maxoutPieces = 1
             config.discriminatorBatchNorm = false; config.activation = .relu
@@ -89,6 +86,16 @@ public enum MixtureProtocol: String, CaseIterable, Sendable {
             config.evaluationSamples = 2_500
         }
         return config
+    }
+
+    /// The mode-collapse literature's grid and ring (VEEGAN, PacGAN, BMS): {−4, …, 4}² with
+    /// spacing 2 and σ = 0.05, or 8 modes at radius 1 with σ = 0.01 (our `grid25`, `ring8`),
+    /// picked by whether `config` asks for a ring.
+    private static func useLiteratureMixtures(_ config: inout MixtureRunConfig) {
+        config.dataset = config.dataset == "ring8" || config.dataset == "circles" ? "ring8" : "grid25"
+        config.mixture.modes = nil
+        config.mixture.spacing = nil
+        config.mixture.std = nil
     }
 
     /// Where our run of this protocol still differs from the published one.

@@ -61,6 +61,24 @@ import TensorCore
         #expect(try classic(x).scalars == configured(x).scalars)
     }
 
+    /// Spectrally normalised units wrap every affine map, the output layer's too, and refuse
+    /// maxout and batch norm.
+    @Test func spectrallyNormalizedUnitsWrapEveryAffineMap() throws {
+        var random = RandomStream(seed: 2)
+        let critic = try Sequential.perceptron(inputSize: 2, hiddenSizes: [8, 8], outputSize: 1,
+                                               units: HiddenUnits(spectralNorm: true), random: &random)
+        #expect(critic.layers.count == 5)
+        #expect([0, 2, 4].allSatisfy { critic.layers[$0] is SpectralNorm<Linear> } && critic.layers[1] is ReLU)
+        #expect(throws: TensorError.self) {
+            try Sequential.perceptron(inputSize: 2, hiddenSizes: [8], outputSize: 1,
+                                      units: HiddenUnits(maxoutPieces: 3, spectralNorm: true), random: &random)
+        }
+        #expect(throws: TensorError.self) {
+            try Sequential.perceptron(inputSize: 2, hiddenSizes: [8], outputSize: 1,
+                                      units: HiddenUnits(batchNorm: true, spectralNorm: true), random: &random)
+        }
+    }
+
     @Test func invalidPiecesAreRefused() throws {
         var random = RandomStream(seed: 1)
         #expect(throws: TensorError.self) { try Maxout(inputFeatures: 2, outputFeatures: 2, pieces: 0, random: &random) }
