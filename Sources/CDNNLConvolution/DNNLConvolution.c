@@ -4,6 +4,7 @@
 // and kind (a training step creates none after the first); calls from several threads are
 // safe (a stream and memory objects per call, primitives shared, every call on one worker thread).
 #include "DNNLConvolution.h"
+#include "DNNLWorker.h"
 
 #include <oneapi/dnnl/dnnl.h>
 #include <pthread.h>
@@ -27,7 +28,6 @@ typedef struct {
 } cache_entry;
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
-static dnnl_engine_t engine;
 static cache_entry *entries;
 static int entry_count, entry_capacity;
 
@@ -86,6 +86,7 @@ static dnnl_status_t describe(int kind, const mixedbatch_dnnl_convolution *g, dn
 
 static dnnl_status_t make_operation(int kind, const mixedbatch_dnnl_convolution *g, dnnl_primitive_desc_t hint,
                                     dnnl_primitive_desc_t *kept, operation **made) {
+    dnnl_engine_t engine = mixedbatch_dnnl_engine();
     dnnl_convolution_desc_t description;
     dnnl_primitive_desc_t pd;
     dnnl_status_t status = describe(kind, g, &description);
@@ -133,8 +134,9 @@ static dnnl_status_t make_operation(int kind, const mixedbatch_dnnl_convolution 
 /// The cached operation of `kind` for `g`, made on first use.
 static dnnl_status_t lookup(int kind, const mixedbatch_dnnl_convolution *g, operation **found) {
     dnnl_status_t status = dnnl_success;
+    dnnl_engine_t engine = mixedbatch_dnnl_engine();
+    if (!engine) return dnnl_runtime_error;
     pthread_mutex_lock(&cache_lock);
-    if (!engine) status = dnnl_engine_create(&engine, dnnl_cpu, 0);
     cache_entry *entry = NULL;
     for (int i = 0; i < entry_count && status == dnnl_success; i++) {
         if (memcmp(&entries[i].key, g, sizeof(*g)) == 0) { entry = &entries[i]; break; }
@@ -163,6 +165,7 @@ static dnnl_status_t lookup(int kind, const mixedbatch_dnnl_convolution *g, oper
 
 static dnnl_status_t execute(const operation *op, const void *first, const void *second, const void *bias,
                               void *output) {
+    dnnl_engine_t engine = mixedbatch_dnnl_engine();
     dnnl_stream_t stream;
     dnnl_status_t status = dnnl_stream_create(&stream, engine, dnnl_stream_default_flags);
     if (status != dnnl_success) return status;
@@ -205,69 +208,25 @@ static dnnl_status_t execute(const operation *op, const void *first, const void 
     return status;
 }
 
-/// Every call runs on one long-lived worker thread (8 MiB of stack), one at a time: Debian's
-/// oneDNN uses the OpenMP runtime, which crashes when primitives are created and run from many
-/// short-lived application threads (Swift's concurrency pool). Within one call OpenMP uses
-/// every core.
 typedef struct {
     int kind;
     const mixedbatch_dnnl_convolution *geometry;
     const void *first, *second, *bias;
     void *output;
-    dnnl_status_t status;
-    int pending;
 } request;
 
-static pthread_mutex_t request_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_mutex_t caller_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t request_ready = PTHREAD_COND_INITIALIZER, request_done = PTHREAD_COND_INITIALIZER;
-static request *current;
-static pthread_once_t worker_once = PTHREAD_ONCE_INIT;
-static int worker_started;
-
-static void *worker(void *unused) {
-    (void)unused;
-    pthread_mutex_lock(&request_lock);
-    for (;;) {
-        while (!current || !current->pending) pthread_cond_wait(&request_ready, &request_lock);
-        request *r = current;
-        pthread_mutex_unlock(&request_lock);
-        operation *op = NULL;
-        dnnl_status_t status = lookup(r->kind, r->geometry, &op);
-        if (status == dnnl_success) status = execute(op, r->first, r->second, r->bias, r->output);
-        pthread_mutex_lock(&request_lock);
-        r->status = status;
-        r->pending = 0;
-        pthread_cond_broadcast(&request_done);
-    }
-    return NULL;
-}
-
-static void start_worker(void) {
-    pthread_attr_t attributes;
-    pthread_t thread;
-    pthread_attr_init(&attributes);
-    pthread_attr_setstacksize(&attributes, 8u << 20);
-    pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
-    worker_started = pthread_create(&thread, &attributes, worker, NULL) == 0;
-    pthread_attr_destroy(&attributes);
+static dnnl_status_t perform(void *context) {
+    const request *r = context;
+    operation *op = NULL;
+    dnnl_status_t status = lookup(r->kind, r->geometry, &op);
+    return status == dnnl_success ? execute(op, r->first, r->second, r->bias, r->output) : status;
 }
 
 static int run(int kind, const mixedbatch_dnnl_convolution *g, const void *first, const void *second, const void *bias,
                void *output) {
-    pthread_once(&worker_once, start_worker);
-    if (!worker_started) return (int)dnnl_runtime_error;
     if ((bias != NULL) != (kind == FORWARD && g->has_bias)) return (int)dnnl_invalid_arguments;
-    request r = {kind, g, first, second, bias, output, dnnl_success, 1};
-    pthread_mutex_lock(&caller_lock);  // one request at a time
-    pthread_mutex_lock(&request_lock);
-    current = &r;
-    pthread_cond_signal(&request_ready);
-    while (r.pending) pthread_cond_wait(&request_done, &request_lock);
-    current = NULL;
-    pthread_mutex_unlock(&request_lock);
-    pthread_mutex_unlock(&caller_lock);
-    return (int)r.status;
+    request r = {kind, g, first, second, bias, output};
+    return (int)mixedbatch_dnnl_run(perform, &r);
 }
 
 int mixedbatch_dnnl_convolution_forward(const mixedbatch_dnnl_convolution *g, const float *x, const float *w,

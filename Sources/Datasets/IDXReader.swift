@@ -69,35 +69,6 @@ public enum IDXReader {
 
     /// The contents of a gzip stream, inflated by zlib.
     static func gunzip(_ data: Data, path: String) throws -> Data {
-        var stream = z_stream()
-        // 16 + 15: a gzip header and the largest window.
-        guard inflateInit2_(&stream, 16 + MAX_WBITS, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            throw DatasetError.corruptFile(path: path, detail: "zlib could not start inflating it")
-        }
-        defer { inflateEnd(&stream) }
-        var output = Data()
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        var input = [UInt8](data)
-        var status = Z_OK
-        input.withUnsafeMutableBufferPointer { inputBuffer in
-            stream.next_in = inputBuffer.baseAddress
-            stream.avail_in = uInt(inputBuffer.count)
-            repeat {
-                chunk.withUnsafeMutableBufferPointer { outputBuffer in
-                    stream.next_out = outputBuffer.baseAddress
-                    stream.avail_out = uInt(outputBuffer.count)
-                    status = inflate(&stream, Z_NO_FLUSH)
-                    output.append(outputBuffer.baseAddress!, count: outputBuffer.count - Int(stream.avail_out))
-                }
-            } while status == Z_OK && MemoryLimit.allows(Double(output.count) * 2)
-        }
-        guard MemoryLimit.allows(Double(output.count) * 2) else {  // a gzip bomb: a few KB that inflate to terabytes
-            throw DatasetError.corruptFile(path: path, detail: "it inflates to more than half the memory limit "
-                                           + "(\(MemoryLimit.gibibytes(MemoryLimit.bytes))); it is not an MNIST file")
-        }
-        guard status == Z_STREAM_END else {
-            throw DatasetError.corruptFile(path: path, detail: "it is not a complete gzip stream (zlib status \(status))")
-        }
-        return output
+        try inflated(data, format: .gzip, path: path)
     }
 }

@@ -18,14 +18,7 @@ public enum ImageFolderConverter {
         guard (1...4_096).contains(size) else {
             throw DatasetError.invalidParameter(dataset: folder, parameter: "size", detail: "must be in 1…4096, got \(size)")
         }
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
-            throw DatasetError.missingFile(path: folder, remedy: "pass a folder of PNG/JPEG images")
-        }
-        let images = names.filter { name in imageExtensions.contains { name.lowercased().hasSuffix($0) } }.sorted()
-        guard !images.isEmpty else {
-            throw DatasetError.invalidParameter(dataset: folder, parameter: "images",
-                                                detail: "holds no .png, .jpg or .jpeg file")
-        }
+        let images = try imageNames(in: folder)
         try ImageDataset.checkFitsInMemory(count: images.count, size: size, bytesPerPixel: 3, source: folder)
         var pixels: [UInt8] = []
         pixels.reserveCapacity(images.count * 3 * size * size)
@@ -37,6 +30,19 @@ public enum ImageFolderConverter {
         }
         return try ImageDataset(shape: [images.count, 3, size, size], pixels: pixels, labels: nil,
                                 source: "\(images.count) PNG/JPEG images of \(folder), centre-cropped, area-resized to \(size)×\(size)")
+    }
+
+    /// The names of the PNG and JPEG files of `folder`, sorted; throws when there are none.
+    static func imageNames(in folder: String) throws -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
+            throw DatasetError.missingFile(path: folder, remedy: "pass a folder of PNG/JPEG images")
+        }
+        let images = names.filter { name in imageExtensions.contains { name.lowercased().hasSuffix($0) } }.sorted()
+        guard !images.isEmpty else {
+            throw DatasetError.invalidParameter(dataset: folder, parameter: "images",
+                                                detail: "holds no .png, .jpg or .jpeg file")
+        }
+        return images
     }
 
     /// The PNG file at `path` as an RGB image, interleaved rows, through libpng's simplified

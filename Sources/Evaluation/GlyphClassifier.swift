@@ -154,8 +154,14 @@ public final class GlyphClassifier {
         /// `p(y | x) = p(y_red | x_red) p(y_green | x_green) p(y_blue | x_blue)` (channels
         /// classified independently). At most 1,000.
         public func inceptionScoreAnalogue() throws -> Double {
+            try inceptionScore(probabilities: jointProbabilities())
+        }
+
+        /// `p(y | x)` over the 1,000 stacked modes, one row per image (the channels classified
+        /// independently).
+        public func jointProbabilities() throws -> [[Double]] {
             let p = channelProbabilities
-            let rows = (0..<p[0].count / 10).map { index -> [Double] in
+            return (0..<p[0].count / 10).map { index -> [Double] in
                 var joint = [Double](repeating: 0, count: 1000)
                 for a in 0..<10 {
                     for b in 0..<10 {
@@ -166,7 +172,6 @@ public final class GlyphClassifier {
                 let total = joint.reduce(0, +)
                 return joint.map { $0 / total }
             }
-            return try inceptionScore(probabilities: rows)
         }
     }
 

@@ -24,6 +24,8 @@ public enum EvaluationError: Error, CustomStringConvertible, Equatable {
     case invalidInput(String)
     /// The glyph classifier's checkpoint is missing or is not one.
     case missingClassifier(path: String)
+    /// Feature-extractor weights that are missing, foreign or do not fit the network.
+    case unusableWeights(path: String, detail: String)
 
     public var description: String {
         switch self {
@@ -31,6 +33,8 @@ public enum EvaluationError: Error, CustomStringConvertible, Equatable {
         case let .missingClassifier(path):
             return "no glyph classifier at \(path); train one with `mixedbatch data glyph-classifier --output \(path)` "
                 + "(make chapter4 trains it into results/chapter4/images/)"
+        case let .unusableWeights(path, detail):
+            return "cannot use the weights \(path): \(detail)"
         }
     }
 }

@@ -7,7 +7,7 @@ struct MixedBatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mixedbatch",
         abstract: "Train and evaluate the generative models of the MixedBatch framework.",
-        subcommands: [Train2D.self, TrainImage.self, TrainDensity.self, EvaluateDensity.self, TrainFlowGAN.self, TrainADE.self, Density2D.self, DataCommand.self])
+        subcommands: [Train2D.self, TrainImage.self, TrainDensity.self, EvaluateDensity.self, Evaluate.self, TrainFlowGAN.self, TrainADE.self, Density2D.self, DataCommand.self])
 
     static func main() {
         OpenBLASKernels.reexecWithFastKernelsIfNeeded()

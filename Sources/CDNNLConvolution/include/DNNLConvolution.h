@@ -26,4 +26,17 @@ int mixedbatch_dnnl_convolution_backward_data(const mixedbatch_dnnl_convolution 
 int mixedbatch_dnnl_convolution_backward_weights(const mixedbatch_dnnl_convolution *geometry,
                                                  const float *x, const float *dy, float *dw);
 
+/// One 2-D pooling window over NCHW [batch, channels, height, width] -> [batch, channels,
+/// out_height, out_width], padding as for convolutions. algorithm: 0 max (padding never wins),
+/// 1 average counting the padding, 2 average over the window's pixels inside the image.
+typedef struct {
+    int64_t batch, channels, height, width, out_height, out_width;
+    int64_t kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w;
+    int64_t algorithm;
+} mixedbatch_dnnl_pooling;
+
+/// y = pool(x) for inference (no workspace for a backward pass). Returns 0 on success, else
+/// oneDNN's status.
+int mixedbatch_dnnl_pooling_forward(const mixedbatch_dnnl_pooling *geometry, const float *x, float *y);
+
 #endif
