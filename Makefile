@@ -58,7 +58,8 @@ consumer-check:
 
 # The speed table, then our 2D, SNGAN and flow steps beside PyTorch's on this machine
 # (alternating rounds, ratio ours / PyTorch) when $(PYTHON) imports torch; skipped otherwise.
-PYTHON ?= python3
+# $(PYTHON) is the reference environment of `make setup` when it exists.
+PYTHON ?= $(if $(wildcard $(REFERENCE_VENV)/bin/python),$(REFERENCE_VENV)/bin/python,python3)
 bench:
 	swift build $(RELEASE_FLAGS) --product Benchmarks
 	$$(swift build $(RELEASE_FLAGS) --show-bin-path)/Benchmarks

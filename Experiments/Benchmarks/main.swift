@@ -4,15 +4,16 @@ import TensorCore
 
 /// `make bench`: one table of the speed numbers the issues ask for.
 struct BenchmarksCommand: ParsableCommand {
-    enum Part: String, ExpressibleByArgument, CaseIterable { case all, gemm, twoD = "2d", images, flows, pixelcnn }
+    enum Part: String, ExpressibleByArgument, CaseIterable { case all, gemm, twoD = "2d", images, flows, pixelcnn, inception }
 
     static let configuration = CommandConfiguration(
         commandName: "Benchmarks", abstract: "The speed table of `make bench`.",
         discussion: "--only 2d prints the 2D-iteration rows (widths 512, 128, 64), --only images the SNGAN steps, "
             + "--only flows the NICE and Real-NVP steps (beside Experiments/Benchmarks/pytorch_reference_flows.py), "
-            + "--only pixelcnn a PixelCNN++ gated block pair, --only gemm the raw-GEMM rows (the full run uses it to add the rows of OpenBLAS' Haswell kernels).")
+            + "--only pixelcnn a PixelCNN++ gated block pair, --only inception Inception-v3's features of 50 images (beside "
+            + "pytorch_reference_inception.py), --only gemm the raw-GEMM rows (the full run uses it to add the rows of OpenBLAS' Haswell kernels).")
 
-    @Option(help: ArgumentHelp("all, gemm, 2d, images, flows or pixelcnn."))
+    @Option(help: ArgumentHelp("all, gemm, 2d, images, flows, pixelcnn or inception."))
     var only: Part = .all
 
     @Option(parsing: .upToNextOption, help: ArgumentHelp("The widths of the 2D networks (--only 2d or --beside-pytorch)."))
@@ -43,6 +44,7 @@ struct BenchmarksCommand: ParsableCommand {
         case .images: try ComparedStep.measure(ImageSteps.steps(widthMultiplier: imageWidthMultiplier), into: &table)
         case .flows: try ComparedStep.measure(FlowSteps.steps(), into: &table)
         case .pixelcnn: try ComparedStep.measure(PixelCNNSteps.steps(), into: &table)
+        case .inception: try ComparedStep.measure(InceptionSteps.steps(), into: &table)
         case .twoD: try ComparedStep.measure(AdversarialIterations.steps(widths: widths), into: &table)
         case .gemm: MatrixProducts.rawGEMM(into: &table)
         case .all:
@@ -60,6 +62,7 @@ struct BenchmarksCommand: ParsableCommand {
             try ComparedStep.measure(ImageSteps.steps(), into: &table)
             try ComparedStep.measure(FlowSteps.steps(), into: &table)
             try ComparedStep.measure(PixelCNNSteps.steps(), into: &table)
+            try ComparedStep.measure(InceptionSteps.steps(), into: &table)
         }
     }
 
@@ -70,12 +73,14 @@ struct BenchmarksCommand: ParsableCommand {
         case .images: try PyTorchComparison.compare(ImageSteps.steps(widthMultiplier: imageWidthMultiplier), rounds: rounds)
         case .flows: try PyTorchComparison.compare(FlowSteps.steps(), rounds: rounds)
         case .pixelcnn: try PyTorchComparison.compare(PixelCNNSteps.steps(), rounds: rounds)
+        case .inception: try PyTorchComparison.compare(InceptionSteps.steps(), rounds: rounds)
         case .all:
             try PyTorchComparison.compare(AdversarialIterations.steps(widths: widths), rounds: rounds)
             try PyTorchComparison.compare(ImageSteps.steps() + ImageSteps.steps(widthMultiplier: 0.0625), rounds: rounds)
             try PyTorchComparison.compare(FlowSteps.steps(), rounds: rounds)
             try PyTorchComparison.compare(PixelCNNSteps.steps(), rounds: rounds)
-        case .gemm: throw ValidationError("--beside-pytorch compares 2d, images, flows or pixelcnn steps")
+            try PyTorchComparison.compare(InceptionSteps.steps(), rounds: rounds)
+        case .gemm: throw ValidationError("--beside-pytorch compares 2d, images, flows, pixelcnn or inception steps")
         }
     }
 }

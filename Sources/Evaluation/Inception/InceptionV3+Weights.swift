@@ -36,13 +36,20 @@ extension InceptionV3 {
     /// checkpoint, another network, or (from the checkpoint layer) every missing, unexpected
     /// or wrongly shaped parameter.
     public static func load(from path: String) throws -> (network: InceptionV3, weights: ExtractorWeights) {
-        let conversion = "convert the public weight file with `python3 Experiments/Evaluation/convert_inception_weights.py "
-            + "pt_inception-2015-12-05-6726825d.pth \(path)` (README, \"Evaluating samples\")"
+        let isPyTorchFile = path.hasSuffix(".pth") || path.hasSuffix(".pt")
+        let conversion = isPyTorchFile
+            ? "this is a PyTorch file; convert it first with `python3 Experiments/Evaluation/convert_inception_weights.py "
+                + "\(path) \((path as NSString).deletingPathExtension).h5` "
+                + "and pass the .h5 (README, \"Evaluating samples\")"
+            : "convert the public weight file with `python3 Experiments/Evaluation/convert_inception_weights.py "
+                + "pt_inception-2015-12-05-6726825d.pth \(path)` (README, \"Evaluating samples\")"
         guard FileManager.default.fileExists(atPath: path) else {
             throw EvaluationError.unusableWeights(path: path, detail: "no such file; \(conversion)")
         }
         let contents: CheckpointContents
-        do { contents = try Checkpoint.inspect(path) } catch {
+        do { contents = try Checkpoint.inspect(path) } catch where isPyTorchFile {
+            throw EvaluationError.unusableWeights(path: path, detail: conversion)
+        } catch {
             throw EvaluationError.unusableWeights(path: path, detail: "\(error); \(conversion)")
         }
         guard contents.metadata["network"] == networkName else {

@@ -53,6 +53,21 @@ public final class InceptionV3: Module {
         super.init()
     }
 
+    /// The network with random weights — He-normal convolutions, identity batch norms, a
+    /// PyTorch-default fc — for benchmarks and tests of the machinery; its features mean nothing.
+    public static func randomlyInitialised(random: inout RandomStream) throws -> InceptionV3 {
+        let network = try InceptionV3(unloaded: ())
+        for unit in convolutionUnits(of: network) {
+            let shape = unit.conv.weight.shape
+            let fanIn = Float(shape[1] * shape[2] * shape[3])
+            unit.conv.weight = random.normal(shape, standardDeviation: (2 / fanIn).squareRoot())
+            unit.refold()
+        }
+        let bound = 1 / Float(featureDimension).squareRoot()
+        network.fc.weight = random.uniform([classCount, featureDimension], low: -bound, high: bound)
+        return network
+    }
+
     /// What the network computes for a batch of `N` images.
     public struct Outputs {
         /// `[N, 2048]`: the pooled features of FID, KID and precision / recall.

@@ -45,11 +45,12 @@ public struct SampleQualityReport: Codable, Equatable, Sendable {
     /// Improved precision and recall (k-NN manifolds).
     public var precision: Double
     public var recall: Double
-    /// `exp E KL(p(y|x) ‖ p(y))` over splits of each set, when the extractor classifies.
+    /// `exp E KL(p(y|x) ‖ p(y))` over splits, when the extractor classifies: of the generated
+    /// images, and of as many real images (the score grows with the split size).
     public var inceptionScore: Spread?
     public var realInceptionScore: Spread?
     /// Modes reached by the generated images, of `modeCount`, and the KL of their histogram
-    /// to uniform (nats), when the data has known modes; the real images' too, for scale.
+    /// to uniform (nats), when the data has known modes; those of as many real images, for scale.
     public var modeCount: Int?
     public var modes: Int?
     public var modeKL: Double?
@@ -76,14 +77,17 @@ public struct SampleQualityReport: Codable, Equatable, Sendable {
         let prCount = settings.precisionRecallSamples
         let pr = try precisionRecall(real: rows(real.features, prCount), generated: rows(generated.features, prCount),
                                      neighbours: settings.neighbours)
-        let realModes = real.modes.map { stackedModeCoverage(modes: $0, total: real.modeCount ?? 1) }
+        // The real images' IS and mode count on as many images as were generated: both grow with the sample size.
+        let realModes = real.modes.map { stackedModeCoverage(modes: Array($0.prefix(generated.count)), total: real.modeCount ?? 1) }
         let generatedModes = generated.modes.map { stackedModeCoverage(modes: $0, total: generated.modeCount ?? 1) }
         return SampleQualityReport(
             extractor: real.extractor, weights: weights, realCount: real.count, generatedCount: generated.count,
             realImagesHash: real.imagesHash, generatedImagesHash: generated.imagesHash, settings: settings,
             fid: fid, kid: kid, precision: pr.precision, recall: pr.recall,
             inceptionScore: try generated.probabilities.map { try inceptionScoreSplits($0, splits: settings.inceptionScoreSplits) },
-            realInceptionScore: try real.probabilities.map { try inceptionScoreSplits($0, splits: settings.inceptionScoreSplits) },
+            realInceptionScore: try real.probabilities.map {
+                try inceptionScoreSplits(rows($0, generated.count), splits: settings.inceptionScoreSplits)
+            },
             modeCount: generated.modes == nil ? nil : generated.modeCount, modes: generatedModes?.covered,
             modeKL: generatedModes?.reverseKL, realModes: realModes?.covered, realModeKL: realModes?.reverseKL)
     }
