@@ -91,7 +91,10 @@ chapter4:
 # BMS-VAE-GAN over T on the grid and the ring, 5 seeds, beside the published rows (14 minutes
 # on the 2-core 2.0 GHz Xeon); PART=pacgan our GAN and PacGAN at PacGAN's protocol beside its
 # Table 1 (9 minutes); PART=mixup chapter 4's Fig. 4.3 rows at the mixup protocol §4.5.1 names
-# (45 minutes); PART=all.
+# (45 minutes); PART=images SN-GAN, WAE, α-GAN, α-GAN + SN and BMS-VAE-GAN (T = 3, 10) on the
+# stacked glyphs with chapter 4's image networks (modes of 1,000, FID in the glyph classifier's
+# features; SCALE=paper: CIFAR-10, data/cifar10-train.h5, samples exported for mixedbatch evaluate);
+# PART=all.
 # SCALE=default, paper (the published budgets) or smoke; JOBS, SEEDS as for chapter 4.
 BMS_OUTPUT ?= results/bms$(if $(filter-out default,$(SCALE)),-$(SCALE))
 BMS_PART := $(if $(filter command line environment,$(origin PART)),$(PART),table)

@@ -103,7 +103,7 @@ let package = Package(
                           path: "Experiments/Chapter4", exclude: ["configs", "RESULTS.md"]),
 
         .executableTarget(name: "BMS", dependencies: [
-            "MixtureExperiments", "ExperimentRuns", "Reporting", "TensorCore",
+            "MixtureExperiments", "ImageExperiments", "Hybrid", "Datasets", "Training", "ExperimentRuns", "Reporting", "TensorCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Experiments/BMS", exclude: ["RESULTS.md"]),
 

@@ -6,8 +6,9 @@ import Reporting
 import TensorCore
 
 /// `make bms`: the fifth seed's 2D table (BMS-VAE-GAN and its baselines at the BMS
-/// protocol, spec §6) and the literature's 2D protocols (our GAN and PacGAN at PacGAN's,
-/// chapter 4's Fig. 4.3 rows at the mixup protocol §4.5.1 names), in results/bms/.
+/// protocol, spec §6), the literature's 2D protocols (our GAN and PacGAN at PacGAN's,
+/// chapter 4's Fig. 4.3 rows at the mixup protocol §4.5.1 names) and the image rows
+/// (`ImagePart.swift`), in results/bms/.
 ///
 /// Each run lives in <output>/<part>/runs/<name>/ and is trained by a `mixedbatch train2d`
 /// worker; finished runs are kept and unfinished ones resume from their checkpoints.
@@ -18,7 +19,7 @@ struct BMS: ParsableCommand {
     @Option(help: "default, paper or smoke.")
     var scale = ProcessInfo.processInfo.environment["SCALE"] ?? "default"
 
-    @Option(help: "all, table, pacgan or mixup.")
+    @Option(help: "all, table, pacgan, mixup or images.")
     var part = "table"
 
     @Option(help: "The output folder.")
@@ -32,8 +33,8 @@ struct BMS: ParsableCommand {
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be a positive integer") }
-        guard ["all", "table", "pacgan", "mixup"].contains(part) else {
-            throw ValidationError("--part must be all, table, pacgan or mixup, not '\(part)'")
+        guard ["all", "table", "pacgan", "mixup", "images"].contains(part) else {
+            throw ValidationError("--part must be all, table, pacgan, mixup or images, not '\(part)'")
         }
     }
 
@@ -52,6 +53,7 @@ struct BMS: ParsableCommand {
             if part == "all" || part == "table" { failures += try runTable(plan, worker: worker) }
             if part == "all" || part == "pacgan" { failures += try runPacGAN(plan, worker: worker) }
             if part == "all" || part == "mixup" { failures += try runMixup(plan, worker: worker) }
+            if part == "all" || part == "images" { failures += try runImages(worker: worker) }
         } catch { throw fail("\(error)") }
         if ChapterDriver.reportFailures(failures) { throw ExitCode(1) }
     }

@@ -11,33 +11,14 @@ import Training
 /// the sample grids and a manifest, in `output`. Returns the failed runs.
 func runImagePart(scale: Chapter4ImageScale, output: String, worker: URL, jobs: Int) throws -> [String] {
     let start = Date()
-    let files = FileManager.default
-    let dataPath = scale.data ?? output + "/data/glyphs-train.h5"
+    var dataPath = scale.data ?? ""
     var classifierPath: String?
     var classifierReport: GlyphAssets.ClassifierReport?
     if scale.data == nil {
-        if !files.fileExists(atPath: dataPath) {
-            let dataset = try GlyphAssets.writeDataset(to: dataPath, count: scale.trainingImages, seed: 0)
-            print("wrote \(dataPath): \(dataset.shape) stacked glyphs")
-        }
-        let path = output + "/data/glyph-classifier.h5"
-        if files.fileExists(atPath: path) {
-            classifierReport = try GlyphAssets.classifierReport(at: path)
-        } else {
-            let progress = ProgressBar(total: scale.classifierSteps, label: "glyph classifier")
-            classifierReport = try GlyphAssets.trainClassifier(
-                to: path, steps: scale.classifierSteps, seed: 0, dataset: ImageDataset.read(fromHDF5: dataPath),
-                requiredAccuracy: scale.requiredAccuracy) { _ in progress.advance() }
-            progress.finish()
-        }
-        if let report = classifierReport {
-            print(String(format: "glyph classifier: %.2f %% held-out accuracy on %d glyphs, %.2f %% of %d training images' "
-                         + "1,000-mode labels", report.heldOutAccuracy * 100, report.heldOutGlyphs,
-                         report.stackedAccuracy * 100, report.stackedImages))
-            try AtomicFile.write(prettyJSON(report), to: output + "/classifier.json", existing: .overwrite)
-        }
-        classifierPath = path
-    } else if !files.fileExists(atPath: dataPath) {
+        let assets = try GlyphAssets.prepare(in: output, trainingImages: scale.trainingImages,
+                                             classifierSteps: scale.classifierSteps, requiredAccuracy: scale.requiredAccuracy)
+        (dataPath, classifierPath, classifierReport) = (assets.data, assets.classifier, assets.report)
+    } else if !FileManager.default.fileExists(atPath: dataPath) {
         throw ConfigError("the \(scale.name) scale trains on \(dataPath), which is missing; make it with "
                           + "`mixedbatch data convert --format cifar10 --input cifar-10-batches-bin --output \(dataPath)` "
                           + "(CIFAR-10 binary version: https://www.cs.toronto.edu/~kriz/cifar.html)")
@@ -80,10 +61,4 @@ func runImagePart(scale: Chapter4ImageScale, output: String, worker: URL, jobs: 
     print("wrote \(output)/" + (written + ["samples.png", "manifest.json"]).joined(separator: ", ")
           + " (\(results.count) runs, \(String(format: "%.0f", Date().timeIntervalSince(start))) s)")
     return failures
-}
-
-private func prettyJSON<T: Encodable>(_ value: T) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    return String(decoding: try encoder.encode(value), as: UTF8.self)
 }

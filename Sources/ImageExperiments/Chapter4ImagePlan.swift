@@ -1,5 +1,6 @@
 import Adversarial
 import ExperimentRuns
+import Foundation
 import Training
 
 /// How big `make chapter4`'s image part is (§4.5.2; issue 6).
@@ -11,9 +12,9 @@ import Training
 ///   the thesis' numbers.
 /// - `thesis`: CIFAR-10 (`data/cifar10-train.h5`, made by `mixedbatch data convert`), full
 ///   width, 200,000 generator iterations (the thesis' 400,000 steps of both players at
-///   n_disc = 1), the Table 4.1 rows; for a bigger machine. No Inception network is available
-///   offline, so the table gives the spectral distance and every run writes its 10,000
-///   samples (`evaluation_samples.h5`) for Inception-based IS / FID with another tool.
+///   n_disc = 1), the Table 4.1 rows; for a bigger machine. With `data/inception-v3-fid.h5`
+///   (the converted FID weights) the table gives Inception's IS and FID; every run also writes
+///   its 10,000 samples (`evaluation_samples.h5`) for `mixedbatch evaluate`.
 /// - `smoke`: the pipeline end to end in a minute (tiny networks, a classifier below the
 ///   accuracy bar, numbers meaningless).
 public struct Chapter4ImageScale: Equatable, Sendable {
@@ -57,14 +58,25 @@ public struct Chapter4ImageScale: Equatable, Sendable {
         }
     }
 
-    /// Every run of the image table at this scale, seeds innermost; `data` and `classifier`
-    /// are the files the runs read.
+    /// Where `make chapter4` and `make bms` look for Inception-v3's converted FID weights: when
+    /// the file exists, runs on user data (no glyph classifier) score their samples with it.
+    public static let inceptionWeights = "data/inception-v3-fid.h5"
+
+    /// The Inception weights the runs of this scale use: `inceptionWeights` for user data when
+    /// it exists, else none.
+    public var availableInceptionWeights: String? {
+        data != nil && FileManager.default.fileExists(atPath: Self.inceptionWeights) ? Self.inceptionWeights : nil
+    }
+
+    /// Every run of the image table at this scale, seeds innermost; `data`, `classifier` and
+    /// `availableInceptionWeights` are the files the runs read.
     public func runs(data: String, classifier: String?) -> [ImageRunConfig] {
         variants.flatMap { variant in
             seeds.map { seed in
                 var config = variant.configure(ImageRunConfig())
                 config.data = data
                 config.classifier = classifier
+                config.inceptionWeights = availableInceptionWeights
                 config.widthMultiplier = widthMultiplier
                 config.iterations = iterations
                 config.seed = seed

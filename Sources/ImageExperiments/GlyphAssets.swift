@@ -3,6 +3,7 @@ import Evaluation
 import ExperimentRuns
 import Training
 import Foundation
+import Reporting
 import TensorCore
 
 /// What the image runs on the procedural data need besides the generator: the fixed training
@@ -76,5 +77,36 @@ public enum GlyphAssets {
         let (_, metadata) = try GlyphClassifier.load(from: path)
         guard let text = metadata["report"] else { throw ConfigError("\(path) has no training report; train it again") }
         return try JSONDecoder().decode(ClassifierReport.self, from: Data(text.utf8))
+    }
+
+    /// The glyph data and classifier of an image part, in `folder`/data: `glyphs-train.h5`
+    /// (`trainingImages` stacked glyphs) and `glyph-classifier.h5` (`classifierSteps` steps, at
+    /// least `requiredAccuracy` held out), each made on first use and reused after; the report
+    /// is also written to `folder`/classifier.json. Returns the two paths and the report.
+    public static func prepare(in folder: String, trainingImages: Int, classifierSteps: Int, requiredAccuracy: Double) throws
+        -> (data: String, classifier: String, report: ClassifierReport) {
+        let dataPath = folder + "/data/glyphs-train.h5", classifierPath = folder + "/data/glyph-classifier.h5"
+        if !FileManager.default.fileExists(atPath: dataPath) {
+            let dataset = try writeDataset(to: dataPath, count: trainingImages, seed: 0)
+            print("wrote \(dataPath): \(dataset.shape) stacked glyphs")
+        }
+        let report: ClassifierReport
+        if FileManager.default.fileExists(atPath: classifierPath) {
+            report = try classifierReport(at: classifierPath)
+        } else {
+            let progress = ProgressBar(total: classifierSteps, label: "glyph classifier")
+            report = try trainClassifier(to: classifierPath, steps: classifierSteps, seed: 0,
+                                         dataset: ImageDataset.read(fromHDF5: dataPath),
+                                         requiredAccuracy: requiredAccuracy) { _ in progress.advance() }
+            progress.finish()
+        }
+        print(String(format: "glyph classifier: %.2f %% held-out accuracy on %d glyphs, %.2f %% of %d training images' "
+                     + "1,000-mode labels", report.heldOutAccuracy * 100, report.heldOutGlyphs,
+                     report.stackedAccuracy * 100, report.stackedImages))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(String(decoding: try encoder.encode(report), as: UTF8.self), to: folder + "/classifier.json",
+                             existing: .overwrite)
+        return (dataPath, classifierPath, report)
     }
 }

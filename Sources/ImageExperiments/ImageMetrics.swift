@@ -24,6 +24,11 @@ public struct ImageMetrics: RunMetrics {
     public var precision: Double?
     public var recall: Double?
     public var inceptionScore: Double?
+    /// Inception-v3's IS (mean and std over 10 splits) and FID against as many real images,
+    /// when the run has `inception_weights`.
+    public var inceptionV3Score: Double?
+    public var inceptionV3ScoreStd: Double?
+    public var inceptionV3FID: Double?
     /// Distance between the azimuthally averaged power spectra (FFTW) of real and generated images.
     public var spectralDistance: Double
     /// Generated and real images used.
@@ -62,6 +67,8 @@ public struct MetricCurvePoint: Codable, Equatable, Sendable {
 /// their Gaussian statistics, the images for the spectra) is computed once.
 public final class ImageEvaluator {
     public let classifier: GlyphClassifier?
+    /// Inception-v3 and the real images' features in it, when the run has `inception_weights`.
+    let inception: (extractor: InceptionFeatureExtractor, real: SampleFeatures)?
     /// Held-out accuracy and weights hash of the classifier, from its checkpoint.
     public let classifierMetadata: [String: String]
     let realImages: Tensor
@@ -72,12 +79,21 @@ public final class ImageEvaluator {
     let realStatistics: (mean: [Double], covariance: [Double])?
 
     /// Uses the first `realCount` images of `dataset`; `classifierPath` may be nil (spectral
-    /// distance only).
-    public init(dataset: ImageDataset, realCount: Int, classifierPath: String?) throws {
+    /// distance only); with `inceptionWeights`, Inception's IS and FID too (the real features
+    /// read from or written to `featureCache`).
+    public init(dataset: ImageDataset, realCount: Int, classifierPath: String?, inceptionWeights: String? = nil,
+                featureCache: String = "results/.feature-cache") throws {
         guard realCount <= dataset.count else {
             throw ConfigError("evaluation_samples = \(realCount) exceeds the \(dataset.count) images of the data; lower it")
         }
         realImages = try dataset.batch(Array(0..<realCount))
+        inception = try inceptionWeights.map { path in
+            let extractor = try InceptionFeatureExtractor(weightsAt: path)
+            let (real, _) = try FeatureCache(folder: featureCache).features(for: dataset, count: realCount, extractor: extractor) {
+                try SampleFeatures.extract(dataset, with: extractor, limit: realCount)
+            }
+            return (extractor, real)
+        }
         if let classifierPath {
             let (classifier, metadata) = try GlyphClassifier.load(from: classifierPath)
             guard dataset.shape[1] == 3, dataset.shape[2] == classifier.imageSize, dataset.shape[3] == classifier.imageSize else {
@@ -110,6 +126,16 @@ public final class ImageEvaluator {
     public func metrics(of generated: Tensor) throws -> ImageMetrics {
         var result = ImageMetrics(spectralDistance: try spectralDistance(real: realImages, generated: generated),
                                   samples: generated.shape[0])
+        if let (extractor, real) = inception {
+            let images = try ImageDataset(images: generated, source: "generated")
+            let features = try SampleFeatures.extract(images, with: extractor)
+            let (realMean, realCovariance) = try real.statistics(), (mean, covariance) = try features.statistics()
+            result.inceptionV3FID = try frechetDistance(mean1: realMean, covariance1: realCovariance, mean2: mean, covariance2: covariance)
+            if let probabilities = features.probabilities {
+                let score = try inceptionScoreSplits(probabilities, splits: min(10, features.count))
+                (result.inceptionV3Score, result.inceptionV3ScoreStd) = (score.mean, score.standardDeviation)
+            }
+        }
         guard let classifier, let realFeatures else { return result }
         let analysis = try Self.analyse(generated, classifier: classifier)
         let coverage = stackedModeCoverage(modes: analysis.modes)
@@ -156,6 +182,13 @@ public final class ImageEvaluator {
             result["modes"] = "argmax class of each channel → 100·r + 10·g + b, of 1,000"
             result["inception_score"] = "IS over the 1,000 modes, p(y|x) the product of the channels' softmaxes"
             result["precision_recall"] = "improved precision/recall, k = 3 nearest neighbours"
+        }
+        if let (extractor, _) = inception {
+            result["inception_v3"] = .string("FID and IS (10 splits, logits without the fc bias) in pytorch-fid's Inception-v3, "
+                                             + "images resized bilinearly to 299×299")
+            result["inception_v3_weights"] = .string(extractor.weights.path)
+            result["inception_v3_parameter_hash"] = .string(extractor.weights.parameterHash)
+            result["inception_v3_source_sha256"] = .string(extractor.weights.sourceSHA256 ?? "unknown")
         }
         return result
     }

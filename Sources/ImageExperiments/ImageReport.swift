@@ -14,6 +14,8 @@ public enum ImageReport {
         ("precision", "precision ↑", { $0.metrics.precision }),
         ("recall", "recall ↑", { $0.metrics.recall }),
         ("inception_score", "IS analogue ↑", { $0.metrics.inceptionScore }),
+        ("inception_v3_is", "IS (Inception) ↑", { $0.metrics.inceptionV3Score }),
+        ("inception_v3_fid", "FID (Inception) ↓", { $0.metrics.inceptionV3FID }),
         ("spectral_distance", "spectral ↓", { $0.metrics.spectralDistance }),
         ("seconds", "seconds", { $0.seconds }),
     ]
@@ -56,28 +58,47 @@ public enum ImageReport {
                            + "not comparable with Inception-based numbers.\n\n",
                            classifier.steps, classifier.heldOutAccuracy * 100, classifier.heldOutGlyphs,
                            classifier.stackedAccuracy * 100, classifier.stackedImages, classifier.weightsHash)
+        } else if results.contains(where: { $0.metrics.inceptionV3FID != nil }) {
+            text += "Features: Inception-v3 (pytorch-fid's FID network, `inception_weights`): IS over 10 splits and FID against "
+                + "as many training images; comparable with Table 4.1 when the weights are pytorch-fid's (the runs' manifests "
+                + "record their SHA-256). The spectral distance beside them needs no network.\n\n"
         } else {
-            text += "No feature extractor for these data (Inception's weights cannot be fetched here, and the glyph classifier "
-                + "reads only the procedural glyphs): only the spectral distance is computed. Runs with `export_samples` "
-                + "write their evaluated samples as `evaluation_samples.h5` for Inception-based IS and FID elsewhere.\n\n"
+            text += "No feature extractor is built into these runs (the glyph classifier reads only the procedural glyphs): "
+                + "only the spectral distance is computed here. Runs with `export_samples` write their evaluated samples as "
+                + "`evaluation_samples.h5`; `mixedbatch evaluate --generated <run>/evaluation_samples.h5 --weights "
+                + "data/inception-v3-fid.h5` scores them with Inception-v3 (README, Evaluating samples).\n\n"
         }
         text += "The last column is the thesis' Table 4.1 (CIFAR-10, Inception features), for the ranking only; its BGAN and "
             + "M-BGAN numbers are the best of a search over γ ∈ [0.2, 0.5] and n_disc (A4.9), so they stand beside each of our γ rows.\n\n"
-        var table = try Table(columns: ["variant"] + metrics.map(\.title) + ["thesis CIFAR-10 IS / FID"])
-        for variant in variants {
-            let runs = results.filter { ImageVariant(of: $0.config) == variant }
+        let rows = variants.map { variant in
+            (runs: results.filter { ImageVariant(of: $0.config) == variant },
+             reference: variant.thesisCIFAR10.map { String(format: "%.2f / %.1f", $0.inceptionScore, $0.fid) } ?? "—")
+        }
+        text += try summaryTable(rows, referenceTitle: "thesis CIFAR-10 IS / FID").markdown(precision: 3) + "\n"
+        return text + divergedNotes(results)
+    }
+
+    /// One row per group of runs (labelled by their first run's variant label; empty groups are
+    /// left out): every metric as mean ± std over the group, then the group's `reference` text.
+    public static func summaryTable(_ groups: [(runs: [ImageRunResult], reference: String)], referenceTitle: String) throws -> Table {
+        // The Inception columns only where some run has them (runs with `inception_weights`).
+        let all = groups.flatMap(\.runs)
+        let shown = metrics.filter { metric in !metric.column.hasPrefix("inception_v3") || all.contains { metric.value($0) != nil } }
+        var table = try Table(columns: ["variant"] + shown.map(\.title) + [referenceTitle])
+        for (runs, reference) in groups {
             guard let label = runs.first?.config.variantLabel else { continue }
-            let thesis = variant.thesisCIFAR10.map { String(format: "%.2f / %.1f", $0.inceptionScore, $0.fid) } ?? "—"
-            try table.append([.text(label)] + metrics.map { metric in TableValue.summarizing(runs.compactMap(metric.value)) }
-                             + [.text(thesis)])
+            try table.append([.text(label)] + shown.map { metric in TableValue.summarizing(runs.compactMap(metric.value)) }
+                             + [.text(reference)])
         }
-        text += table.markdown(precision: 3) + "\n"
+        return table
+    }
+
+    /// The list of diverged runs with their messages, or nothing.
+    public static func divergedNotes(_ results: [ImageRunResult]) -> String {
         let diverged = results.filter { $0.status == .diverged }
-        if !diverged.isEmpty {
-            text += "Diverged runs (a loss became NaN or infinite; metrics are those of the generator when it stopped):\n\n"
-            for run in diverged { text += "- \(run.name): \(run.message ?? "")\n" }
-        }
-        return text
+        guard !diverged.isEmpty else { return "" }
+        return "Diverged runs (a loss became NaN or infinite; metrics are those of the generator when it stopped):\n\n"
+            + diverged.map { "- \($0.name): \($0.message ?? "")\n" }.joined()
     }
 
     /// Fig. 4.6's analogue: the IS analogue (left) and FID (right) against generator

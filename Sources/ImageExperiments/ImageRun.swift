@@ -97,7 +97,8 @@ public final class ImageRun: ExperimentRun {
         if let finished = try training.finishedResult(resume: resume, as: ImageRunResult.self) { return finished }
         let dataset = try ImageDataset.read(fromHDF5: config.data)
         let evaluator = try ImageEvaluator(dataset: dataset, realCount: min(config.evaluationSamples, dataset.count),
-                                           classifierPath: config.classifier)
+                                           classifierPath: config.classifier, inceptionWeights: config.inceptionWeights,
+                                           featureCache: config.featureCache)
         let (generator, procedure) = try Self.makeTraining(config, imageShape: Array(dataset.shape.dropFirst())) { count, random in
             try dataset.sampleBatch(count: count, random: &random)
         }

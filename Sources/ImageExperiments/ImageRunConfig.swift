@@ -67,8 +67,16 @@ public struct ImageSettings: SettingsGroup {
     public var data = "data/glyphs-train.h5"
     /// A `GlyphClassifier` checkpoint (`mixedbatch data glyph-classifier`); with it, mode
     /// coverage, FID, KID, precision / recall and the IS analogue are computed in its feature
-    /// space. Without it only the spectral distance is (no Inception network is available here).
+    /// space. Without it only the spectral distance is.
     public var classifier: String?
+    /// Inception-v3 FID weights (`Experiments/Evaluation/convert_inception_weights.py`); with
+    /// them the final metrics add Inception's IS and FID against the first `evaluation_samples`
+    /// training images (their features cached in `feature_cache`), the numbers of Table 4.1
+    /// when the weights are pytorch-fid's.
+    public var inceptionWeights: String?
+    /// Where the real images' Inception features are kept between runs (`mixedbatch evaluate`'s
+    /// default cache too).
+    public var featureCache = "results/.feature-cache"
     /// Channel counts relative to the full-width networks of spec §3.5.
     public var widthMultiplier = 1.0
     /// The IS analogue and FID are also computed every this many iterations on
@@ -78,13 +86,14 @@ public struct ImageSettings: SettingsGroup {
     /// Images in the sample grid written at the end (`samples.png`, 8 per row).
     public var gridSamples = 64
     /// Also write the `evaluation_samples` generated images as `evaluation_samples.h5` (uint8
-    /// NCHW), e.g. for Inception-based IS / FID with another tool.
+    /// NCHW), e.g. for Inception-based IS / FID with `mixedbatch evaluate`.
     public var exportSamples = false
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case spectralNorm = "spectral_norm", data, classifier, widthMultiplier = "width_multiplier"
+        case spectralNorm = "spectral_norm", data, classifier, inceptionWeights = "inception_weights"
+        case featureCache = "feature_cache", widthMultiplier = "width_multiplier"
         case curveEvery = "curve_every", curveSamples = "curve_samples", gridSamples = "grid_samples"
         case exportSamples = "export_samples"
     }
@@ -93,6 +102,9 @@ public struct ImageSettings: SettingsGroup {
 
     public func validate() throws {
         try requireSetting(!data.isEmpty, "data must name an HDF5 image file (make one with `mixedbatch data glyphs`)")
+        try requireSetting(inceptionWeights.map { FileManager.default.fileExists(atPath: $0) } ?? true,
+                           "inception_weights = \(inceptionWeights ?? "") does not exist; convert pytorch-fid's weights with "
+                               + "Experiments/Evaluation/convert_inception_weights.py (README, Evaluating samples)")
         try requireCounts(["curve_samples": curveSamples], in: SettingBounds.samples)
         try requireCounts(["grid_samples": gridSamples], in: 1...4_096)
         try requireSetting(curveEvery >= 0, "curve_every = \(curveEvery) must be ≥ 0 (0: no curves)")

@@ -5,6 +5,7 @@ import Foundation
 import ImageExperiments
 import NeuralNet
 import Testing
+import TensorCore
 import Training
 
 /// A fresh temporary folder, removed afterwards.
@@ -132,4 +133,21 @@ enum Fixture {
         let report = try GlyphAssets.classifierReport(at: Fixture.classifierPath)
         #expect(report.steps == 3 && report.heldOutGlyphs == 64 && report.weightsHash.count == 16)
     }
+}
+
+/// A run with `inception_weights` adds Inception's IS and FID (random weights here: the
+/// machinery, not the numbers), caches the real features, and refuses a missing weight file.
+@Test func inceptionWeightsAddInceptionsScoreAndFID() throws {
+    let folder = TemporaryFolder()
+    var random = RandomStream(seed: 3)
+    let weights = folder.path + "/inception.h5"
+    try Checkpoint.save(to: weights, step: 0, modules: [InceptionV3.checkpointModule: InceptionV3.randomlyInitialised(random: &random)],
+                        metadata: ["network": InceptionV3.networkName])
+    let config = try Fixture.config(["method": "gan", "curve_every": 0, "evaluation_samples": 12, "inception_weights": weights,
+                                     "feature_cache": folder.path + "/cache"])
+    let result = try ImageRun(config: config, folder: folder.path + "/run").execute(resume: false)
+    let (fid, score) = (try #require(result.metrics.inceptionV3FID), try #require(result.metrics.inceptionV3Score))
+    #expect(fid.isFinite && fid >= 0 && score >= 1 && score <= Double(InceptionV3.classCount))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/cache").count == 1)
+    #expect(throws: ConfigError.self) { try Fixture.config(["inception_weights": folder.path + "/absent.h5"]).validate() }
 }
