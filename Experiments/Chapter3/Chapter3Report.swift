@@ -20,15 +20,17 @@ enum Chapter3Report {
         case (.hvae, _): return ("VAE alone (top-down, discretised logistic)", "", "256", "1")
         case (.agave, "naive"?): return ("naive VAE + PixelCNN++ (Eq. 3.6)", "1", "", "")
         case (.agave, "control"?): return ("control: AGAVE without its auxiliary loss", "1", "", "")
-        default: return ("AGAVE", Chapter3Scale.label(config.klWeight), String(config.auxiliaryLevels),
+        default: return ("AGAVE", Chapter3Scale.label(config.klWeight),
+                         String(config.auxiliaryLevels) + (config.auxiliaryGrayscale ? " (grey)" : ""),
                          config.auxiliaryDownsampling == 1 ? "1" : "1/\(config.auxiliaryDownsampling)")
         }
     }
 
     /// Whether `config` is an AGAVE run of the λ and levels sweeps (not the naive model, the
-    /// control or a down-sampled auxiliary).
+    /// control, a down-sampled or a grey auxiliary).
     static func isSweepAGAVE(_ config: DensityRunConfig) -> Bool {
         config.model == .agave && config.tag?.hasPrefix("l") == true && config.auxiliaryDownsampling == 1
+            && !config.auxiliaryGrayscale
     }
 
     /// The thesis' CIFAR-10 number for the row it matches (Table 3.1, §2.8), or "—".
@@ -38,6 +40,7 @@ enum Chapter3Report {
         case .hvae: return "≤ 3.11 (IAF-VAE)"
         case .agave where config.tag != "naive" && config.auxiliaryDownsampling == 2: return "≤ 2.94 (16×16 y)"
         case .agave where config.tag != "naive" && config.auxiliaryDownsampling == 4: return "≤ 2.93 (8×8 y)"
+        case .agave where config.tag != "naive" && config.auxiliaryGrayscale: return "≤ 2.93 (4-bit grey y)"
         case .agave where config.tag != "naive" && config.klWeight == 12 && config.auxiliaryLevels == 256: return "≤ 2.92"
         default: return "—"
         }

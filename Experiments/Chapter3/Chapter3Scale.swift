@@ -46,6 +46,9 @@ struct Chapter3Scale {
     /// Polyak averaging of the parameters, evaluated and sampled (PixelCNN++'s 0.9995 at the
     /// thesis scale; too slow to matter in a few hundred steps).
     var averagingDecay: Float?
+    /// Also the 4-bit grayscale auxiliary of colour data at λ = `levelsLambda` (Fig. 3.9a; RGB
+    /// data only — on MNIST y is already grey and `levels` covers 16).
+    var grayscaleAuxiliary = false
 
     static func named(_ name: String) throws -> Chapter3Scale {
         switch name {
@@ -67,7 +70,7 @@ struct Chapter3Scale {
                                  latentChannels: 32, tableLambdas: [2, 12], sweepLambdas: [1, 4, 8], levelsLambda: 8,
                                  levels: [64, 32, 16, 8], downsamplings: [2, 4], controlIterations: 4_000, controlEvery: 50, importanceSamples: 150,
                                  evaluationRows: nil, trainEvaluationRows: 1_000, gridSamples: 64, dataPrefix: "data/cifar10",
-                                 averagingDecay: 0.9995)
+                                 averagingDecay: 0.9995, grayscaleAuxiliary: true)
         default:
             throw ConfigError("unknown scale '\(name)'; use default, smoke or thesis")
         }
@@ -104,16 +107,18 @@ struct Chapter3Scale {
         return config
     }
 
-    /// AGAVE with λ, b levels of the auxiliary image and its down-sampling factor (the naive
-    /// model: `naive`).
-    func agave(lambda: Float, levels: Int = 256, downsampling: Int = 1, naive: Bool = false, seed: UInt64,
-               prefix: String) -> DensityRunConfig {
+    /// AGAVE with λ, b levels of the auxiliary image, its down-sampling factor and whether it is
+    /// x's luminance (the naive model: `naive`).
+    func agave(lambda: Float, levels: Int = 256, downsampling: Int = 1, grayscale: Bool = false, naive: Bool = false,
+               seed: UInt64, prefix: String) -> DensityRunConfig {
         let tag = naive ? "naive" : "l\(Self.label(lambda))-b\(levels)" + (downsampling > 1 ? "-d\(downsampling)" : "")
+            + (grayscale ? "-grey" : "")
         var config = self.config(.agave, tag: tag, seed: seed, prefix: prefix)
         config.klWeight = naive ? 1 : lambda
         config.auxiliaryWeight = naive ? 0 : 1
         config.auxiliaryLevels = levels
         config.auxiliaryDownsampling = downsampling
+        config.auxiliaryGrayscale = grayscale
         config.pretrainIterations = naive ? 0 : pretrainIterations
         return config
     }
@@ -129,7 +134,14 @@ struct Chapter3Scale {
         let first = seeds[0]
         return table + sweepLambdas.map { agave(lambda: $0, seed: first, prefix: prefix) }
             + levels.map { agave(lambda: levelsLambda, levels: $0, seed: first, prefix: prefix) }
-            + downsamplings.map { agave(lambda: levelsLambda, downsampling: $0, seed: first, prefix: prefix) }
+            + auxiliaryVariants(seed: first, prefix: prefix)
+    }
+
+    /// The auxiliaries of Fig. 3.9 besides the levels sweep: down-sampled y, and the 4-bit
+    /// grayscale y of colour data.
+    func auxiliaryVariants(seed: UInt64, prefix: String) -> [DensityRunConfig] {
+        downsamplings.map { agave(lambda: levelsLambda, downsampling: $0, seed: seed, prefix: prefix) }
+            + (grayscaleAuxiliary ? [agave(lambda: levelsLambda, levels: 16, grayscale: true, seed: seed, prefix: prefix)] : [])
     }
 
     /// The control experiment (spec §2.8, E3.4): the λ = `levelsLambda` model of the first seed,

@@ -129,11 +129,12 @@ func runChapter3(scale: Chapter3Scale, output: String, worker: URL, jobs: Int) t
                 .savePNG(to: output + "/fig3_6_interpolations.png", existing: .overwrite)
         }
         // Fig. 3.9's analogue: two prior draws of each auxiliary variant at λ = levelsLambda (y at
-        // full size with 256 levels, then fewer levels, then down-sampled), f(z) before its samples.
+        // full size with 256 levels, then fewer levels, then down-sampled, then grey for colour
+        // data), f(z) before its samples.
         let (lambda, seed) = (scale.levelsLambda, scale.seeds[0])
         let variants = [parentConfig]
             + scale.levels.map { scale.agave(lambda: lambda, levels: $0, seed: seed, prefix: prefix) }
-            + scale.downsamplings.map { scale.agave(lambda: lambda, downsampling: $0, seed: seed, prefix: prefix) }
+            + scale.auxiliaryVariants(seed: seed, prefix: prefix)
         let rows = try variants.compactMap { config in
             try results.first { $0.config.runName == config.runName }.map { result in
                 try Chapter3Report.withTrainedAGAVE(result, folder: output + "/runs/" + config.runName, training: training) { agave in

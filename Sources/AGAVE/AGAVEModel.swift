@@ -41,7 +41,10 @@ public struct AGAVEObjective: Codable, Equatable, Sendable {
 /// `auxiliaryDownsampling` f > 1, x average-pooled over f×f blocks and rounded to whole pixel
 /// values, and f(z) the decoder's output pooled alike — Fig. 3.9's 16×16 and 8×8 auxiliaries),
 /// and a conditional PixelCNN++ `p(x | f(z))` reading f(z) on [−1, 1], upsampled (nearest) to
-/// x's size when y is smaller.
+/// x's size when y is smaller. With `auxiliaryGrayscale` (colour data; Fig. 3.9a, A3.7) y is x's
+/// luminance `0.299 R + 0.587 G + 0.114 B` (ITU-R BT.601, as PIL's `convert("L")`) rounded to whole
+/// pixel values — 4-bit with 16 auxiliary levels — and f(z) the decoder's RGB output mapped alike:
+/// one channel for the auxiliary likelihood and the PixelCNN's condition.
 ///
 /// The encoder and auxiliary decoder are a `TopDownVAE`; as a `VariationalModel` the model's
 /// passes report the PixelCNN's `ln p(x | z)`, so the shared ELBO and IWAE-k bounds are bounds
@@ -53,13 +56,28 @@ public final class AGAVEModel: Module, VariationalModel, BoundTermsReporting {
     public let objective: AGAVEObjective
     /// The side of the blocks y averages (1: y is x at full resolution).
     public let auxiliaryDownsampling: Int
+    /// y is x's luminance (RGB data only).
+    public let auxiliaryGrayscale: Bool
     public var evaluationSamples = 150
 
-    public init(vae: TopDownVAE, pixelCNN: PixelCNNPlusPlus, objective: AGAVEObjective, auxiliaryDownsampling: Int = 1) throws {
+    /// ITU-R BT.601 luma weights of R, G and B.
+    public static let luminanceWeights: [Float] = [0.299, 0.587, 0.114]
+
+    /// The channels of y and of the PixelCNN's condition for images of `channels` channels.
+    public static func auxiliaryChannels(imageChannels channels: Int, grayscale: Bool) -> Int { grayscale ? 1 : channels }
+
+    public init(vae: TopDownVAE, pixelCNN: PixelCNNPlusPlus, objective: AGAVEObjective, auxiliaryDownsampling: Int = 1,
+                auxiliaryGrayscale: Bool = false) throws {
         try objective.validate()
-        guard pixelCNN.imageShape == vae.imageShape, pixelCNN.conditioning?.inputChannels == vae.imageShape[0] else {
+        guard !auxiliaryGrayscale || vae.imageShape[0] == 3 else {
+            throw TrainingError.invalidSetting("auxiliary_grayscale makes y the luminance of RGB images; these have "
+                                               + "\(vae.imageShape[0]) channel(s) (for grey data y is already grey: use "
+                                               + "auxiliary_levels = 16 for a 4-bit y)")
+        }
+        let conditionChannels = Self.auxiliaryChannels(imageChannels: vae.imageShape[0], grayscale: auxiliaryGrayscale)
+        guard pixelCNN.imageShape == vae.imageShape, pixelCNN.conditioning?.inputChannels == conditionChannels else {
             throw TrainingError.invalidSetting("AGAVE's PixelCNN++ must model the VAE's images \(vae.imageShape) and be "
-                                               + "conditioned on an image of \(vae.imageShape[0]) channel(s)")
+                                               + "conditioned on an image of \(conditionChannels) channel(s)")
         }
         guard auxiliaryDownsampling >= 1, vae.imageShape[1] % auxiliaryDownsampling == 0,
               vae.imageShape[2] % auxiliaryDownsampling == 0 else {
@@ -70,22 +88,29 @@ public final class AGAVEModel: Module, VariationalModel, BoundTermsReporting {
         self.pixelCNN = pixelCNN
         self.objective = objective
         self.auxiliaryDownsampling = auxiliaryDownsampling
+        self.auxiliaryGrayscale = auxiliaryGrayscale
         super.init()
     }
 
     private var pooling: ConvGeometry { ConvGeometry(kernel: auxiliaryDownsampling, stride: auxiliaryDownsampling) }
 
-    /// y for pixel values x `[B, C, H, W]`: x itself, or its f×f block means rounded to whole
-    /// pixel values `[B, C, H/f, W/f]` (data: no gradient).
+    /// y for pixel values x `[B, C, H, W]`: x itself, or its luminance, or their f×f block means,
+    /// rounded to whole pixel values: `[B, C or 1, H/f, W/f]` (data: no gradient).
     public func auxiliaryImage(_ x: Tensor) throws -> Tensor {
-        guard auxiliaryDownsampling > 1 else { return x }
-        let pooled = try withoutGradient { try avgPool2d(x, geometry: pooling) }
-        return try Tensor(shape: pooled.shape, scalars: pooled.scalars.map { $0.rounded() })
+        guard auxiliaryDownsampling > 1 || auxiliaryGrayscale else { return x }
+        let mapped = try withoutGradient { try auxiliaryMeans(x) }
+        return try Tensor(shape: mapped.shape, scalars: mapped.scalars.map { $0.rounded() })
     }
 
-    /// f(z) at y's size: the decoder's output `[B] + imageShape`, average-pooled like y.
+    /// f(z) at y's size: the decoder's output `[B] + imageShape` mapped to luminance and
+    /// average-pooled like y (differentiable).
     public func auxiliaryMeans(_ decoded: Tensor) throws -> Tensor {
-        auxiliaryDownsampling > 1 ? try avgPool2d(decoded, geometry: pooling) : decoded
+        var means = decoded
+        if auxiliaryGrayscale {
+            let weights = try Tensor(shape: [1, 3, 1, 1], scalars: Self.luminanceWeights)
+            means = try (means * weights).sum(alongAxes: [1], keepingDimensions: true)
+        }
+        return auxiliaryDownsampling > 1 ? try avgPool2d(means, geometry: pooling) : means
     }
 
     /// f(z) as the PixelCNN's condition: at y's size, on the networks' [−1, 1] scale, upsampled

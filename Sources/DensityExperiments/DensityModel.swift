@@ -69,15 +69,17 @@ public final class DensityModel {
                                                 random: &random)
             self.init(module: pixelCNN, scaling: .levels(256), imageShape: imageShape)
         case .agave:
+            let auxiliaryChannels = AGAVEModel.auxiliaryChannels(imageChannels: imageShape[0], grayscale: settings.auxiliaryGrayscale)
             let vae = try TopDownVAE(imageShape: imageShape, groups: settings.groups, features: settings.features,
                                      latentChannels: settings.latentChannels,
-                                     observation: DiscretizedLogisticObservation(channels: imageShape[0], levels: settings.auxiliaryLevels),
+                                     observation: DiscretizedLogisticObservation(channels: auxiliaryChannels, levels: settings.auxiliaryLevels),
                                      scaling: .pixels, random: &random)
             let pixelCNN = try PixelCNNPlusPlus(imageShape: imageShape,
-                                                architecture: settings.pixelCNNArchitecture(conditionChannels: imageShape[0]),
+                                                architecture: settings.pixelCNNArchitecture(conditionChannels: auxiliaryChannels),
                                                 random: &random)
             let agave = try AGAVEModel(vae: vae, pixelCNN: pixelCNN, objective: settings.agaveObjective,
-                                       auxiliaryDownsampling: settings.auxiliaryDownsampling)
+                                       auxiliaryDownsampling: settings.auxiliaryDownsampling,
+                                       auxiliaryGrayscale: settings.auxiliaryGrayscale)
             agave.evaluationSamples = settings.evaluationImportanceSamples
             self.init(module: agave, scaling: .levels(256), imageShape: imageShape)
         }

@@ -75,11 +75,14 @@ public struct DensitySettings: SettingsGroup {
     /// AGAVE (Eq. 3.13): λ, the weight of the auxiliary reconstruction (0 with λ = 1: the naive
     /// model of Eq. 3.6), the colour levels b of the auxiliary image (Eq. 3.17), the side of
     /// the blocks it averages (2 or 4: Fig. 3.9's 16×16 and 8×8 auxiliaries of 32×32 images),
-    /// and the steps that train the VAE and the PixelCNN apart before the joint objective.
+    /// whether it is the luminance of RGB images (with 16 levels the thesis' 4-bit grayscale
+    /// auxiliary, Fig. 3.9a), and the steps that train the VAE and the PixelCNN apart before
+    /// the joint objective.
     public var klWeight: Float = 2
     public var auxiliaryWeight: Float = 1
     public var auxiliaryLevels = 256
     public var auxiliaryDownsampling = 1
+    public var auxiliaryGrayscale = false
     public var pretrainIterations = 0
     /// k of the IWAE bound the evaluation reports for VAEs (150 as chapter 3's tables).
     public var evaluationImportanceSamples = 150
@@ -126,7 +129,7 @@ public struct DensitySettings: SettingsGroup {
         case pixelcnnFilters = "pixelcnn_filters", pixelcnnBlocks = "pixelcnn_blocks", pixelcnnResolutions = "pixelcnn_resolutions"
         case mixtureComponents = "mixture_components", dropout, conditionFeatures = "condition_features"
         case klWeight = "kl_weight", auxiliaryWeight = "auxiliary_weight", auxiliaryLevels = "auxiliary_levels"
-        case auxiliaryDownsampling = "auxiliary_downsampling"
+        case auxiliaryDownsampling = "auxiliary_downsampling", auxiliaryGrayscale = "auxiliary_grayscale"
         case pretrainIterations = "pretrain_iterations", tag, initialWeights = "initial_weights"
     }
 

@@ -137,4 +137,41 @@ import Variational
             try AGAVEModel(vae: vae, pixelCNN: pixelCNN, objective: AGAVEObjective(), auxiliaryDownsampling: 3)
         }
     }
+
+    /// The grayscale auxiliary of RGB data (Fig. 3.9a): y is x's rounded BT.601 luminance, one
+    /// channel; the auxiliary term scores it under f(z)'s luminance (a distribution summing to
+    /// one over every y), and the PixelCNN is conditioned on that one channel. Grey data refuse it.
+    @Test func aGrayscaleAuxiliaryScoresTheLuminance() throws {
+        var random = RandomStream(seed: 6)
+        let vae = try TopDownVAE(imageShape: [3, 2, 2], groups: 1, features: 4, latentChannels: 2,
+                                 observation: DiscretizedLogisticObservation(channels: 1, levels: 2), random: &random)
+        let pixelCNN = try PixelCNNPlusPlus(
+            imageShape: [3, 2, 2],
+            architecture: PixelCNNArchitecture(filters: 4, resnetBlocks: 1, resolutions: 2, components: 2, dropout: 0,
+                                               conditionChannels: 1, conditionFeatures: 3),
+            levels: 2, random: &random)
+        let model = try AGAVEModel(vae: vae, pixelCNN: pixelCNN, objective: AGAVEObjective(), auxiliaryGrayscale: true)
+        // R, G, B planes of one 2×2 image.
+        let x = try Tensor(shape: [1, 3, 2, 2], scalars: [255, 0, 0, 100, 0, 255, 0, 100, 0, 0, 255, 100])
+        let y = try model.auxiliaryImage(x)
+        #expect(y.shape == [1, 1, 2, 2] && y.scalars == [76, 150, 29, 100])  // 0.299·255, 0.587·255, 0.114·255, 100
+        var made: AGAVEModel.Pass?
+        try withoutGradient { try model.agavePasses(x, count: 1, random: &random) { made = $0 } }
+        let pass = try #require(made)
+        #expect(pass.decoded.shape == [1, 3, 2, 2])
+        let d = pass.decoded.scalars
+        let luminance = try Tensor(shape: [1, 1, 2, 2], scalars: (0..<4).map { 0.299 * d[$0] + 0.587 * d[4 + $0] + 0.114 * d[8 + $0] })
+        let expected = try vae.observation.logLikelihood(of: y, decoded: luminance)
+        #expect(abs(pass.auxiliaryReconstruction.scalar - expected.scalar) < 1e-4)
+        let everyY = try Tensor(shape: [16, 1, 2, 2], scalars: (0..<16).flatMap { index in (0..<4).map { Float((index >> $0) & 1) * 128 } })
+        let total = try vae.observation.logLikelihood(of: everyY, decoded: luminance.broadcast(to: [16, 1, 2, 2])).scalars
+            .reduce(0) { $0 + exp(Double($1)) }
+        #expect(abs(total - 1) < 1e-4, "Σ_y p(y | z) = \(total)")
+        #expect(try model.condition(pass.decoded).shape == [1, 1, 2, 2])
+        let grey = try TopDownVAE(imageShape: [1, 2, 2], groups: 1, features: 4, latentChannels: 2,
+                                  observation: DiscretizedLogisticObservation(channels: 1, levels: 2), random: &random)
+        #expect(throws: TrainingError.self) {
+            try AGAVEModel(vae: grey, pixelCNN: pixelCNN, objective: AGAVEObjective(), auxiliaryGrayscale: true)
+        }
+    }
 }
