@@ -19,12 +19,13 @@ struct Evaluate: ParsableCommand {
         Extractors: inception-v3 (--weights: the converted FID weights, see README "Evaluating samples"), \
         glyphs (--weights: `mixedbatch data glyph-classifier`'s checkpoint), digits (--weights: chapter 5's \
         results/chapter5/data/digit-classifier.h5).
-        The real set's features are cached by content in --cache; a second call reads them.
+        The real set's features are cached by content in --cache; a second call reads them. --real may \
+        also name such a features file (HDF5 with features, mean and covariance, e.g. shared by a colleague).
         Example: mixedbatch evaluate --real data/cifar10-train.h5 --generated samples.npz \\
           --weights data/inception-v3-fid.h5 --output results/eval.json
         """)
 
-    @Option(help: "The real images: .h5, a folder of PNG/JPEG, .npy or .npz.")
+    @Option(help: "The real images (.h5, a folder of PNG/JPEG, .npy or .npz), or a saved features file of them.")
     var real: String
 
     @Option(help: "The generated images, in any of the same forms.")
@@ -70,25 +71,10 @@ struct Evaluate: ParsableCommand {
         try requireSetting((samples ?? 2) >= 2 && kidSubsets >= 1 && kidSubsetSize >= 2 && precisionRecallSamples >= 4,
                            "--samples and --kid-subset-size must be ≥ 2, --kid-subsets ≥ 1, --pr-samples ≥ 4")
         let network = try makeExtractor()
-        let realImages = try ImageDataset.readImages(from: real, layout: layout, array: array)
         let generatedImages = try ImageDataset.readImages(from: generated, layout: layout, array: array)
-        guard realImages.shape[1] == generatedImages.shape[1] else {
-            throw ConfigError("the real images have \(realImages.shape[1]) channels, the generated \(generatedImages.shape[1]); "
-                              + "compare like with like (grey against grey, RGB against RGB)")
-        }
-        if network.name != "inception-v3", realImages.shape.suffix(2) != generatedImages.shape.suffix(2) {
-            throw ConfigError("the real images are \(realImages.shape.suffix(2).map(String.init).joined(separator: "×")), the "
-                              + "generated \(generatedImages.shape.suffix(2).map(String.init).joined(separator: "×")); the "
-                              + "\(network.name) classifier reads one size")
-        }
-        let realCount = min(samples ?? realImages.count, realImages.count)
-        let generatedCount = min(samples ?? generatedImages.count, generatedImages.count)
         printWeights(network.weights, extractor: network.name)
-
-        let (realFeatures, cached) = try FeatureCache(folder: cache).features(for: realImages, count: realCount, extractor: network) {
-            try extract(realImages, count: realCount, with: network, label: "real")
-        }
-        if cached { print("real features: read from the cache (\(cache))") }
+        let realFeatures = try realSetFeatures(network, generatedShape: generatedImages.shape)
+        let generatedCount = min(samples ?? generatedImages.count, generatedImages.count)
         let generatedFeatures = try extract(generatedImages, count: generatedCount, with: network, label: "generated")
 
         var settings = SampleQualitySettings()
@@ -109,6 +95,36 @@ struct Evaluate: ParsableCommand {
             try AtomicFileWriter.write(to: output, overwrite: false) { try data.write(to: URL(fileURLWithPath: $0)) }
             print("wrote \(output)")
         }
+    }
+
+    /// The real set's features: read from a saved features file (`SampleFeatures.save`, e.g. a
+    /// cache file), which must come from this extractor and weights, or extracted from the
+    /// images (through the cache).
+    private func realSetFeatures(_ network: FeatureExtractor, generatedShape: [Int]) throws -> SampleFeatures {
+        if let saved = try? SampleFeatures.load(from: real) {
+            guard saved.extractor == network.name, saved.weightsHash == network.weights.parameterHash else {
+                throw ConfigError("\(real) holds features of \(saved.extractor) with weights \(saved.weightsHash); this evaluation "
+                                  + "uses \(network.name) with weights \(network.weights.parameterHash): pass the real images instead")
+            }
+            print("real features: read from \(real) (\(saved.count) images of \(saved.source))")
+            return saved
+        }
+        let realImages = try ImageDataset.readImages(from: real, layout: ImageLayout(rawValue: layout) ?? .auto, array: array)
+        guard realImages.shape[1] == generatedShape[1] else {
+            throw ConfigError("the real images have \(realImages.shape[1]) channels, the generated \(generatedShape[1]); "
+                              + "compare like with like (grey against grey, RGB against RGB)")
+        }
+        if network.name != "inception-v3", realImages.shape.suffix(2) != generatedShape.suffix(2) {
+            throw ConfigError("the real images are \(realImages.shape.suffix(2).map(String.init).joined(separator: "×")), the "
+                              + "generated \(generatedShape.suffix(2).map(String.init).joined(separator: "×")); the "
+                              + "\(network.name) classifier reads one size")
+        }
+        let realCount = min(samples ?? realImages.count, realImages.count)
+        let (features, cached) = try FeatureCache(folder: cache).features(for: realImages, count: realCount, extractor: network) {
+            try extract(realImages, count: realCount, with: network, label: "real")
+        }
+        if cached { print("real features: read from the cache (\(cache))") }
+        return features
     }
 
     private func makeExtractor() throws -> FeatureExtractor {
