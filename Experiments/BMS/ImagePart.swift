@@ -55,15 +55,7 @@ extension BMS {
         let start = Date(), folder = output + "/images"
         var scale = try bmsImageScale(scale)
         if let seeds { scale.seeds = ChapterDriver.seeds(seeds) ?? scale.seeds }
-        var dataPath = scale.data ?? "", classifierPath: String?, classifier: GlyphAssets.ClassifierReport?
-        if scale.data == nil {
-            let assets = try GlyphAssets.prepare(in: folder, trainingImages: scale.trainingImages,
-                                                 classifierSteps: scale.classifierSteps, requiredAccuracy: scale.requiredAccuracy)
-            (dataPath, classifierPath, classifier) = (assets.data, assets.classifier, assets.report)
-        } else if !FileManager.default.fileExists(atPath: dataPath) {
-            throw ConfigError("SCALE=\(scale.name) PART=images trains on \(dataPath), which is missing; make it with "
-                              + "`mixedbatch data convert --format cifar10 --input cifar-10-batches-bin --output \(dataPath)`")
-        }
+        let (dataPath, classifierPath, classifier) = try scale.prepareData(in: folder)
         let base = scale.runs(data: dataPath, classifier: classifierPath)
         let configs = BMSImageRow.rows.flatMap { row in base.map(row.configure) }
         let grid = RunGrid<ImageRun>(label: "BMS image rows, scale \(scale.name)", runsFolder: folder + "/runs",

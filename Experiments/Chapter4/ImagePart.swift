@@ -11,18 +11,7 @@ import Training
 /// the sample grids and a manifest, in `output`. Returns the failed runs.
 func runImagePart(scale: Chapter4ImageScale, output: String, worker: URL, jobs: Int) throws -> [String] {
     let start = Date()
-    var dataPath = scale.data ?? ""
-    var classifierPath: String?
-    var classifierReport: GlyphAssets.ClassifierReport?
-    if scale.data == nil {
-        let assets = try GlyphAssets.prepare(in: output, trainingImages: scale.trainingImages,
-                                             classifierSteps: scale.classifierSteps, requiredAccuracy: scale.requiredAccuracy)
-        (dataPath, classifierPath, classifierReport) = (assets.data, assets.classifier, assets.report)
-    } else if !FileManager.default.fileExists(atPath: dataPath) {
-        throw ConfigError("the \(scale.name) scale trains on \(dataPath), which is missing; make it with "
-                          + "`mixedbatch data convert --format cifar10 --input cifar-10-batches-bin --output \(dataPath)` "
-                          + "(CIFAR-10 binary version: https://www.cs.toronto.edu/~kriz/cifar.html)")
-    }
+    let (dataPath, classifierPath, classifierReport) = try scale.prepareData(in: output)
 
     let configs = scale.runs(data: dataPath, classifier: classifierPath)
     let grid = RunGrid<ImageRun>(label: "chapter 4 (images), scale \(scale.name)", runsFolder: output + "/runs",

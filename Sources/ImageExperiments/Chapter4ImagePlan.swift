@@ -68,6 +68,23 @@ public struct Chapter4ImageScale: Equatable, Sendable {
         data != nil && FileManager.default.fileExists(atPath: Self.inceptionWeights) ? Self.inceptionWeights : nil
     }
 
+    /// The files the runs read: the procedural glyphs and their classifier, made in `folder` on
+    /// first use (`GlyphAssets.prepare`), or the scale's `data`, which must exist (no classifier).
+    public func prepareData(in folder: String) throws
+        -> (data: String, classifier: String?, report: GlyphAssets.ClassifierReport?) {
+        guard let data else {
+            let assets = try GlyphAssets.prepare(in: folder, trainingImages: trainingImages, classifierSteps: classifierSteps,
+                                                 requiredAccuracy: requiredAccuracy)
+            return (assets.data, assets.classifier, assets.report)
+        }
+        guard FileManager.default.fileExists(atPath: data) else {
+            throw ConfigError("the \(name) scale trains on \(data), which is missing; make it with "
+                              + "`mixedbatch data convert --format cifar10 --input cifar-10-batches-bin --output \(data)` "
+                              + "(CIFAR-10 binary version: https://www.cs.toronto.edu/~kriz/cifar.html)")
+        }
+        return (data, nil, nil)
+    }
+
     /// Every run of the image table at this scale, seeds innermost; `data`, `classifier` and
     /// `availableInceptionWeights` are the files the runs read.
     public func runs(data: String, classifier: String?) -> [ImageRunConfig] {
