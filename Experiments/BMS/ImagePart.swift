@@ -79,6 +79,9 @@ extension BMS {
             text += String(format: "Features: the glyph classifier (held-out accuracy %.2f %%, weights %@); FID, KID and "
                            + "precision / recall are in its features, not Inception's, so the last column (the BMS paper's CIFAR-10 "
                            + "FIDs) is for the ranking only.\n\n", classifier.heldOutAccuracy * 100, classifier.weightsHash)
+        } else if let weights = scale.availableInceptionWeights {
+            text += "Features: Inception-v3 (\(weights)): IS and FID against as many training images, beside the paper's "
+                + "CIFAR-10 FIDs (comparable when the weights are pytorch-fid's; the runs' manifests record their SHA-256).\n\n"
         } else {
             text += "No feature extractor is built into these runs: each writes its samples (`evaluation_samples.h5`); score "
                 + "them with `mixedbatch evaluate --real \(dataPath) --generated <run>/evaluation_samples.h5 --weights "
@@ -87,17 +90,14 @@ extension BMS {
         text += table.markdown(precision: 3) + "\n" + ImageReport.divergedNotes(results)
         try AtomicFile.write(text, to: folder + "/table.md", existing: .overwrite)
         let seedZero = BMSImageRow.rows.compactMap { row in results.first { $0.config.seed == scale.seeds[0] && row.matches($0.config) } }
-        let real = try ImageDataset.read(fromHDF5: dataPath)
-        try ImageReport.sampleGrids(real: real.batch(Array(0..<min(16, real.count))),
-                                    runFolders: seedZero.map { ($0.config.variantLabel, folder + "/runs/" + $0.name) })
-            .savePNG(to: folder + "/samples.png", existing: .overwrite)
+        try ImageReport.saveSampleGrids(data: dataPath, runs: seedZero, runsFolder: folder + "/runs", to: folder + "/samples.png")
         var manifest = RunManifest.start(
             name: "bms-images-\(scale.name)", seed: 0,
             config: ["scale": .string(scale.name), "data": .string(dataPath), "iterations": .number(Double(scale.iterations)),
                      "jobs": .number(Double(jobs)), "runs": RunGrid<ImageRun>.manifestEntries(results)],
             evaluationProtocol: ["generated_samples": .number(Double(scale.evaluationSamples)),
-                                 "feature_extractor": .string(classifier.map { "glyph classifier \($0.weightsHash)" }
-                                     ?? "none: score evaluation_samples.h5 with mixedbatch evaluate")],
+                                 "feature_extractor": .string(ImageReport.featureExtractorDescription(
+                                     classifier: classifier, inceptionWeights: scale.availableInceptionWeights))],
             now: start)
         manifest.finish()
         try manifest.write(to: folder + "/manifest.json", existing: .overwrite)

@@ -30,10 +30,7 @@ func runImagePart(scale: Chapter4ImageScale, output: String, worker: URL, jobs: 
     let seedZero = scale.variants.compactMap { variant in
         results.first { $0.config.seed == 0 && ImageVariant(of: $0.config) == variant }
     }
-    let real = try ImageDataset.read(fromHDF5: dataPath)
-    try ImageReport.sampleGrids(real: real.batch(Array(0..<min(16, real.count))),
-                                runFolders: seedZero.map { ($0.config.variantLabel, output + "/runs/" + $0.name) })
-        .savePNG(to: output + "/samples.png", existing: .overwrite)
+    try ImageReport.saveSampleGrids(data: dataPath, runs: seedZero, runsFolder: output + "/runs", to: output + "/samples.png")
 
     var manifest = RunManifest.start(
         name: "chapter4-images-\(scale.name)", seed: 0,
@@ -42,8 +39,8 @@ func runImagePart(scale: Chapter4ImageScale, output: String, worker: URL, jobs: 
                  "jobs": .number(Double(jobs)),
                  "runs": RunGrid<ImageRun>.manifestEntries(results)],
         evaluationProtocol: ["generated_samples": .number(Double(scale.evaluationSamples)),
-                             "feature_extractor": .string(classifierReport.map { "glyph classifier \($0.weightsHash)" }
-                                 ?? "none (spectral distance only)")],
+                             "feature_extractor": .string(ImageReport.featureExtractorDescription(
+                                 classifier: classifierReport, inceptionWeights: scale.availableInceptionWeights))],
         now: start)
     manifest.finish()
     try manifest.write(to: output + "/manifest.json", existing: .overwrite)

@@ -40,7 +40,7 @@ public enum IDXReader {
     /// One IDX file of unsigned bytes (gzip-compressed when its name ends in `.gz`).
     public static func read(_ path: String) throws -> (shape: [Int], values: [UInt8]) {
         var data = try BinaryImageReaders.contents(of: path, remedy: "an IDX file (e.g. MNIST's train-images-idx3-ubyte.gz)")
-        if path.hasSuffix(".gz") { data = try gunzip(data, path: path) }
+        if path.hasSuffix(".gz") { data = try inflated(data, format: .gzip, path: path) }
         let bytes = [UInt8](data)
         guard bytes.count >= 4, bytes[0] == 0, bytes[1] == 0 else {
             throw DatasetError.corruptFile(path: path, detail: "it does not start with an IDX header (two zero bytes, type, rank)")
@@ -65,10 +65,5 @@ public enum IDXReader {
                                            + "\(bytes.count - headerSize)")
         }
         return (shape, Array(bytes[headerSize...]))
-    }
-
-    /// The contents of a gzip stream, inflated by zlib.
-    static func gunzip(_ data: Data, path: String) throws -> Data {
-        try inflated(data, format: .gzip, path: path)
     }
 }

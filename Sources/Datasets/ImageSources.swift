@@ -71,18 +71,19 @@ extension ImageDataset {
 
     /// uint8 values as they are; floats in [0, 1] as `round(255·x)`.
     private static func eightBit(_ array: NumPyArray, path: String) throws -> [UInt8] {
-        if array.element == .uint8 { return array.values.map { UInt8($0) } }
-        guard let low = array.values.min(), let high = array.values.max(), low.isFinite, high.isFinite else {
-            if array.values.isEmpty { return [] }
+        if array.element == .uint8 { return array.bytes }
+        let values = array.doubleValues()
+        guard values.allSatisfy(\.isFinite) else {
             throw DatasetError.invalidParameter(dataset: path, parameter: "values", detail: "include NaN or infinity")
         }
+        guard let low = values.min(), let high = values.max() else { return [] }
         guard low >= 0, high <= 1 else {
             let hint = low < 0 && low >= -1 ? "; images in [−1, 1] map to [0, 1] by (x + 1) / 2"
                 : high > 1 && high <= 255 ? "; 8-bit values belong in a uint8 array (x.astype(np.uint8))" : ""
             throw DatasetError.invalidParameter(dataset: path, parameter: "values",
                                                 detail: "span [\(low), \(high)], but float images must lie in [0, 1]\(hint)")
         }
-        return array.values.map { UInt8(($0 * 255).rounded()) }
+        return values.map { UInt8(($0 * 255).rounded()) }
     }
 }
 

@@ -8,8 +8,24 @@ public struct NumPyArray: Equatable, Sendable {
 
     public var shape: [Int]
     public var element: Element
-    /// The values, widened to Double (exact for all three element types' finite values).
-    public var values: [Double]
+    /// The data as stored, little-endian, C order (a uint8 image array is its pixels, uncopied
+    /// by any widening).
+    public var bytes: [UInt8]
+
+    /// The values widened to Double (exact for all three element types); converts the whole
+    /// array on each call.
+    public func doubleValues() -> [Double] {
+        bytes.withUnsafeBytes { raw in
+            let count = shape.reduce(1, *)
+            switch element {
+            case .uint8: return raw.map(Double.init)
+            case .float32:
+                return (0..<count).map { Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self)))) }
+            case .float64:
+                return (0..<count).map { Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self))) }
+            }
+        }
+    }
 
     /// The array of the `.npy` file at `path`, or of the `.npz` archive at `path` (its member
     /// `member`, or its only array when `member` is nil).
@@ -81,14 +97,7 @@ public struct NumPyArray: Equatable, Sendable {
             throw DatasetError.corruptFile(path: path, detail: "it holds \(payload.count) data bytes, but shape \(shape) of "
                                            + "\(descr) needs \(count * width) (truncated?)")
         }
-        let values: [Double] = payload.withUnsafeBytes { raw in
-            switch element {
-            case .uint8: return raw.map(Double.init)
-            case .float32: return (0..<count).map { Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self)))) }
-            case .float64: return (0..<count).map { Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self))) }
-            }
-        }
-        return NumPyArray(shape: shape, element: element, values: values)
+        return NumPyArray(shape: shape, element: element, bytes: Array(payload))
     }
 
     /// The text after `'key':` in a header dict, up to the next top-level comma.

@@ -203,15 +203,9 @@ public final class GlyphClassifier {
         try analyse(stacked: images).features
     }
 
-    /// A 64-bit FNV-1a hash of every parameter's bytes, recorded next to metrics computed with
-    /// this classifier (which weights produced a number).
-    public var weightsHash: String {
-        var hash = FNV1aHash()
-        for (_, parameter) in (features.namedParameters + head.namedParameters) {
-            for value in parameter.tensor.scalars { withUnsafeBytes(of: value.bitPattern.littleEndian) { hash.combine(bytes: $0) } }
-        }
-        return hash.hex
-    }
+    /// A 64-bit FNV-1a hash of every parameter's bytes (`Module.weightsHash`), recorded next to
+    /// metrics computed with this classifier (which weights produced a number).
+    public var weightsHash: String { Module.weightsHash(of: [features, head]) }
 
     private func channels(of images: Tensor) throws -> [Tensor] {
         guard images.rank == 4, images.shape[1] == 3, images.shape[2] == imageSize, images.shape[3] == imageSize else {

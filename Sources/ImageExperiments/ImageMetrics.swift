@@ -187,7 +187,7 @@ public final class ImageEvaluator {
             result["inception_v3"] = .string("FID and IS (10 splits, logits without the fc bias) in pytorch-fid's Inception-v3, "
                                              + "images resized bilinearly to 299×299")
             result["inception_v3_weights"] = .string(extractor.weights.path)
-            result["inception_v3_parameter_hash"] = .string(extractor.weights.parameterHash)
+            result["inception_v3_parameter_hash"] = .string(extractor.weights.weightsHash)
             result["inception_v3_source_sha256"] = .string(extractor.weights.sourceSHA256 ?? "unknown")
         }
         return result

@@ -129,6 +129,23 @@ public enum ImageReport {
 
     /// Sample grids side by side: the real images first, then the seed-0 samples of each
     /// variant (read from the runs' `samples.h5`).
+    /// `sampleGrids` of `runs` (one per variant, in order; their folders in `runsFolder`) beside
+    /// 16 images of the HDF5 dataset `data`, saved as `path`.
+    public static func saveSampleGrids(data: String, runs: [ImageRunResult], runsFolder: String, to path: String) throws {
+        let real = try ImageDataset.read(fromHDF5: data)
+        try sampleGrids(real: real.batch(Array(0..<min(16, real.count))),
+                        runFolders: runs.map { ($0.config.variantLabel, runsFolder + "/" + $0.name) })
+            .savePNG(to: path, existing: .overwrite)
+    }
+
+    /// The feature extractor of runs, for manifests: the glyph classifier's hash, Inception-v3's
+    /// weights, or none.
+    public static func featureExtractorDescription(classifier: GlyphAssets.ClassifierReport?, inceptionWeights: String?) -> String {
+        if let classifier { return "glyph classifier \(classifier.weightsHash)" }
+        if let inceptionWeights { return "Inception-v3 (\(inceptionWeights)); runs' manifests record its hashes" }
+        return "none (spectral distance only; score evaluation_samples.h5 with mixedbatch evaluate)"
+    }
+
     public static func sampleGrids(real: Tensor, runFolders: [(label: String, folder: String)]) throws -> FigureGrid {
         var grid = try FigureGrid(rows: 1, columns: runFolders.count + 1, title: "Samples (seed 0) and real images",
                                   columnTitles: ["real"] + runFolders.map(\.label))

@@ -73,7 +73,7 @@ struct Evaluate: ParsableCommand {
         let network = try makeExtractor()
         let generatedImages = try ImageDataset.readImages(from: generated, layout: layout, array: array)
         printWeights(network.weights, extractor: network.name)
-        let realFeatures = try realSetFeatures(network, generatedShape: generatedImages.shape)
+        let realFeatures = try realSetFeatures(network, layout: layout, generatedShape: generatedImages.shape)
         let generatedCount = min(samples ?? generatedImages.count, generatedImages.count)
         let generatedFeatures = try extract(generatedImages, count: generatedCount, with: network, label: "generated")
 
@@ -100,16 +100,16 @@ struct Evaluate: ParsableCommand {
     /// The real set's features: read from a saved features file (`SampleFeatures.save`, e.g. a
     /// cache file), which must come from this extractor and weights, or extracted from the
     /// images (through the cache).
-    private func realSetFeatures(_ network: FeatureExtractor, generatedShape: [Int]) throws -> SampleFeatures {
+    private func realSetFeatures(_ network: FeatureExtractor, layout: ImageLayout, generatedShape: [Int]) throws -> SampleFeatures {
         if let saved = try? SampleFeatures.load(from: real) {
-            guard saved.extractor == network.name, saved.weightsHash == network.weights.parameterHash else {
+            guard saved.extractor == network.name, saved.weightsHash == network.weights.weightsHash else {
                 throw ConfigError("\(real) holds features of \(saved.extractor) with weights \(saved.weightsHash); this evaluation "
-                                  + "uses \(network.name) with weights \(network.weights.parameterHash): pass the real images instead")
+                                  + "uses \(network.name) with weights \(network.weights.weightsHash): pass the real images instead")
             }
             print("real features: read from \(real) (\(saved.count) images of \(saved.source))")
             return saved
         }
-        let realImages = try ImageDataset.readImages(from: real, layout: ImageLayout(rawValue: layout) ?? .auto, array: array)
+        let realImages = try ImageDataset.readImages(from: real, layout: layout, array: array)
         guard realImages.shape[1] == generatedShape[1] else {
             throw ConfigError("the real images have \(realImages.shape[1]) channels, the generated \(generatedShape[1]); "
                               + "compare like with like (grey against grey, RGB against RGB)")
@@ -153,7 +153,7 @@ struct Evaluate: ParsableCommand {
     }
 
     private func printWeights(_ weights: ExtractorWeights, extractor: String) {
-        var line = "extractor \(extractor): weights \(weights.path) (parameters FNV-1a \(weights.parameterHash)"
+        var line = "extractor \(extractor): weights \(weights.path) (parameters FNV-1a \(weights.weightsHash)"
         if let file = weights.sourceFile, let sha = weights.sourceSHA256 { line += "; converted from \(file), SHA-256 \(sha)" }
         print(line + ")")
         if extractor == "inception-v3", !weights.isReference {
@@ -164,7 +164,7 @@ struct Evaluate: ParsableCommand {
 
     /// The report as aligned text lines.
     static func table(_ r: SampleQualityReport) -> String {
-        var lines = ["\(r.generatedCount) generated vs \(r.realCount) real images, \(r.extractor) features (weights \(r.weights.parameterHash))"]
+        var lines = ["\(r.generatedCount) generated vs \(r.realCount) real images, \(r.extractor) features (weights \(r.weights.weightsHash))"]
         lines.append(String(format: "  FID                 %10.4f", r.fid))
         lines.append(String(format: "  KID                 %10.6f ± %.6f  (%d subsets of %d)", r.kid.mean, r.kid.standardDeviation,
                             r.settings.kidSubsets, min(r.settings.kidSubsetSize, r.realCount, r.generatedCount)))

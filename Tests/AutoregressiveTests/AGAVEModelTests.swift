@@ -22,6 +22,20 @@ import Variational
         return try AGAVEModel(vae: vae, pixelCNN: pixelCNN, objective: objective)
     }
 
+    /// A small top-down VAE and conditional PixelCNN++ (2 levels) on `imageShape` images, the
+    /// auxiliary image and condition with `auxiliaryChannels` channels.
+    static func halves(imageShape: [Int], auxiliaryChannels: Int, random: inout RandomStream) throws
+        -> (TopDownVAE, PixelCNNPlusPlus) {
+        let vae = try TopDownVAE(imageShape: imageShape, groups: 1, features: 4, latentChannels: 2,
+                                 observation: DiscretizedLogisticObservation(channels: auxiliaryChannels, levels: 2), random: &random)
+        let pixelCNN = try PixelCNNPlusPlus(
+            imageShape: imageShape,
+            architecture: PixelCNNArchitecture(filters: 4, resnetBlocks: 1, resolutions: 2, components: 2, dropout: 0,
+                                               conditionChannels: auxiliaryChannels, conditionFeatures: 3),
+            levels: 2, random: &random)
+        return (vae, pixelCNN)
+    }
+
     /// Every 2×2 binary image (pixel values 0 and 128), `[16, 1, 2, 2]`.
     private var binaryImages: Tensor {
         get throws {
@@ -102,13 +116,7 @@ import Variational
     /// one over every y of the smaller space — and the PixelCNN reads f(z) repeated over each block.
     @Test func aDownsampledAuxiliaryScoresTheBlockMeans() throws {
         var random = RandomStream(seed: 4)
-        let vae = try TopDownVAE(imageShape: [1, 4, 4], groups: 1, features: 4, latentChannels: 2,
-                                 observation: DiscretizedLogisticObservation(channels: 1, levels: 2), random: &random)
-        let pixelCNN = try PixelCNNPlusPlus(
-            imageShape: [1, 4, 4],
-            architecture: PixelCNNArchitecture(filters: 4, resnetBlocks: 1, resolutions: 2, components: 2, dropout: 0,
-                                               conditionChannels: 1, conditionFeatures: 3),
-            levels: 2, random: &random)
+        let (vae, pixelCNN) = try Self.halves(imageShape: [1, 4, 4], auxiliaryChannels: 1, random: &random)
         let model = try AGAVEModel(vae: vae, pixelCNN: pixelCNN, objective: AGAVEObjective(), auxiliaryDownsampling: 2)
         let x = try Tensor(shape: [1, 1, 4, 4], scalars: [0, 0, 128, 128, 0, 128, 128, 128, 0, 0, 0, 0, 128, 128, 0, 128])
         let y = try model.auxiliaryImage(x)
@@ -124,8 +132,7 @@ import Variational
         let expected = try vae.observation.logLikelihood(of: y, decoded: pooled)
         #expect(abs(pass.auxiliaryReconstruction.scalar - expected.scalar) < 1e-4)
         // Every 2×2 binary y (0 and 128) under the same f(z).
-        let everyY = try Tensor(shape: [16, 1, 2, 2], scalars: (0..<16).flatMap { index in (0..<4).map { Float((index >> $0) & 1) * 128 } })
-        let total = try vae.observation.logLikelihood(of: everyY, decoded: pooled.broadcast(to: [16, 1, 2, 2])).scalars
+        let total = try vae.observation.logLikelihood(of: binaryImages, decoded: pooled.broadcast(to: [16, 1, 2, 2])).scalars
             .reduce(0) { $0 + exp(Double($1)) }
         #expect(abs(total - 1) < 1e-4, "Σ_y p(y | z) = \(total)")
         let condition = try model.condition(pass.decoded).scalars
@@ -143,13 +150,7 @@ import Variational
     /// one over every y), and the PixelCNN is conditioned on that one channel. Grey data refuse it.
     @Test func aGrayscaleAuxiliaryScoresTheLuminance() throws {
         var random = RandomStream(seed: 6)
-        let vae = try TopDownVAE(imageShape: [3, 2, 2], groups: 1, features: 4, latentChannels: 2,
-                                 observation: DiscretizedLogisticObservation(channels: 1, levels: 2), random: &random)
-        let pixelCNN = try PixelCNNPlusPlus(
-            imageShape: [3, 2, 2],
-            architecture: PixelCNNArchitecture(filters: 4, resnetBlocks: 1, resolutions: 2, components: 2, dropout: 0,
-                                               conditionChannels: 1, conditionFeatures: 3),
-            levels: 2, random: &random)
+        let (vae, pixelCNN) = try Self.halves(imageShape: [3, 2, 2], auxiliaryChannels: 1, random: &random)
         let model = try AGAVEModel(vae: vae, pixelCNN: pixelCNN, objective: AGAVEObjective(), auxiliaryGrayscale: true)
         // R, G, B planes of one 2×2 image.
         let x = try Tensor(shape: [1, 3, 2, 2], scalars: [255, 0, 0, 100, 0, 255, 0, 100, 0, 0, 255, 100])
@@ -163,8 +164,7 @@ import Variational
         let luminance = try Tensor(shape: [1, 1, 2, 2], scalars: (0..<4).map { 0.299 * d[$0] + 0.587 * d[4 + $0] + 0.114 * d[8 + $0] })
         let expected = try vae.observation.logLikelihood(of: y, decoded: luminance)
         #expect(abs(pass.auxiliaryReconstruction.scalar - expected.scalar) < 1e-4)
-        let everyY = try Tensor(shape: [16, 1, 2, 2], scalars: (0..<16).flatMap { index in (0..<4).map { Float((index >> $0) & 1) * 128 } })
-        let total = try vae.observation.logLikelihood(of: everyY, decoded: luminance.broadcast(to: [16, 1, 2, 2])).scalars
+        let total = try vae.observation.logLikelihood(of: binaryImages, decoded: luminance.broadcast(to: [16, 1, 2, 2])).scalars
             .reduce(0) { $0 + exp(Double($1)) }
         #expect(abs(total - 1) < 1e-4, "Σ_y p(y | z) = \(total)")
         #expect(try model.condition(pass.decoded).shape == [1, 1, 2, 2])

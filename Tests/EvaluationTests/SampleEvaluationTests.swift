@@ -28,15 +28,15 @@ import Testing
         return settings
     }()
 
-    static let weights = ExtractorWeights(path: "none", parameterHash: "0", sourceFile: nil, sourceSHA256: nil, isReference: false)
+    static let weights = ExtractorWeights(path: "none", weightsHash: "0", sourceFile: nil, sourceSHA256: nil, isReference: false)
 
     /// pytorch-fid's `calculate_frechet_distance` (SciPy's `sqrtm`) on the committed fixture
     /// of Experiments/Evaluation/make_fixtures.py, read through our `.npz` reader.
     @Test func frechetDistanceEqualsSciPysToOneMillionth() throws {
         let path = Self.fixtures + "/fid-scipy.npz"
         let real = try NumPyArray.read(path, member: "real"), generated = try NumPyArray.read(path, member: "generated")
-        let expected = try NumPyArray.read(path, member: "fid").values[0]
-        let realMatrix = try FeatureMatrix(Tensor(shape: real.shape, scalars: real.values.map(Float.init)))
+        let expected = try NumPyArray.read(path, member: "fid").doubleValues()[0]
+        let realMatrix = try FeatureMatrix(Tensor(shape: real.shape, scalars: real.doubleValues().map(Float.init)))
         // The fixture is float64; read it at full precision rather than through a Float tensor.
         let ours = try frechetDistance(mean1: mean(real), covariance1: covariance(real),
                                        mean2: mean(generated), covariance2: covariance(generated))
@@ -45,17 +45,17 @@ import Testing
     }
 
     func mean(_ a: NumPyArray) -> [Double] {
-        let (n, d) = (a.shape[0], a.shape[1])
-        return (0..<d).map { j in (0..<n).map { a.values[$0 * d + j] }.reduce(0, +) / Double(n) }
+        let (n, d, v) = (a.shape[0], a.shape[1], a.doubleValues())
+        return (0..<d).map { j in (0..<n).map { v[$0 * d + j] }.reduce(0, +) / Double(n) }
     }
 
     func covariance(_ a: NumPyArray) -> [Double] {
-        let (n, d) = (a.shape[0], a.shape[1])
+        let (n, d, v) = (a.shape[0], a.shape[1], a.doubleValues())
         let m = mean(a)
         var c = [Double](repeating: 0, count: d * d)
         for i in 0..<d {
             for j in 0..<d {
-                c[i * d + j] = (0..<n).map { (a.values[$0 * d + i] - m[i]) * (a.values[$0 * d + j] - m[j]) }.reduce(0, +) / Double(n - 1)
+                c[i * d + j] = (0..<n).map { (v[$0 * d + i] - m[i]) * (v[$0 * d + j] - m[j]) }.reduce(0, +) / Double(n - 1)
             }
         }
         return c
@@ -208,7 +208,7 @@ import Testing
         bytes += Array(header.utf8)
         for value: Float in [-1, -0.5, 0.5, 1] { withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes += $0 } }
         try Data(bytes).write(to: URL(fileURLWithPath: path))
-        #expect(try NumPyArray.read(path).values == [-1, -0.5, 0.5, 1])
+        #expect(try NumPyArray.read(path).doubleValues() == [-1, -0.5, 0.5, 1])
         do {
             _ = try ImageDataset.readImages(from: path)
             Issue.record("signed floats were accepted")

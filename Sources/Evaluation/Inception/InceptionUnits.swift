@@ -5,7 +5,8 @@ import TensorCore
 // the TensorFlow graph of 2015-12-05 that the FID and IS papers used). Property names are the
 // reference's, so a checkpoint path is the reference state-dict key: `Mixed_5b.branch1x1.conv.weight`
 // (BatchNorm's `running_mean` / `running_var` are our `runningMean` / `runningVariance`).
-// Inference only: the units fold each batch norm into its convolution once, on first use.
+// Inference only: the units fold each batch norm into its convolution once, on first use, so
+// the parameters must be final (loaded) before the first forward pass.
 
 /// A convolution without bias, batch norm (ε = 0.001) and ReLU: `[B, C, H, W] -> [B, C', H', W']`.
 final class InceptionConvUnit: Module {
@@ -33,9 +34,6 @@ final class InceptionConvUnit: Module {
         return relu(try conv2d(x, weight: weight, bias: bias, geometry: conv.geometry))
     }
 
-    /// Forgets the folded parameters (after the checkpoint has replaced the unfolded ones).
-    func refold() { folded = nil }
-
     private func foldedParameters() throws -> (weight: Tensor, bias: Tensor) {
         if let folded { return folded }
         let channels = bn.channels
@@ -50,7 +48,7 @@ final class InceptionConvUnit: Module {
     }
 }
 
-/// The module's convolution units, at any depth (to refold them after loading).
+/// The module's convolution units, at any depth.
 func convolutionUnits(of module: Module) -> [InceptionConvUnit] {
     module.namedChildren.flatMap { child in
         (child.module as? InceptionConvUnit).map { [$0] } ?? convolutionUnits(of: child.module)

@@ -6,8 +6,8 @@ import TensorCore
 public struct ExtractorWeights: Sendable, Equatable, Codable {
     /// The checkpoint file read.
     public var path: String
-    /// The 64-bit FNV-1a hash of the parameters, in path order (what the numbers were computed with).
-    public var parameterHash: String
+    /// `Module.weightsHash` of the network (what the numbers were computed with).
+    public var weightsHash: String
     /// The file the checkpoint was converted from and its SHA-256, when the converter recorded them.
     public var sourceFile: String?
     public var sourceSHA256: String?
@@ -15,10 +15,10 @@ public struct ExtractorWeights: Sendable, Equatable, Codable {
     /// comparable with the literature's).
     public var isReference: Bool
 
-    public init(path: String, parameterHash: String, sourceFile: String? = nil, sourceSHA256: String? = nil,
+    public init(path: String, weightsHash: String, sourceFile: String? = nil, sourceSHA256: String? = nil,
                 isReference: Bool = false) {
         self.path = path
-        self.parameterHash = parameterHash
+        self.weightsHash = weightsHash
         self.sourceFile = sourceFile
         self.sourceSHA256 = sourceSHA256
         self.isReference = isReference
@@ -64,24 +64,10 @@ extension InceptionV3 {
             throw EvaluationError.unusableWeights(path: path, detail: "its parameters do not fit Inception-v3 (FID variant): "
                 + problems.prefix(6).joined(separator: "; ") + (problems.count > 6 ? "; and \(problems.count - 6) more" : ""))
         }
-        convolutionUnits(of: network).forEach { $0.refold() }
         let sha = contents.metadata["source_sha256"]
-        let weights = ExtractorWeights(path: path, parameterHash: network.parameterHash,
+        let weights = ExtractorWeights(path: path, weightsHash: network.weightsHash,
                                        sourceFile: contents.metadata["source_file"], sourceSHA256: sha,
                                        isReference: sha?.hasPrefix(referenceSHA256Prefix) ?? false)
         return (network, weights)
-    }
-}
-
-extension Module {
-    /// The 64-bit FNV-1a hash of every parameter and buffer, in path order.
-    var parameterHash: String {
-        var hash = FNV1aHash()
-        let tensors = namedParameters.map { ($0.path, $0.parameter.tensor) } + namedBuffers.map { ($0.path, $0.buffer.wrappedValue) }
-        for (path, tensor) in tensors.sorted(by: { $0.0 < $1.0 }) {
-            hash.combine(bytes: path.utf8)
-            tensor.scalars.withUnsafeBytes { hash.combine(bytes: $0) }
-        }
-        return hash.hex
     }
 }

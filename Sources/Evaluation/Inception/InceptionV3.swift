@@ -61,7 +61,6 @@ public final class InceptionV3: Module {
             let shape = unit.conv.weight.shape
             let fanIn = Float(shape[1] * shape[2] * shape[3])
             unit.conv.weight = random.normal(shape, standardDeviation: (2 / fanIn).squareRoot())
-            unit.refold()
         }
         let bound = 1 / Float(featureDimension).squareRoot()
         network.fc.weight = random.uniform([classCount, featureDimension], low: -bound, high: bound)
@@ -91,7 +90,7 @@ public final class InceptionV3: Module {
         let features = try x.mean(alongAxes: [2, 3])
         let weight = fc.weight.detached
         let unbiased = try affine(features, weight: weight, bias: nil)
-        let logits = try unbiased + fc.bias!.detached.reshaped([1, Self.classCount])
+        let logits = try affine(features, weight: weight, bias: fc.bias?.detached)
         return Outputs(features: features, logits: logits, unbiasedLogits: unbiased)
     }
 

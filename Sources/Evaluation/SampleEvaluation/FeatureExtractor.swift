@@ -83,7 +83,7 @@ public final class ClassifierFeatureExtractor: FeatureExtractor {
     public init(name: String, checkpoint path: String) throws {
         classifier = try GlyphClassifier.load(from: path).classifier
         self.name = name
-        weights = ExtractorWeights(path: path, parameterHash: classifier.weightsHash, sourceFile: nil, sourceSHA256: nil,
+        weights = ExtractorWeights(path: path, weightsHash: classifier.weightsHash, sourceFile: nil, sourceSHA256: nil,
                                    isReference: false)
     }
 
@@ -99,19 +99,18 @@ public final class ClassifierFeatureExtractor: FeatureExtractor {
     public func extract(_ images: Tensor) throws -> ExtractedBatch {
         try checkGeometry(channels: images.shape[1], height: images.shape[2], width: images.shape[3])
         let planes = try images.detached * 2 - 1
-        let count = images.shape[0]
         if images.shape[1] == 1 {
-            let features = try withoutGradient { try classifier.features(planes) }
-            let probabilities = try classifier.probabilities(planes)
-            let classes = probabilities.map { row in row.indices.max { row[$0] < row[$1] }! }
-            return ExtractedBatch(features: features,
-                                  probabilities: try Tensor(shape: [count, 10], scalars: probabilities.flatMap { $0.map(Float.init) }),
-                                  modes: classes)
+            let (features, probabilities) = try withoutGradient {
+                let features = try classifier.features(planes)
+                return (features, try softmax(classifier.head(features), alongAxis: 1))
+            }
+            return ExtractedBatch(features: features, probabilities: probabilities,
+                                  modes: try probabilities.argExtremum(alongAxis: 1, >).map { $0 % 10 })
         }
         let analysis = try classifier.analyse(stacked: planes)
         let joint = try analysis.jointProbabilities()
         return ExtractedBatch(features: analysis.features,
-                              probabilities: try Tensor(shape: [count, 1_000], scalars: joint.flatMap { $0.map(Float.init) }),
+                              probabilities: try Tensor(shape: [images.shape[0], 1_000], scalars: joint.flatMap { $0.map(Float.init) }),
                               modes: analysis.modes)
     }
 }

@@ -13,7 +13,7 @@ public struct SampleFeatures {
     public static let extractionVersion: Int64 = 1
 
     public var extractor: String
-    /// The extractor's `ExtractorWeights.parameterHash`.
+    /// The extractor's `ExtractorWeights.weightsHash`.
     public var weightsHash: String
     /// `ImageDataset.contentHash` of the images.
     public var imagesHash: String
@@ -60,9 +60,8 @@ public struct SampleFeatures {
             if let m = extracted.modes { modes += m } else { hasModes = false }
             progress?(min(start + extractor.batchSize, total), total)
         }
-        let subset = total == images.count ? images : try images.subset(Array(0..<total), named: "first \(total)")
-        return SampleFeatures(extractor: extractor.name, weightsHash: extractor.weights.parameterHash,
-                              imagesHash: subset.contentHash, source: images.source,
+        return SampleFeatures(extractor: extractor.name, weightsHash: extractor.weights.weightsHash,
+                              imagesHash: images.contentHash(count: total), source: images.source,
                               features: try Tensor.concatenate(features, axis: 0),
                               probabilities: hasProbabilities ? try Tensor.concatenate(probabilities, axis: 0) : nil,
                               modes: hasModes ? modes : nil, modeCount: extractor.modeCount(channels: images.shape[1]))
@@ -125,18 +124,17 @@ public struct FeatureCache {
     public init(folder: String) { self.folder = folder }
 
     /// The file for these images under this extractor: `<extractor>-<weights hash>-<images hash>-<N>.h5`.
-    public func path(for images: ImageDataset, count: Int, extractor: FeatureExtractor) throws -> String {
-        let subset = count == images.count ? images : try images.subset(Array(0..<count), named: "first \(count)")
-        return "\(folder)/\(extractor.name)-\(extractor.weights.parameterHash)-\(subset.contentHash)-\(count).h5"
+    public func path(for images: ImageDataset, count: Int, extractor: FeatureExtractor) -> String {
+        "\(folder)/\(extractor.name)-\(extractor.weights.weightsHash)-\(images.contentHash(count: count))-\(count).h5"
     }
 
     /// The cached features, or `compute()`'s, saved for next time. The second value says
     /// whether they came from the cache.
     public func features(for images: ImageDataset, count: Int, extractor: FeatureExtractor,
                          compute: () throws -> SampleFeatures) throws -> (SampleFeatures, cached: Bool) {
-        let path = try path(for: images, count: count, extractor: extractor)
+        let path = path(for: images, count: count, extractor: extractor)
         if FileManager.default.fileExists(atPath: path), let cached = try? SampleFeatures.load(from: path),
-           cached.weightsHash == extractor.weights.parameterHash, cached.count == count {
+           cached.weightsHash == extractor.weights.weightsHash, cached.count == count {
             return (cached, true)
         }
         let computed = try compute()
@@ -147,11 +145,13 @@ public struct FeatureCache {
 }
 
 extension ImageDataset {
-    /// The 64-bit FNV-1a hash of the shape and every pixel: which images a number was computed on.
-    public var contentHash: String {
+    /// The 64-bit FNV-1a hash of the shape and every pixel of the first `count` images (all by
+    /// default): which images a number was computed on.
+    public func contentHash(count: Int? = nil) -> String {
+        let rows = min(count ?? self.count, self.count)
         var hash = FNV1aHash()
-        for extent in shape { withUnsafeBytes(of: Int64(extent).littleEndian) { hash.combine(bytes: $0) } }
-        pixels.withUnsafeBytes { hash.combine(bytes: $0) }
+        for extent in [rows] + shape.dropFirst() { withUnsafeBytes(of: Int64(extent).littleEndian) { hash.combine(bytes: $0) } }
+        pixels.withUnsafeBytes { hash.combine(bytes: $0.prefix(rows * shape.dropFirst().reduce(1, *))) }
         return hash.hex
     }
 }

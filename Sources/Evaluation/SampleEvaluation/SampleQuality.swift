@@ -75,7 +75,7 @@ public struct SampleQualityReport: Codable, Equatable, Sendable {
         var random = RandomStream(seed: settings.seed)
         let kid = try kernelDistanceSubsets(real.features, generated.features, settings: settings, random: &random)
         let prCount = settings.precisionRecallSamples
-        let pr = try precisionRecall(real: rows(real.features, prCount), generated: rows(generated.features, prCount),
+        let pr = try precisionRecall(real: firstRows(real.features, prCount), generated: firstRows(generated.features, prCount),
                                      neighbours: settings.neighbours)
         // The real images' IS and mode count on as many images as were generated: both grow with the sample size.
         let realModes = real.modes.map { stackedModeCoverage(modes: Array($0.prefix(generated.count)), total: real.modeCount ?? 1) }
@@ -86,7 +86,7 @@ public struct SampleQualityReport: Codable, Equatable, Sendable {
             fid: fid, kid: kid, precision: pr.precision, recall: pr.recall,
             inceptionScore: try generated.probabilities.map { try inceptionScoreSplits($0, splits: settings.inceptionScoreSplits) },
             realInceptionScore: try real.probabilities.map {
-                try inceptionScoreSplits(rows($0, generated.count), splits: settings.inceptionScoreSplits)
+                try inceptionScoreSplits(firstRows($0, generated.count), splits: settings.inceptionScoreSplits)
             },
             modeCount: generated.modes == nil ? nil : generated.modeCount, modes: generatedModes?.covered,
             modeKL: generatedModes?.reverseKL, realModes: realModes?.covered, realModeKL: realModes?.reverseKL)
@@ -103,8 +103,8 @@ public func kernelDistanceSubsets(_ real: Tensor, _ generated: Tensor, settings:
                                            + "(subsets \(settings.kidSubsets), size \(size))")
     }
     let estimates = try (0..<settings.kidSubsets).map { _ in
-        try kernelDistance(real: rows(real, indices: Array(random.permutation(real.shape[0]).prefix(size))),
-                           generated: rows(generated, indices: Array(random.permutation(generated.shape[0]).prefix(size))))
+        try kernelDistance(real: real.indexSelect(Array(random.permutation(real.shape[0]).prefix(size)), axis: 0),
+                           generated: generated.indexSelect(Array(random.permutation(generated.shape[0]).prefix(size)), axis: 0))
     }
     return Spread(estimates)
 }
@@ -130,12 +130,6 @@ public func inceptionScoreSplits(_ probabilities: Tensor, splits: Int) throws ->
 }
 
 /// The first `count` rows of `matrix [N, D]` (all when N ≤ count).
-func rows(_ matrix: Tensor, _ count: Int) throws -> Tensor {
-    matrix.shape[0] <= count ? matrix : try rows(matrix, indices: Array(0..<count))
-}
-
-/// The rows of `matrix [N, D]` at `indices`.
-func rows(_ matrix: Tensor, indices: [Int]) throws -> Tensor {
-    let d = matrix.shape[1]
-    return try matrix.gatherFlat(indices: indices.flatMap { row in (row * d)..<((row + 1) * d) }, shape: [indices.count, d])
+func firstRows(_ matrix: Tensor, _ count: Int) throws -> Tensor {
+    matrix.shape[0] <= count ? matrix : try matrix.narrowed(axis: 0, start: 0, length: count)
 }
