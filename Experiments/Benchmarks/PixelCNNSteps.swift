@@ -13,8 +13,9 @@ enum PixelCNNSteps {
 
     /// Chapter 3's default PixelCNN++ (MNIST 28×28, 16 filters, 1 gated block per level, 2 levels,
     /// 3 logistics, no dropout): one training step (the mixture NLL of a batch of 32, forward and
-    /// backward to every parameter) and drawing 4 images pixel by pixel (each row from passes
-    /// over the rows above it). The reference script builds the same model.
+    /// backward to every parameter; every convolution weight-normalised, the default) and drawing
+    /// 4 images pixel by pixel (each row from passes over the rows above it). The reference
+    /// script builds the same model.
     static func modelSteps() throws -> [ComparedStep] {
         var random = RandomStream(seed: 19)
         let architecture = PixelCNNArchitecture(filters: 16, resnetBlocks: 1, resolutions: 2, components: 3, dropout: 0)

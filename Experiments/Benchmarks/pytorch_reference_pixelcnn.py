@@ -13,7 +13,8 @@ threads.
 
 The cases `model-step` and `model-sample` mirror `PixelCNNSteps.modelSteps` (the PixelCNN++ of
 Sources/Autoregressive/PixelCNNPlusPlus.swift at chapter 3's default size: 28x28 gray, 16 filters,
-1 gated block per level, 2 levels, 3 logistics, no dropout): the discretised-logistic-mixture NLL
+1 gated block per level, 2 levels, 3 logistics, no dropout, every convolution weight-normalised as in
+PixelCNN++ and in ours by default): the discretised-logistic-mixture NLL
 of a batch of 32 forward and backward, and drawing 4 images pixel by pixel, each row from passes
 over the rows above it only. Prints the median wall time (ms), as Markdown, or with `--case ID
 --json` as JSON (reference_timing.py). Exits 0 with a note if torch is absent.
@@ -33,6 +34,11 @@ sys.dont_write_bytecode = True  # no __pycache__ inside the Swift target's folde
 from reference_timing import run_cases  # noqa: E402
 
 FILTERS, BATCH, SIZE = 160, 16, 32
+
+
+def weight_normalised(layer, dim=0):
+    """PixelCNN++'s weight normalisation (dim: the weight's output axis, 1 for a transposed convolution)."""
+    return nn.utils.parametrizations.weight_norm(layer, dim=dim)
 
 
 def concat_elu(x):
@@ -100,7 +106,7 @@ class CausalConv(nn.Module):
         super().__init__()
         kh, kw = kernel
         self.pad = (kw - 1, 0, kh - 1, 0) if down_right else ((kw - 1) // 2, (kw - 1) // 2, kh - 1, 0)
-        self.conv = nn.Conv2d(cin, cout, kernel, stride=stride)
+        self.conv = weight_normalised(nn.Conv2d(cin, cout, kernel, stride=stride))
 
     def forward(self, x):
         return self.conv(F.pad(x, self.pad))
@@ -112,7 +118,7 @@ class CausalUpsampling(nn.Module):
     def __init__(self, channels, down_right):
         super().__init__()
         self.first_column = 0 if down_right else 1
-        self.conv = nn.ConvTranspose2d(channels, channels, (2, 2) if down_right else (2, 3), stride=2)
+        self.conv = weight_normalised(nn.ConvTranspose2d(channels, channels, (2, 2) if down_right else (2, 3), stride=2), dim=1)
 
     def forward(self, x, size):
         return self.conv(x)[:, :, : size[0], self.first_column : self.first_column + size[1]]
@@ -123,7 +129,7 @@ class ModelBlock(nn.Module):
         super().__init__()
         kernel = (2, 2) if down_right else (2, 3)
         self.first = CausalConv(2 * filters, filters, kernel, down_right)
-        self.auxiliary = nn.Conv2d(2 * auxiliary_channels, filters, 1) if auxiliary_channels else None
+        self.auxiliary = weight_normalised(nn.Conv2d(2 * auxiliary_channels, filters, 1)) if auxiliary_channels else None
         self.second = CausalConv(2 * filters, 2 * filters, kernel, down_right)
 
     def forward(self, x, a=None):
@@ -153,7 +159,7 @@ class PixelCNN(nn.Module):
         self.halve_right = nn.ModuleList([CausalConv(f, f, (2, 2), True, stride=2) for _ in range(levels - 1)])
         self.double_down = nn.ModuleList([CausalUpsampling(f, False) for _ in range(levels - 1)])
         self.double_right = nn.ModuleList([CausalUpsampling(f, True) for _ in range(levels - 1)])
-        self.output = nn.Conv2d(f, 3 * components, 1)
+        self.output = weight_normalised(nn.Conv2d(f, 3 * components, 1))
 
     def forward(self, pixels):
         x = torch.cat([pixels / 127.5 - 1, torch.ones_like(pixels)], 1)

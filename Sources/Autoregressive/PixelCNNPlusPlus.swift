@@ -43,7 +43,7 @@ public final class PixelCNNPlusPlus: Module, LikelihoodModel, SampleGenerator {
     /// Level l + 1 → l.
     let doubleDown: [ShiftedConvTranspose2D]
     let doubleDownRight: [ShiftedConvTranspose2D]
-    let output: Conv2D
+    let output: any ConvolutionLayer
     public let conditioning: ConditioningStream?
 
     /// A model of images `imageShape` = `[C, H, W]` (C = 1 or 3) on `levels` colour levels.
@@ -57,18 +57,19 @@ public final class PixelCNNPlusPlus: Module, LikelihoodModel, SampleGenerator {
         mixture = try DiscretizedLogisticMixture(components: architecture.components, channels: imageShape[0], levels: levels)
         let (f, c, levelsCount) = (architecture.filters, imageShape[0] + 1, architecture.resolutions)
         let condition = architecture.conditionChannels.map { _ in architecture.conditionFeatures }
+        let normalization = architecture.layerNormalization
         func blocks(_ count: Int, auxiliary: Int?, shift: ShiftedConv2D.Shift) throws -> [GatedResidualBlock] {
             try (0..<count).map { _ in
                 try GatedResidualBlock(filters: f, auxiliaryChannels: auxiliary, conditionChannels: condition, shift: shift,
-                                       dropout: architecture.dropout, random: &random)
+                                       dropout: architecture.dropout, weightNormalization: normalization, random: &random)
             }
         }
         firstDown = try ShiftedConv2D(inputChannels: c, outputChannels: f, kernelHeight: 2, kernelWidth: 3, shift: .down,
-                                      random: &random)
+                                      weightNormalization: normalization, random: &random)
         firstRowAbove = try ShiftedConv2D(inputChannels: c, outputChannels: f, kernelHeight: 1, kernelWidth: 3, shift: .down,
-                                          random: &random)
+                                          weightNormalization: normalization, random: &random)
         firstLeft = try ShiftedConv2D(inputChannels: c, outputChannels: f, kernelHeight: 2, kernelWidth: 1, shift: .downRight,
-                                      random: &random)
+                                      weightNormalization: normalization, random: &random)
         var (upD, upDR, downD, downDR) = ([[GatedResidualBlock]](), [[GatedResidualBlock]](), [[GatedResidualBlock]](),
                                           [[GatedResidualBlock]]())
         for _ in 0..<levelsCount {
@@ -83,19 +84,22 @@ public final class PixelCNNPlusPlus: Module, LikelihoodModel, SampleGenerator {
         (upDown, upDownRight, downDown, downDownRight) = (upD, upDR, downD, downDR)
         halveDown = try (1..<levelsCount).map { _ in
             try ShiftedConv2D(inputChannels: f, outputChannels: f, kernelHeight: 2, kernelWidth: 3, shift: .down, stride: 2,
-                              random: &random)
+                              weightNormalization: normalization, random: &random)
         }
         halveDownRight = try (1..<levelsCount).map { _ in
             try ShiftedConv2D(inputChannels: f, outputChannels: f, kernelHeight: 2, kernelWidth: 2, shift: .downRight, stride: 2,
-                              random: &random)
+                              weightNormalization: normalization, random: &random)
         }
         doubleDown = try (1..<levelsCount).map { _ in
-            try ShiftedConvTranspose2D(inputChannels: f, outputChannels: f, shift: .down, random: &random)
+            try ShiftedConvTranspose2D(inputChannels: f, outputChannels: f, shift: .down, weightNormalization: normalization,
+                                       random: &random)
         }
         doubleDownRight = try (1..<levelsCount).map { _ in
-            try ShiftedConvTranspose2D(inputChannels: f, outputChannels: f, shift: .downRight, random: &random)
+            try ShiftedConvTranspose2D(inputChannels: f, outputChannels: f, shift: .downRight,
+                                       weightNormalization: normalization, random: &random)
         }
-        output = try Conv2D(inputChannels: f, outputChannels: mixture.parameterCount, kernelSize: 1, random: &random)
+        output = try normalization.apply(to: Conv2D(inputChannels: f, outputChannels: mixture.parameterCount, kernelSize: 1,
+                                                    random: &random))
         conditioning = try architecture.conditionChannels.map {
             try ConditioningStream(inputChannels: $0, features: architecture.conditionFeatures, levels: levelsCount,
                                    random: &random)

@@ -65,13 +65,15 @@ public struct DensitySettings: SettingsGroup {
     public var freeBits: Float = 0
     /// PixelCNN++ (`pixelcnn`, and AGAVE's decoder): filters of both streams, gated blocks per
     /// level, levels, logistic mixture components, dropout inside the blocks, and the width of
-    /// the conditioning stream.
+    /// the conditioning stream; weight normalisation with data-dependent initialisation
+    /// (PixelCNN++'s; off: PyTorch's default initialisation).
     public var pixelcnnFilters = 32
     public var pixelcnnBlocks = 2
     public var pixelcnnResolutions = 3
     public var mixtureComponents = 5
     public var dropout: Float = 0.5
     public var conditionFeatures = 32
+    public var pixelcnnWeightNorm = true
     /// AGAVE (Eq. 3.13): λ, the weight of the auxiliary reconstruction (0 with λ = 1: the naive
     /// model of Eq. 3.6), the colour levels b of the auxiliary image (Eq. 3.17), the side of
     /// the blocks it averages (2 or 4: Fig. 3.9's 16×16 and 8×8 auxiliaries of 32×32 images),
@@ -110,7 +112,7 @@ public struct DensitySettings: SettingsGroup {
     public func pixelCNNArchitecture(conditionChannels: Int?) -> PixelCNNArchitecture {
         PixelCNNArchitecture(filters: pixelcnnFilters, resnetBlocks: pixelcnnBlocks, resolutions: pixelcnnResolutions,
                              components: mixtureComponents, dropout: dropout, conditionChannels: conditionChannels,
-                             conditionFeatures: conditionFeatures)
+                             conditionFeatures: conditionFeatures, weightNormalization: pixelcnnWeightNorm)
     }
 
     public var agaveObjective: AGAVEObjective {
@@ -128,6 +130,7 @@ public struct DensitySettings: SettingsGroup {
         case gridSamples = "grid_samples"
         case pixelcnnFilters = "pixelcnn_filters", pixelcnnBlocks = "pixelcnn_blocks", pixelcnnResolutions = "pixelcnn_resolutions"
         case mixtureComponents = "mixture_components", dropout, conditionFeatures = "condition_features"
+        case pixelcnnWeightNorm = "pixelcnn_weight_norm"
         case klWeight = "kl_weight", auxiliaryWeight = "auxiliary_weight", auxiliaryLevels = "auxiliary_levels"
         case auxiliaryDownsampling = "auxiliary_downsampling", auxiliaryGrayscale = "auxiliary_grayscale"
         case pretrainIterations = "pretrain_iterations", tag, initialWeights = "initial_weights"

@@ -9,10 +9,11 @@ import Training
 /// space, and sampled from its own distribution.
 @Suite struct PixelCNNPlusPlusTests {
     private func model(_ imageShape: [Int], resolutions: Int, conditional: Bool = false, levels: Int = 256,
-                       seed: UInt64 = 1) throws -> PixelCNNPlusPlus {
+                       weightNormalization: Bool = true, seed: UInt64 = 1) throws -> PixelCNNPlusPlus {
         var random = RandomStream(seed: seed)
         let architecture = PixelCNNArchitecture(filters: 4, resnetBlocks: 1, resolutions: resolutions, components: 2, dropout: 0,
-                                                conditionChannels: conditional ? 2 : nil, conditionFeatures: 3)
+                                                conditionChannels: conditional ? 2 : nil, conditionFeatures: 3,
+                                                weightNormalization: weightNormalization)
         return try PixelCNNPlusPlus(imageShape: imageShape, architecture: architecture, levels: levels, random: &random)
     }
 
@@ -130,6 +131,39 @@ import Training
             #expect(prefix.shape == expected.shape)
             #expect(zip(prefix.scalars, expected.scalars).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) }, "\(rows) rows")
         }
+    }
+
+    /// PixelCNN++'s weight normalisation with data-dependent initialisation: one forward pass
+    /// initialises every weight-normalised layer in order, so on that batch the output layer's
+    /// mixture parameters have mean 0 and standard deviation 1 per channel; later batches
+    /// change nothing. The plain model (`weightNormalization: false`) has no such layer.
+    @Test(arguments: [false, true])
+    func oneForwardPassInitialisesEveryWeightNormalisedLayer(conditional: Bool) throws {
+        let normalized = try model([3, 6, 5], resolutions: 2, conditional: conditional)
+        var flags: [Float] { normalized.namedBuffers.filter { $0.path.hasSuffix("initialized") }.flatMap { $0.buffer.wrappedValue.scalars } }
+        // 3 first convolutions; up: per level a u block (2) and a ul block (2 + auxiliary 1×1);
+        // down: 1 + 2 blocks of each stream (3 each); 1 halving and 1 doubling per stream; the output.
+        #expect(flags.count == 3 + 2 * 5 + 3 * 6 + 2 + 2 + 1)
+        #expect(flags.allSatisfy { $0 == 0 })
+        var random = RandomStream(seed: 5)
+        let images = (random.uniform([6, 3, 6, 5]) * 256).map { $0.rounded(.down) }
+        let condition = conditional ? random.normal([6, 2, 6, 5]) : nil
+        let parameters = try normalized.distributionParameters(images, condition: condition)
+        #expect(flags.allSatisfy { $0 == 1 })
+        let mean = try parameters.mean(alongAxes: [0, 2, 3]).scalars
+        let deviation = try parameters.variance(alongAxes: [0, 2, 3]).scalars.map { $0.squareRoot() }
+        #expect(mean.allSatisfy { Swift.abs($0) < 1e-4 }, "\(mean)")
+        #expect(deviation.allSatisfy { Swift.abs($0 - 1) < 1e-3 }, "\(deviation)")
+        let weights = normalized.namedParameters.map { $0.parameter.wrappedValue.scalars }
+        _ = try normalized.distributionParameters(random.uniform([2, 3, 6, 5]) * 255,
+                                                  condition: conditional ? random.normal([2, 2, 6, 5]) : nil)
+        #expect(normalized.namedParameters.map { $0.parameter.wrappedValue.scalars } == weights)
+
+        let plain = try model([3, 6, 5], resolutions: 2, conditional: conditional, weightNormalization: false)
+        #expect(plain.namedBuffers.allSatisfy { !$0.path.hasSuffix("initialized") })
+        // One gain per output channel: F = 4 per layer, 4 more for each of the 10 blocks' gate
+        // convolutions (2F outputs), and the output layer's mixture parameters.
+        #expect(normalized.parameterCount - plain.parameterCount == 4 * (3 + 2 * 5 + 3 * 6 + 2 + 2) + 4 * 10 + parameters.shape[1])
     }
 
     @Test func rejectsBadShapesAndSettings() throws {

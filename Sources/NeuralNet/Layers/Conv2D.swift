@@ -47,6 +47,7 @@ public final class Conv2D: Module, Layer {
 
 extension Conv2D: WeightNormalizable {
     public static var weightOutputAxis: Int { 0 }
+    public var biasParameter: Parameter? { _bias }
 
     public func callAsFunction(_ input: Tensor, weight: Tensor) throws -> Tensor {
         guard input.rank == 4, input.shape[1] == inputChannels else {

@@ -58,6 +58,7 @@ public final class ConvTranspose2D: Module, Layer {
 
 extension ConvTranspose2D: WeightNormalizable {
     public static var weightOutputAxis: Int { 1 }
+    public var biasParameter: Parameter? { _bias }
 
     public func callAsFunction(_ input: Tensor, weight: Tensor) throws -> Tensor {
         guard input.rank == 4, input.shape[1] == inputChannels else {

@@ -52,6 +52,8 @@ public final class Linear: Module, Layer {
 
 extension Linear: WeightNormalizable {
     public static var weightOutputAxis: Int { 0 }
+    public static func outputFeatureAxis(rank: Int) -> Int { rank - 1 }
+    public var biasParameter: Parameter? { _bias }
 
     public func callAsFunction(_ input: Tensor, weight: Tensor) throws -> Tensor {
         guard input.rank >= 1, input.shape.last == inputFeatures else {

@@ -23,10 +23,13 @@ public final class ShiftedConv2D: Module, Layer {
     }
 
     public let shift: Shift
-    public let convolution: Conv2D
+    /// The convolution over the padded input: a `Conv2D`, or one weight-normalised.
+    public let convolution: any ConvolutionLayer
 
+    /// `weightNormalization` chooses a plain convolution (PyTorch's initialisation) or a
+    /// weight-normalised one (PixelCNN++'s).
     public init(inputChannels: Int, outputChannels: Int, kernelHeight: Int, kernelWidth: Int, shift: Shift,
-                stride: Int = 1, random: inout RandomStream) throws {
+                stride: Int = 1, weightNormalization: WeightNormalization = .none, random: inout RandomStream) throws {
         guard kernelHeight >= 1, kernelWidth >= 1, shift == .downRight || kernelWidth % 2 == 1, stride >= 1 else {
             throw TensorError.invalidArgument(
                 operation: "ShiftedConv2D",
@@ -37,9 +40,9 @@ public final class ShiftedConv2D: Module, Layer {
         let (weight, bias) = try initialConvolutionParameters(
             shape: [outputChannels, inputChannels, kernelHeight, kernelWidth], outputAxis: 0, bias: true,
             weightInitializer: .pytorchDefaultWeight, biasInitializer: nil, random: &random, operation: "ShiftedConv2D")
-        convolution = try Conv2D(weight: weight, bias: bias,
-                                 geometry: ConvGeometry(kernel: (kernelHeight, kernelWidth), stride: (stride, stride),
-                                                         padding: (0, 0)))
+        convolution = try weightNormalization.apply(
+            to: Conv2D(weight: weight, bias: bias,
+                       geometry: ConvGeometry(kernel: (kernelHeight, kernelWidth), stride: (stride, stride), padding: (0, 0))))
         super.init()
     }
 
@@ -61,16 +64,18 @@ public final class ShiftedConv2D: Module, Layer {
 /// nothing below row 2i (or right of (2i, 2j)) reaches only high-resolution pixels at or after it.
 public final class ShiftedConvTranspose2D: Module, Layer {
     public let shift: ShiftedConv2D.Shift
-    public let convolution: ConvTranspose2D
+    /// A `ConvTranspose2D`, or one weight-normalised.
+    public let convolution: any ConvolutionLayer
 
-    public init(inputChannels: Int, outputChannels: Int, shift: ShiftedConv2D.Shift, random: inout RandomStream) throws {
+    public init(inputChannels: Int, outputChannels: Int, shift: ShiftedConv2D.Shift,
+                weightNormalization: WeightNormalization = .none, random: inout RandomStream) throws {
         self.shift = shift
         let (kh, kw) = shift == .down ? (2, 3) : (2, 2)
         let (weight, bias) = try initialConvolutionParameters(
             shape: [inputChannels, outputChannels, kh, kw], outputAxis: 1, bias: true, weightInitializer: .pytorchDefaultWeight,
             biasInitializer: nil, random: &random, operation: "ShiftedConvTranspose2D")
-        convolution = try ConvTranspose2D(weight: weight, bias: bias,
-                                          geometry: ConvGeometry(kernel: (kh, kw), stride: (2, 2), padding: (0, 0)))
+        convolution = try weightNormalization.apply(
+            to: ConvTranspose2D(weight: weight, bias: bias, geometry: ConvGeometry(kernel: (kh, kw), stride: (2, 2), padding: (0, 0))))
         super.init()
     }
 
@@ -117,26 +122,35 @@ extension Tensor {
 /// a feature map `h` `[B, H_c, H, W]` of a non-causal conditioning stream and adds its 1×1
 /// projection to the gate's pre-activations: `[a', b'] = conv₂(…) + nin(h)` (PixelCNN++'s own
 /// place for a conditioning input). `h` sees no pixel of x, so causality is untouched.
+///
+/// With `weightNormalization` `.dataDependent(scale: s)`, PixelCNN++'s initialisation: both
+/// causal convolutions and the auxiliary 1×1 are weight-normalised and initialised from the
+/// first batch, `conv₂` to pre-activations of standard deviation s/10 (PixelCNN++'s 0.1 for
+/// s = 1) so that each block starts close to the identity; the conditioning projection stays
+/// a plain convolution, as PixelCNN++'s conditional weights are.
 public final class GatedResidualBlock: Module, Layer {
     public let first: ShiftedConv2D
     public let second: ShiftedConv2D
     /// The 1×1 convolution of the auxiliary input, when the block takes one.
-    public let auxiliary: Conv2D?
+    public let auxiliary: (any ConvolutionLayer)?
     public let dropout: Dropout?
     /// The 1×1 projection of the conditioning features to the 2F gate pre-activations.
     public let condition: Conv2D?
 
     public init(filters: Int, auxiliaryChannels: Int? = nil, conditionChannels: Int? = nil, shift: ShiftedConv2D.Shift,
-                dropout probability: Float = 0.5, random: inout RandomStream) throws {
+                dropout probability: Float = 0.5, weightNormalization: WeightNormalization = .none,
+                random: inout RandomStream) throws {
         let (kh, kw) = shift == .down ? (2, 3) : (2, 2)
         first = try ShiftedConv2D(inputChannels: 2 * filters, outputChannels: filters, kernelHeight: kh, kernelWidth: kw,
-                                  shift: shift, random: &random)
+                                  shift: shift, weightNormalization: weightNormalization, random: &random)
         auxiliary = try auxiliaryChannels.map {
-            try Conv2D(inputChannels: 2 * $0, outputChannels: filters, kernelSize: 1, random: &random)
+            try weightNormalization.apply(to: Conv2D(inputChannels: 2 * $0, outputChannels: filters, kernelSize: 1, random: &random))
         }
         dropout = probability > 0 ? try Dropout(probability: probability, random: random.split("dropout")) : nil
+        var gateNormalization = weightNormalization
+        if case let .dataDependent(scale) = weightNormalization { gateNormalization = .dataDependent(scale: scale / 10) }
         second = try ShiftedConv2D(inputChannels: 2 * filters, outputChannels: 2 * filters, kernelHeight: kh,
-                                   kernelWidth: kw, shift: shift, random: &random)
+                                   kernelWidth: kw, shift: shift, weightNormalization: gateNormalization, random: &random)
         condition = try conditionChannels.map {
             try Conv2D(inputChannels: $0, outputChannels: 2 * filters, kernelSize: 1, random: &random)
         }

@@ -8,11 +8,19 @@ public protocol WeightNormalizable: Layer {
     /// The weight axis that indexes output features (0 for `Linear` and `Conv2D`, 1 for
     /// `ConvTranspose2D`, as PyTorch's `spectral_norm` picks it).
     static var weightOutputAxis: Int { get }
+    /// The axis of the layer's output that indexes its output features, for an output of
+    /// `rank` axes (1 for convolutions, the last for `Linear`).
+    static func outputFeatureAxis(rank: Int) -> Int
+    /// The bias parameter `[outputs]`, if the layer has one (weight normalisation's data
+    /// initialisation sets it).
+    var biasParameter: Parameter? { get }
     /// The forward pass with `weight` in place of the layer's own weight.
     func callAsFunction(_ input: Tensor, weight: Tensor) throws -> Tensor
 }
 
 extension WeightNormalizable {
+    public static func outputFeatureAxis(rank: Int) -> Int { 1 }
+
     /// The weight viewed as a matrix `[outputs, −1]` (output axis first).
     public static func weightMatrix(_ weight: Tensor) throws -> Tensor {
         let axis = weightOutputAxis
