@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 import Reporting
 
@@ -26,19 +27,33 @@ public enum ADEReport {
     /// One row per run; aggregate with `meanAndStandardDeviation(groupedBy: keys)`.
     public static func runs(_ results: [ADERunResult]) throws -> Table {
         var table = try Table(columns: keys + ["BPD", "ELBO BPD", "FID", "KID", "IS", "MODE", "precision", "recall",
-                                               "parameters", "f_ψ parameters", "seconds"])
+                                               "PRD AUC", "F8", "F1/8", "parameters", "f_ψ parameters", "seconds"])
         for result in results {
             let label = result.config.modelLabel, thesis = thesis(label), metrics = result.metrics
+            let curve = metrics.samples?.precisionRecallCurve
             try table.append([.text(label + (result.config.variant.hasFeatureMap ? " †" : "")),
                               thesis.map { .text($0.bpd) } ?? .missing, number(thesis?.inceptionScore), number(thesis?.fid),
                               number(metrics.test?.bpd), number(metrics.test?.elboBPD), number(metrics.samples?.fid),
                               number(metrics.samples?.kid), number(metrics.samples?.inceptionScore),
                               number(metrics.samples?.modeScore), number(metrics.samples?.precision),
-                              number(metrics.samples?.recall), .integer(metrics.parameters),
+                              number(metrics.samples?.recall), number(curve?.area), number(curve?.recallScore),
+                              number(curve?.precisionScore), .integer(metrics.parameters),
                               .integer(metrics.featureMapParameters), .number(result.seconds)])
         }
         return table
     }
 
     public static let keys = ["model", "thesis BPD", "thesis IS", "thesis FID"]
+
+    /// Fig. 5.11's analogue: each run's PRD curve (precision against recall), labelled with its
+    /// model and area under the curve; runs without a curve are left out.
+    public static func precisionRecallFigure(_ results: [ADERunResult], title: String) throws -> LinePlot {
+        var plot = LinePlot(title: title, xAxis: PlotAxis(label: "recall"), yAxis: PlotAxis(label: "precision"), legend: .topRight)
+        for (index, result) in results.enumerated() {
+            guard let curve = result.metrics.samples?.precisionRecallCurve else { continue }
+            try plot.add(String(format: "%@ (AUC %.2f)", result.config.modelLabel, curve.area), x: curve.recall, y: curve.precision,
+                         color: .series(index))
+        }
+        return plot
+    }
 }

@@ -11,7 +11,8 @@ import Training
 
 /// Sample quality in the features of the project's classifier (spec §1.10's metrics with our
 /// classifier in place of Inception): FID, KID, precision / recall against held-out images, the
-/// IS analogue over its 10 classes and the MODE score against the training labels.
+/// IS analogue over its 10 classes, the MODE score against the training labels, and the PRD
+/// curve (Fig. 5.11: 20 clusters, 10 runs, 1,001 slopes) in the same features.
 public struct SampleQuality: Codable, Equatable, Sendable {
     public var samples: Int
     public var fid: Double
@@ -20,6 +21,8 @@ public struct SampleQuality: Codable, Equatable, Sendable {
     public var recall: Double
     public var inceptionScore: Double
     public var modeScore: Double?
+    /// Nil in results written before PRD curves were measured.
+    public var precisionRecallCurve: PRDCurve?
 }
 
 /// What an adaptive-density run reports: the held-out BPD (IWAE-k and ELBO bounds; for the GAN
@@ -104,8 +107,8 @@ public final class ADERun: ExperimentRun {
                       + "+ 8 bits (an upper bound on the discrete BPD)"
                       + (config.variant.trainsCoverage ? "" : "; the GAN's generator frozen, its inference network and σ trained "
                          + "afterwards for \(config.posthocIterations) steps by the ELBO (§4.7)")),
-                "samples": .string(config.classifier.map { "\(config.metricSamples) samples; FID, KID, precision / recall (k = 3) "
-                    + "against the held-out images and IS / MODE in the features of \($0)" } ?? "no classifier: not measured"),
+                "samples": .string(config.classifier.map { "\(config.metricSamples) samples; FID, KID, precision / recall (k = 3), "
+                    + "PRD (20 clusters, 10 runs, 1,001 slopes) against the held-out images and IS / MODE in the features of \($0)" } ?? "no classifier: not measured"),
                 "evaluation_seconds": .number((clock.now - start).seconds),
             ])
         try result.write(to: training.resultPath)
@@ -124,12 +127,14 @@ public final class ADERun: ExperimentRun {
             (try classifier.features(real), try classifier.features(generated))
         }
         let pr = try precisionRecall(real: realFeatures, generated: generatedFeatures)
+        let curve = try precisionRecallDistributions(real: realFeatures, generated: generatedFeatures, random: random.split("prd"))
         let probabilities = try classifier.probabilities(generated)
         return SampleQuality(samples: config.metricSamples,
                              fid: try frechetDistance(real: realFeatures, generated: generatedFeatures),
                              kid: try kernelDistance(real: realFeatures, generated: generatedFeatures),
                              precision: pr.precision, recall: pr.recall,
                              inceptionScore: try inceptionScore(probabilities: probabilities),
-                             modeScore: try train.labels.map { try modeScore(probabilities: probabilities, dataMarginal: labelMarginal($0)) })
+                             modeScore: try train.labels.map { try modeScore(probabilities: probabilities, dataMarginal: labelMarginal($0)) },
+                             precisionRecallCurve: curve)
     }
 }

@@ -23,6 +23,14 @@ public struct FeatureMatrix: Sendable {
         values = features.scalars.map(Double.init)
     }
 
+    /// Rows of `dimension` values, row-major (`values.count == rows · dimension`).
+    init(rows: Int, dimension: Int, values: [Double]) {
+        precondition(values.count == rows * dimension, "a feature matrix holds rows × dimension values")
+        self.rows = rows
+        self.dimension = dimension
+        self.values = values
+    }
+
     /// The per-dimension mean, `[D]`.
     public var mean: [Double] {
         var result = [Double](repeating: 0, count: dimension)

@@ -153,6 +153,8 @@ enum Fixture {
         #expect(test.bpd > 0 && test.bpd.isFinite && test.elboBPD! >= test.bpd - 0.05)
         let samples = try #require(expected.metrics.samples)
         #expect(samples.fid.isFinite && (0...1).contains(samples.precision) && samples.inceptionScore >= 1)
+        let curve = try #require(samples.precisionRecallCurve)
+        #expect(curve.precision.count == 1_001 && curve.recall.count == 1_001 && (0...1).contains(curve.area))
         #expect(expected.metrics.featureMapParameters > 0)
         #expect(throws: Interrupted.self) {
             try ADERun(config: config, folder: interrupted.path).execute(resume: false) { if $0 == 3 { throw Interrupted() } }
