@@ -29,6 +29,8 @@ struct Chapter5Scale {
     /// The ADE part (Table 5.1): iterations, batch, VAE channels, latent channels per layer,
     /// f_ψ's channels, the discriminator's width, sample-metric samples.
     var ade = ADEScale()
+    /// Table 3's AIS: test images, intermediate distributions, chains per image.
+    var ais = (images: 16, steps: 200, chains: 8)
 
     struct ADEScale {
         var iterations = 400
@@ -50,7 +52,8 @@ struct Chapter5Scale {
                                  criticFeatures: 8, curveEvery: 10, curveRows: 100, modeSamples: 200, jacobianPoints: 2,
                                  parzenSamples: 200, classifierSteps: 300, requiredAccuracy: 0.8, dataPrefix: nil,
                                  ade: ADEScale(iterations: 4, batchSize: 8, features: 8, latentChannels: 2, flowFeatures: 4,
-                                               discriminatorWidth: 0.0625, metricSamples: 100, importanceSamples: 2))
+                                               discriminatorWidth: 0.0625, metricSamples: 100, importanceSamples: 2),
+                                 ais: (images: 2, steps: 5, chains: 2))
         case "default":
             return Chapter5Scale(name: name, iterations: 600, seeds: [0, 1], couplings: 4, hiddenLayers: 3, hiddenUnits: 256,
                                  criticFeatures: 16, curveEvery: 50, curveRows: 500, modeSamples: 1_000, jacobianPoints: 64,
@@ -61,7 +64,8 @@ struct Chapter5Scale {
                                  jacobianPoints: 64, parzenSamples: 10_000, classifierSteps: 10_000, requiredAccuracy: 0.99,
                                  dataPrefix: "data/mnist",
                                  ade: ADEScale(iterations: 100_000, batchSize: 64, features: 64, latentChannels: 32, flowFeatures: 32,
-                                               discriminatorWidth: 1, metricSamples: 10_000, importanceSamples: 150))
+                                               discriminatorWidth: 1, metricSamples: 10_000, importanceSamples: 150),
+                                 ais: (images: 100, steps: 1_000, chains: 16))
         default:
             throw ConfigError("unknown scale '\(name)'; use default, smoke or thesis")
         }
@@ -92,6 +96,7 @@ struct Chapter5Scale {
                 config.modeSamples = modeSamples
                 config.jacobianPoints = jacobianPoints
                 config.parzenSamples = parzenSamples
+                (config.aisImages, config.aisSteps, config.aisChains) = ais
                 return config
             }
         }

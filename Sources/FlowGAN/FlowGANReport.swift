@@ -47,15 +47,17 @@ public enum FlowGANReport {
     }
 
     /// Table 3's analogue, one row per run: the final flow's exact test log-likelihood beside
-    /// the Parzen estimate from its samples (nats per image on [0, 1)^D; AIS not run).
+    /// the Parzen estimate from its samples, and the AIS estimate beside the exact value on
+    /// AIS's own (fewer) test images (nats per image on [0, 1)^D).
     public static func table3Runs(_ results: [FlowGANRunResult]) throws -> Table {
         var table = try Table(columns: ["objective", "paper exact", "paper AIS", "paper KDE", "exact test LL", "Parzen test LL",
-                                        "Parzen σ"])
+                                        "Parzen σ", "exact LL (AIS images)", "AIS test LL", "AIS acceptance"])
         for result in results {
-            let paper = paper(result.config.objective), parzen = result.metrics.parzen
+            let paper = paper(result.config.objective), parzen = result.metrics.parzen, ais = result.metrics.ais
             try table.append([.text(result.config.objectiveLabel), .number(-paper.exactNLL), .number(-paper.ais),
                               .number(-paper.kde), number(parzen?.exactTestLogLikelihood), number(parzen?.testLogLikelihood),
-                              number(parzen?.bandwidth)])
+                              number(parzen?.bandwidth), number(ais?.exactTestLogLikelihood), number(ais?.testLogLikelihood),
+                              number(ais?.acceptance)])
         }
         return table
     }

@@ -29,8 +29,23 @@ public struct ParzenEstimate: Codable, Equatable, Sendable {
     public var exactTestLogLikelihood: Double
 }
 
+/// Flow-GAN's AIS check (Table 3): annealed importance sampling of ln p(x) for the generator
+/// seen as a decoder with Gaussian noise σ (the Parzen bandwidth), on the first `images` test
+/// images, beside the flow's exact log-likelihood of the same (dequantised) images; nats per
+/// image on [0, 1)^D.
+public struct AISEstimate: Codable, Equatable, Sendable {
+    public var images: Int
+    public var settings: AnnealedImportanceSampling
+    public var noise: Double
+    public var testLogLikelihood: Double
+    public var exactTestLogLikelihood: Double
+    /// The mean HMC acceptance rate.
+    public var acceptance: Double
+}
+
 /// What a Flow-GAN run reports: the final model, the best-validated one (`best.h5`), the best
-/// MODE score seen along the way, the Jacobian spectrum and the Parzen estimate of the final model.
+/// MODE score seen along the way, the Jacobian spectrum, and the Parzen and AIS estimates of
+/// the final model.
 public struct FlowGANMetrics: RunMetrics {
     public var final: FlowGANEvaluation
     public var bestValidated: FlowGANEvaluation?
@@ -38,6 +53,8 @@ public struct FlowGANMetrics: RunMetrics {
     public var bestModeIteration: Int?
     public var jacobian: GeneratorJacobian.Spectrum?
     public var parzen: ParzenEstimate?
+    /// Nil when not measured (and in results written before AIS was).
+    public var ais: AISEstimate?
     public static var runKind: String { "a Flow-GAN run" }
 }
 
@@ -135,6 +152,7 @@ public final class FlowGANRun: ExperimentRun {
         let final = try evaluate(model, data: data, iteration: procedure.iteration)
         let jacobian = try analyseJacobian(of: model)
         let parzen = try parzenEstimate(of: model, data: data, exact: final.test)
+        let ais = try aisEstimate(of: model, data: data, noise: parzen?.bandwidth)
         try model.writeSampleFiles(to: folder, count: config.density.gridSamples, seed: config.schedule.seed,
                                    source: "\(config.runName) samples after \(procedure.iteration) iterations")
         var bestValidated: FlowGANEvaluation?
@@ -147,7 +165,7 @@ public final class FlowGANRun: ExperimentRun {
             (extras.bestModeScore, extras.bestModeIteration) = (score, final.iteration)
         }
         let metrics = FlowGANMetrics(final: final, bestValidated: bestValidated, bestModeScore: extras.bestModeScore,
-                                     bestModeIteration: extras.bestModeIteration, jacobian: jacobian, parzen: parzen)
+                                     bestModeIteration: extras.bestModeIteration, jacobian: jacobian, parzen: parzen, ais: ais)
         var result = FlowGANRunResult(config: config, outcome: outcome, iterations: procedure.iteration, metrics: metrics)
         result.extras = extras
         try training.writeManifest(
@@ -163,6 +181,9 @@ public final class FlowGANRun: ExperimentRun {
                                     + "\(config.jacobianPoints) prior samples, final model"),
                 "parzen": .string("Gaussian KDE on \(config.parzenSamples) samples of the final model, bandwidth chosen on "
                                   + "\(config.curveRows) validation images among 20 values in [0.01, 1], scored on the test images"),
+                "ais": .string(ais.map { "AIS (sigmoid schedule of \($0.settings.steps) distributions, \($0.settings.chains) chains, HMC with "
+                    + "\($0.settings.leapfrogSteps) leapfrog steps) on the first \($0.images) test images, Gaussian observation noise "
+                    + "σ = the Parzen bandwidth; exact log-likelihood of the same images beside it" } ?? "not measured"),
                 "evaluation_seconds": .number((clock.now - start).seconds),
             ])
         try result.write(to: training.resultPath)
@@ -235,5 +256,26 @@ public final class FlowGANRun: ExperimentRun {
         let values = try kernels.logDensities(of: testInputs, bandwidth: best)
         return ParzenEstimate(samples: config.parzenSamples, bandwidth: best,
                               testLogLikelihood: values.reduce(0, +) / Double(values.count), exactTestLogLikelihood: -exactNLL)
+    }
+
+    /// AIS of the final generator with observation noise `noise` on the first `ais_images`
+    /// test images, and the exact log-likelihood of the same dequantised images.
+    private func aisEstimate(of model: DensityModel, data: Data, noise: Double?) throws -> AISEstimate? {
+        guard config.aisImages > 0, let noise, let test = data.test, let decoder = model.gaussianDecoder(noise: noise) else { return nil }
+        var random = RandomStream(seed: config.schedule.seed).split("ais")
+        let count = min(config.aisImages, test.count)
+        let inputs = try model.inputs(fromPixels: test.pixelBatch(Array(0..<count)), random: &random)
+        let trainable = model.module.namedParameters.map { ($0.parameter, $0.parameter.isTrainable) }
+        model.module.eval()
+        model.module.freeze()  // HMC needs gradients in z only
+        defer {
+            model.module.train()
+            for (parameter, wasTrainable) in trainable { parameter.isTrainable = wasTrainable }
+        }
+        let exact = try withoutGradient { try model.module.logLikelihood(inputs).scalars.map(Double.init) }
+        let settings = AnnealedImportanceSampling(steps: config.aisSteps, chains: config.aisChains)
+        let (values, acceptance) = try settings.logLikelihood(of: inputs.reshaped([count, -1]), model: decoder, random: &random)
+        return AISEstimate(images: count, settings: settings, noise: noise, testLogLikelihood: values.reduce(0, +) / Double(count),
+                           exactTestLogLikelihood: exact.reduce(0, +) / Double(count), acceptance: acceptance)
     }
 }

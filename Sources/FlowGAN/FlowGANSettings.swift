@@ -43,6 +43,12 @@ public struct FlowGANSettings: SettingsGroup {
     public var jacobianPoints = 64
     /// Generated samples that centre the Parzen-window estimate (Table 3); 0: none.
     public var parzenSamples = 2_000
+    /// Table 3's AIS estimate (Wu et al. 2017) on the first `ais_images` test images (0: none;
+    /// needs the Parzen estimate, whose bandwidth is AIS's observation noise σ): intermediate
+    /// distributions and chains per image.
+    public var aisImages = 16
+    public var aisSteps = 200
+    public var aisChains = 8
 
     public init() {}
 
@@ -50,7 +56,7 @@ public struct FlowGANSettings: SettingsGroup {
         case objective, likelihoodWeight = "likelihood_weight", criticSteps = "critic_steps", penaltyWeight = "penalty_weight"
         case criticFeatures = "critic_features", validationData = "validation_data", curveEvery = "curve_every"
         case curveRows = "curve_rows", classifier, modeSamples = "mode_samples", jacobianPoints = "jacobian_points"
-        case parzenSamples = "parzen_samples"
+        case parzenSamples = "parzen_samples", aisImages = "ais_images", aisSteps = "ais_steps", aisChains = "ais_chains"
     }
 
     public static var keys: [String] { CodingKeys.allCases.map(\.rawValue) }
@@ -68,5 +74,10 @@ public struct FlowGANSettings: SettingsGroup {
         try requireSetting(curveEvery >= 0, "curve_every = \(curveEvery) must be ≥ 0 (0: no curves)")
         try requireSetting((0...1_024).contains(jacobianPoints), "jacobian_points = \(jacobianPoints) must be in 0…1024")
         try requireSetting((0...100_000).contains(parzenSamples), "parzen_samples = \(parzenSamples) must be in 0…100000")
+        try requireSetting((0...10_000).contains(aisImages), "ais_images = \(aisImages) must be in 0…10000")
+        try requireSetting(aisImages == 0 || parzenSamples > 0,
+                           "ais_images needs parzen_samples > 0 (AIS's observation noise is the Parzen bandwidth); set ais_images = 0")
+        try requireCounts(["ais_steps": aisSteps], in: 1...100_000)
+        try requireCounts(["ais_chains": aisChains], in: 1...1_024)
     }
 }

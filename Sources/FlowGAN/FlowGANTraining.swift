@@ -1,5 +1,6 @@
 import Adversarial
 import DensityExperiments
+import Evaluation
 import Flows
 import Foundation
 import NeuralNet
@@ -101,5 +102,16 @@ extension DensityModel {
         return { z in
             try density.flow.inverse(z.reshaped([z.shape[0]] + density.rowShape)).reshaped([z.shape[0], -1])
         }
+    }
+
+    /// The flow's generator as a decoder with Gaussian observation noise σ = `noise` (on flat
+    /// rows), the model AIS estimates the likelihood of (Flow-GAN's Table 3). Nil for models
+    /// that are not flows.
+    public func gaussianDecoder(noise: Double) -> GaussianDecoder? {
+        guard let density = flowDensity, let generator = flatGenerator else { return nil }
+        let dimension = density.rowShape.reduce(1, *)
+        return GaussianDecoder(latentDimension: dimension, noise: noise,
+                               samplePrior: { count, random in try density.priorSample(count: count, random: &random).reshaped([count, -1]) },
+                               logPrior: { z in try density.logPrior(z) }, generate: generator)
     }
 }

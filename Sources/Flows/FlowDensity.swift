@@ -22,12 +22,15 @@ public final class FlowDensity: Module, LikelihoodModel, DifferentiableSampler {
 
     public func logLikelihood(_ inputs: Tensor) throws -> Tensor {
         let (z, logDeterminant) = try flow.forward(inputs)
-        let logPrior: Tensor
+        return try logPrior(z) + logDeterminant
+    }
+
+    /// `ln p_Z(z)` per row of latents `[B] + rowShape` (or flattened `[B, D]`): `[B]`.
+    public func logPrior(_ z: Tensor) throws -> Tensor {
         switch prior {
-        case .gaussian: logPrior = try DiagonalGaussian.standard(z.shape).logDensity(z)
-        case .logistic: logPrior = try StandardLogistic.logDensity(z)
+        case .gaussian: return try DiagonalGaussian.standard(z.shape).logDensity(z)
+        case .logistic: return try StandardLogistic.logDensity(z)
         }
-        return try logPrior + logDeterminant
     }
 
     /// `count` draws of the prior, `[count] + rowShape`.

@@ -41,6 +41,7 @@ enum Fixture {
             "checkpoint_every": 2, "history_every": 2, "curve_every": 2, "curve_rows": 16, "hidden_layers": 1,
             "hidden_units": 16, "couplings": 2, "critic_features": 4, "critic_steps": 2, "mode_samples": 20,
             "jacobian_points": 2, "parzen_samples": 30, "grid_samples": 8, "learning_rate": 0.001,
+            "ais_images": 3, "ais_steps": 10, "ais_chains": 2,
         ]
         return try FlowGANRunConfig.decode(overrides: base.merging(overrides) { $1 }, over: FlowGANRunConfig(), source: "test")
     }
@@ -125,6 +126,9 @@ enum Fixture {
         #expect(expected.metrics.jacobian?.points == 2 && expected.metrics.jacobian!.meanLogDeterminant.isFinite)
         let parzen = try #require(expected.metrics.parzen)
         #expect(parzen.samples == 30 && parzen.testLogLikelihood.isFinite && parzen.exactTestLogLikelihood == -test.continuousNLL!)
+        let ais = try #require(expected.metrics.ais)
+        #expect(ais.images == 3 && ais.noise == parzen.bandwidth && ais.testLogLikelihood.isFinite
+                    && ais.exactTestLogLikelihood.isFinite && (0...1).contains(ais.acceptance))
         for file in ["result.json", "manifest.json", "checkpoint.h5", "best.h5", "samples.png", "samples.h5"] {
             #expect(FileManager.default.fileExists(atPath: straight.path + "/" + file), "\(file)")
         }
