@@ -6,12 +6,12 @@ import Foundation
 import Reporting
 import Training
 
-/// `mixedbatch evaluate`: FID, KID, precision / recall, IS and mode counts of any generator's
+/// `mixedbatch evaluate`: FID, KID, precision / recall, PRD, IS and mode counts of any generator's
 /// samples against real images, in the features of Inception-v3 or a built-in classifier.
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
-        abstract: "Score generated images against real ones: FID, KID, precision / recall, IS, modes.",
+        abstract: "Score generated images against real ones: FID, KID, precision / recall, PRD, IS, modes.",
         discussion: """
         Each set is an HDF5 file (uint8 `images` [N, C, H, W], as this project writes them), a folder of \
         PNG/JPEG files of one size, or a NumPy .npy / .npz array (uint8, or float in [0, 1]; [N, H, W], \
@@ -170,6 +170,9 @@ struct Evaluate: ParsableCommand {
                             r.settings.kidSubsets, min(r.settings.kidSubsetSize, r.realCount, r.generatedCount)))
         lines.append(String(format: "  precision / recall  %10.4f / %.4f  (k = %d, ≤ %d samples each)", r.precision, r.recall,
                             r.settings.neighbours, r.settings.precisionRecallSamples))
+        let curve = r.precisionRecallCurve
+        lines.append(String(format: "  PRD F8 / F1/8       %10.4f / %.4f  (AUC %.4f; 20 clusters, 10 runs)", curve.recallScore,
+                            curve.precisionScore, curve.area))
         if let score = r.inceptionScore, let realScore = r.realInceptionScore {
             lines.append(String(format: "  IS                  %10.4f ± %.4f  (real images: %.4f ± %.4f; %d splits)", score.mean,
                                 score.standardDeviation, realScore.mean, realScore.standardDeviation, r.settings.inceptionScoreSplits))

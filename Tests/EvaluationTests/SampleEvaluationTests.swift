@@ -67,6 +67,7 @@ import Testing
                                                      settings: Self.quickSettings)
         #expect(abs(report.fid) < 1e-8)
         #expect(report.precision == 1 && report.recall == 1)
+        #expect(report.precisionRecallCurve.area > 0.99 && report.precisionRecallCurve.recallScore > 0.99)
     }
 
     /// KID is unbiased: two samples of one distribution score 0 within three standard errors,

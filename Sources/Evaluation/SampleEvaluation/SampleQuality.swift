@@ -3,7 +3,8 @@ import TensorCore
 
 /// How `SampleQualityReport.compare` computes its numbers; the defaults are torch-fidelity's
 /// (KID: 100 subsets of 1,000) and the IS paper's (10 splits), with precision / recall
-/// (k = 3) on at most 10,000 samples of each set (its distance matrices grow as N²).
+/// (k = 3) and PRD curves (20 clusters, 10 runs, Sajjadi et al.'s) on at most 10,000 samples of
+/// each set (the distance matrices grow as N²).
 public struct SampleQualitySettings: Codable, Equatable, Sendable {
     public var kidSubsets = 100
     public var kidSubsetSize = 1_000
@@ -45,6 +46,9 @@ public struct SampleQualityReport: Codable, Equatable, Sendable {
     /// Improved precision and recall (k-NN manifolds).
     public var precision: Double
     public var recall: Double
+    /// Precision–recall for distributions (Sajjadi et al. 2018) on the same samples: the curve,
+    /// its area and its F₈ / F₁/₈ summaries.
+    public var precisionRecallCurve: PRDCurve
     /// `exp E KL(p(y|x) ‖ p(y))` over splits, when the extractor classifies: of the generated
     /// images, and of as many real images (the score grows with the split size).
     public var inceptionScore: Spread?
@@ -75,15 +79,17 @@ public struct SampleQualityReport: Codable, Equatable, Sendable {
         var random = RandomStream(seed: settings.seed)
         let kid = try kernelDistanceSubsets(real.features, generated.features, settings: settings, random: &random)
         let prCount = settings.precisionRecallSamples
-        let pr = try precisionRecall(real: firstRows(real.features, prCount), generated: firstRows(generated.features, prCount),
-                                     neighbours: settings.neighbours)
+        let (realRows, generatedRows) = try (firstRows(real.features, prCount), firstRows(generated.features, prCount))
+        let pr = try precisionRecall(real: realRows, generated: generatedRows, neighbours: settings.neighbours)
+        let curve = try precisionRecallDistributions(real: realRows, generated: generatedRows,
+                                                     clusters: min(20, realRows.shape[0] + generatedRows.shape[0]), random: random.split("prd"))
         // The real images' IS and mode count on as many images as were generated: both grow with the sample size.
         let realModes = real.modes.map { stackedModeCoverage(modes: Array($0.prefix(generated.count)), total: real.modeCount ?? 1) }
         let generatedModes = generated.modes.map { stackedModeCoverage(modes: $0, total: generated.modeCount ?? 1) }
         return SampleQualityReport(
             extractor: real.extractor, weights: weights, realCount: real.count, generatedCount: generated.count,
             realImagesHash: real.imagesHash, generatedImagesHash: generated.imagesHash, settings: settings,
-            fid: fid, kid: kid, precision: pr.precision, recall: pr.recall,
+            fid: fid, kid: kid, precision: pr.precision, recall: pr.recall, precisionRecallCurve: curve,
             inceptionScore: try generated.probabilities.map { try inceptionScoreSplits($0, splits: settings.inceptionScoreSplits) },
             realInceptionScore: try real.probabilities.map {
                 try inceptionScoreSplits(firstRows($0, generated.count), splits: settings.inceptionScoreSplits)
