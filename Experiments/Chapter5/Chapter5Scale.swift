@@ -2,6 +2,7 @@ import AdaptiveDensity
 import DensityExperiments
 import ExperimentRuns
 import FlowGAN
+import ImageExperiments
 import Foundation
 import Training
 
@@ -31,6 +32,10 @@ struct Chapter5Scale {
     var ade = ADEScale()
     /// Table 3's AIS: test images, intermediate distributions, chains per image.
     var ais = (images: 16, steps: 200, chains: 8)
+    /// Figs. 4 / 8's non-invertible generators with k = d (the SNGAN standard CNN, a DCGAN, on
+    /// the digits centred at 32×32, latent 1,024), trained with the JS and Wasserstein losses:
+    /// iterations and width (relative to the full network), at the first seed.
+    var dcgan = (iterations: 400, width: 1.0 / 16)
 
     struct ADEScale {
         var iterations = 400
@@ -53,7 +58,7 @@ struct Chapter5Scale {
                                  parzenSamples: 200, classifierSteps: 300, requiredAccuracy: 0.8, dataPrefix: nil,
                                  ade: ADEScale(iterations: 4, batchSize: 8, features: 8, latentChannels: 2, flowFeatures: 4,
                                                discriminatorWidth: 0.0625, metricSamples: 100, importanceSamples: 2),
-                                 ais: (images: 2, steps: 5, chains: 2))
+                                 ais: (images: 2, steps: 5, chains: 2), dcgan: (iterations: 4, width: 1.0 / 64))
         case "default":
             return Chapter5Scale(name: name, iterations: 600, seeds: [0, 1], couplings: 4, hiddenLayers: 3, hiddenUnits: 256,
                                  criticFeatures: 16, curveEvery: 50, curveRows: 500, modeSamples: 1_000, jacobianPoints: 64,
@@ -65,7 +70,7 @@ struct Chapter5Scale {
                                  dataPrefix: "data/mnist",
                                  ade: ADEScale(iterations: 100_000, batchSize: 64, features: 64, latentChannels: 32, flowFeatures: 32,
                                                discriminatorWidth: 1, metricSamples: 10_000, importanceSamples: 150),
-                                 ais: (images: 100, steps: 1_000, chains: 16))
+                                 ais: (images: 100, steps: 1_000, chains: 16), dcgan: (iterations: 30_000, width: 1))
         default:
             throw ConfigError("unknown scale '\(name)'; use default, smoke or thesis")
         }
@@ -73,6 +78,19 @@ struct Chapter5Scale {
 
     /// The objectives of Table 1: MLE, ADV and the hybrid with the paper's MNIST λ = 0.1.
     static let objectives: [(FlowGANObjective, Float)] = [(.mle, 0), (.adv, 0), (.hybrid, 0.1)]
+
+    /// The k = d DCGAN runs of the Jacobian analysis: the standard GAN (JS) and WGAN-GP (5 critic
+    /// steps, penalty 10) on `data` (digits centred at 32×32), latent 1,024, at the first seed.
+    func dcganConfigs(data: String) throws -> [ImageRunConfig] {
+        try [("gan", 1), ("wgan-gp", 5)].map { method, criticSteps in
+            try ImageRunConfig.decode(overrides: [
+                "method": method, "n_disc": criticSteps, "data": data, "latent_size": 1_024, "width_multiplier": dcgan.width,
+                "iterations": dcgan.iterations, "batch_size": 64, "seed": Int(seeds[0]), "jacobian_points": jacobianPoints,
+                "checkpoint_every": max(1, dcgan.iterations / 4), "history_every": max(1, dcgan.iterations / 20),
+                "evaluation_samples": 500, "grid_samples": 16,
+            ], over: ImageRunConfig(), source: "make chapter5 (k = d DCGAN)")
+        }
+    }
 
     /// Every run's config: each objective at each seed.
     func configs(prefix: String, classifier: String) -> [FlowGANRunConfig] {

@@ -110,16 +110,16 @@ public enum FlowGANReport {
         return plot
     }
 
-    /// Fig. 4's analogue: the CDF of the singular values of ∂G/∂z (log x axis), one curve per run.
-    public static func jacobianCDF(_ results: [FlowGANRunResult]) throws -> LinePlot {
+    /// Fig. 4's analogue: the CDF of the singular values of ∂G/∂z (log x axis), one curve per run,
+    /// then one per labelled spectrum of `others` (the k = d DCGANs).
+    public static func jacobianCDF(_ results: [FlowGANRunResult], others: [(String, GeneratorJacobian.Spectrum)] = []) throws -> LinePlot {
         var plot = LinePlot(title: "Singular values of the generator's Jacobian",
                             xAxis: PlotAxis(label: "singular value", scale: .logarithmic), yAxis: PlotAxis(label: "CDF"),
                             legend: .topLeft)
-        for (index, result) in results.enumerated() {
-            guard let quantiles = result.metrics.jacobian?.quantiles else { continue }
-            let kept = quantiles.enumerated().filter { $0.element > 0 && $0.element.isFinite }
-            try plot.add(result.config.objectiveLabel, x: kept.map(\.element), y: kept.map { Double($0.offset) / 100 },
-                         color: .series(index))
+        let spectra = results.compactMap { result in result.metrics.jacobian.map { (result.config.objectiveLabel, $0) } } + others
+        for (index, (label, spectrum)) in spectra.enumerated() {
+            let kept = spectrum.quantiles.enumerated().filter { $0.element > 0 && $0.element.isFinite }
+            try plot.add(label, x: kept.map(\.element), y: kept.map { Double($0.offset) / 100 }, color: .series(index))
         }
         return plot
     }

@@ -33,6 +33,8 @@ public struct ImageMetrics: RunMetrics {
     public var spectralDistance: Double
     /// Generated and real images used.
     public var samples: Int
+    /// The singular values of ∂G/∂z with `jacobian_points` (k = d generators only).
+    public var jacobian: GeneratorJacobian.Spectrum?
 
     public init(modes: Int? = nil, modesTotal: Int? = nil, reverseKL: Double? = nil, fid: Double? = nil, kid: Double? = nil,
                 precision: Double? = nil, recall: Double? = nil, inceptionScore: Double? = nil, spectralDistance: Double,

@@ -96,6 +96,11 @@ public final class ImageRun: ExperimentRun {
         let training = ResumableTraining(config: config, folder: folder)
         if let finished = try training.finishedResult(resume: resume, as: ImageRunResult.self) { return finished }
         let dataset = try ImageDataset.read(fromHDF5: config.data)
+        let dimensions = dataset.shape.dropFirst().reduce(1, *)
+        guard config.jacobianPoints == 0 || config.latentSize == dimensions else {
+            throw ConfigError("jacobian_points analyses generators with as many latent as output dimensions (k = d); "
+                              + "set latent_size = \(dimensions) for the data's \(Array(dataset.shape.dropFirst())) images")
+        }
         let evaluator = try ImageEvaluator(dataset: dataset, realCount: min(config.evaluationSamples, dataset.count),
                                            classifierPath: config.classifier, inceptionWeights: config.inceptionWeights,
                                            featureCache: config.featureCache)
@@ -116,13 +121,20 @@ public final class ImageRun: ExperimentRun {
         let samples = try procedure.withEvaluationParameters {
             try writeSamples(of: generator, iterations: procedure.iteration)
         }
-        let result = ImageRunResult(config: config, outcome: outcome, iterations: procedure.iteration,
-                                    metrics: try evaluator.metrics(of: samples))
+        var metrics = try evaluator.metrics(of: samples)
+        if config.jacobianPoints > 0 {
+            metrics.jacobian = try procedure.withEvaluationParameters { try jacobianSpectrum(of: generator) }
+        }
+        let result = ImageRunResult(config: config, outcome: outcome, iterations: procedure.iteration, metrics: metrics)
         var evaluationProtocol = evaluator.evaluationProtocol
         evaluationProtocol["generated_samples"] = .number(Double(samples.shape[0]))
         evaluationProtocol["curve_samples"] = .number(Double(config.curveSamples))
         evaluationProtocol["training_seconds"] = .number(result.seconds)
         evaluationProtocol["data"] = .string(dataset.source)
+        if config.jacobianPoints > 0 {
+            evaluationProtocol["jacobian"] = .string("singular values of ∂G/∂z (reverse mode, LAPACK dgesdd) at \(config.jacobianPoints) "
+                                                     + "prior draws, generator in evaluation mode")
+        }
         let objective = try config.hybrid.hybrid.map { "hybrid: \($0.components)" }
             ?? config.method.makeObjective(config.objectiveOptions).name
         try training.writeManifest(
@@ -132,6 +144,17 @@ public final class ImageRun: ExperimentRun {
             evaluationProtocol: evaluationProtocol)
         try result.write(to: resultPath)
         return result
+    }
+
+    /// The singular values of ∂G/∂z (flattened images) at `jacobian_points` prior draws, the
+    /// generator in evaluation mode (batch norm per row).
+    private func jacobianSpectrum(of generator: LatentGenerator) throws -> GeneratorJacobian.Spectrum {
+        var random = RandomStream(seed: config.seed).split("jacobian")
+        let network = generator.network
+        network.eval()
+        defer { network.train() }
+        return try GeneratorJacobian.spectrum(of: { z in try network(z).reshaped([z.shape[0], -1]) },
+                                              at: random.normal([config.jacobianPoints, generator.latentSize]))
     }
 
     /// Generates the evaluation samples `[evaluation_samples, C, H, W]`, writes the first

@@ -88,6 +88,10 @@ public struct ImageSettings: SettingsGroup {
     /// Also write the `evaluation_samples` generated images as `evaluation_samples.h5` (uint8
     /// NCHW), e.g. for Inception-based IS / FID with `mixedbatch evaluate`.
     public var exportSamples = false
+    /// Flow-GAN's Jacobian analysis of a non-invertible generator with k = d (Figs. 4 / 8's
+    /// DCGAN curves): the singular values of ∂G/∂z at this many prior draws after training
+    /// (needs `latent_size` = C·H·W); 0: none.
+    public var jacobianPoints = 0
 
     public init() {}
 
@@ -95,7 +99,7 @@ public struct ImageSettings: SettingsGroup {
         case spectralNorm = "spectral_norm", data, classifier, inceptionWeights = "inception_weights"
         case featureCache = "feature_cache", widthMultiplier = "width_multiplier"
         case curveEvery = "curve_every", curveSamples = "curve_samples", gridSamples = "grid_samples"
-        case exportSamples = "export_samples"
+        case exportSamples = "export_samples", jacobianPoints = "jacobian_points"
     }
 
     public static var keys: [String] { CodingKeys.allCases.map(\.rawValue) }
@@ -109,6 +113,7 @@ public struct ImageSettings: SettingsGroup {
         try requireCounts(["grid_samples": gridSamples], in: 1...4_096)
         try requireSetting(curveEvery >= 0, "curve_every = \(curveEvery) must be ≥ 0 (0: no curves)")
         try requireSetting(widthMultiplier > 0 && widthMultiplier <= 4, "width_multiplier = \(widthMultiplier) must be in (0, 4]")
+        try requireSetting((0...1_024).contains(jacobianPoints), "jacobian_points = \(jacobianPoints) must be in 0…1024")
     }
 }
 

@@ -104,6 +104,27 @@ enum Fixture {
         #expect(try ImageDataset.read(fromHDF5: run.evaluationSamplesPath).shape == [24, 3, 32, 32])
     }
 
+    /// Flow-GAN's Jacobian analysis of a non-invertible k = d generator (Figs. 4 / 8's DCGAN
+    /// curves): 32×32 grey images, 1,024 latent dimensions, the spectrum at two prior draws; a
+    /// latent size other than C·H·W is refused before training.
+    @Test func aKEqualsDGeneratorReportsItsJacobianSpectrum() throws {
+        let folder = TemporaryFolder()
+        try Fixture.prepared.get()
+        let glyphs = try ImageDataset.read(fromHDF5: Fixture.dataPath)
+        let grey = try ImageDataset(images: glyphs.batch(Array(0..<32)).narrowed(axis: 1, start: 0, length: 1), source: "grey glyphs")
+        try grey.write(toHDF5: folder.path + "/grey.h5", overwrite: false)
+        var config = try Fixture.config(["method": "wgan-gp", "data": folder.path + "/grey.h5", "latent_size": 1_024,
+                                         "jacobian_points": 2, "curve_every": 0, "iterations": 2])
+        config.classifier = nil
+        let result = try ImageRun(config: config, folder: folder.path + "/run").execute(resume: false)
+        let spectrum = try #require(result.metrics.jacobian)
+        #expect(spectrum.points == 2 && spectrum.quantiles.count == 101 && spectrum.meanLogDeterminant.isFinite)
+        #expect(zip(spectrum.quantiles, spectrum.quantiles.dropFirst()).allSatisfy { $0 <= $1 } && spectrum.quantiles[0] >= 0)
+        var mismatched = config
+        mismatched.latentSize = 8
+        #expect(throws: ConfigError.self) { _ = try ImageRun(config: mismatched, folder: folder.path + "/wrong").execute(resume: false) }
+    }
+
     @Test func badSettingsAndFilesAreNamed() throws {
         func message(_ body: () throws -> Void) -> String {
             do { try body() } catch { return "\(error)" }
