@@ -1,3 +1,4 @@
+import Flows
 import Foundation
 import Training
 
@@ -54,11 +55,12 @@ public struct ADESettings: SettingsGroup {
     public var groups = 2
     public var latentChannels = 32
     /// f_ψ: residual blocks and channels of each coupling's network, couplings (one scale), and
-    /// the batch-normalisation bijection after each coupling (Real-NVP's; spec §4.5).
+    /// the bijection after each coupling: `batch-norm` (Real-NVP's; spec §4.5), `actnorm`
+    /// (Glow's, the same map in training and evaluation) or `none`.
     public var flowResidualBlocks = 2
     public var flowFeatures = 16
     public var flowCouplings = 3
-    public var flowBatchNorm = true
+    public var flowNormalization: FlowNormalization = .batch
     /// † of Table 5.1: models with f_ψ get a VAE whose `features` are lowered until the whole
     /// model has at most the parameters of the pixel-space VAE.
     public var compensateParameters = true
@@ -114,7 +116,7 @@ public struct ADESettings: SettingsGroup {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case variant, data, testData = "test_data", batchSize = "batch_size", features, groups, latentChannels = "latent_channels"
         case flowResidualBlocks = "flow_residual_blocks", flowFeatures = "flow_features", flowCouplings = "flow_couplings"
-        case flowBatchNorm = "flow_batch_norm"
+        case flowNormalization = "flow_normalization"
         case compensateParameters = "compensate_parameters", discriminatorWidth = "discriminator_width"
         case discriminator, wideGenerator = "wide_generator", flowScales = "flow_scales"
         case qualityWeight = "quality_weight", penaltyWeight = "penalty_weight", noisySamples = "noisy_samples"
@@ -129,6 +131,7 @@ public struct ADESettings: SettingsGroup {
         switch key {
         case "variant": return ADEVariant.allCases.map(\.rawValue)
         case "discriminator": return ADEDiscriminator.allCases.map(\.rawValue)
+        case "flow_normalization": return FlowNormalization.allCases.map(\.rawValue)
         default: return nil
         }
     }

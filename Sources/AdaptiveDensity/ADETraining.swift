@@ -23,7 +23,7 @@ extension AdaptiveDensityModel {
         if settings.variant.hasFeatureMap {
             let shape = FlowArchitectures.RealNVPShape(scales: settings.flowScales, residualBlocks: settings.flowResidualBlocks,
                                                        features: settings.flowFeatures, finalCouplings: settings.flowCouplings,
-                                                       batchNorm: settings.flowBatchNorm)
+                                                       normalization: settings.flowNormalization)
             let flow = try FlowArchitectures.realNVP(imageShape: imageShape, shape: shape, random: &random).flow
             featureMap = flow
             if settings.compensateParameters {

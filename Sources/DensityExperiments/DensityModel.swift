@@ -48,7 +48,7 @@ public final class DensityModel {
         case .realnvp:
             let shape = FlowArchitectures.RealNVPShape(scales: settings.scales, residualBlocks: settings.residualBlocks,
                                                        features: settings.features, finalCouplings: settings.finalCouplings,
-                                                       batchNorm: settings.batchNorm)
+                                                       normalization: settings.batchNorm ? .batch : .none)
             self.init(module: try FlowArchitectures.realNVP(imageShape: imageShape, shape: shape, random: &random),
                       scaling: .unit, imageShape: imageShape)
         case .vae:

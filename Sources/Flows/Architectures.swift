@@ -31,19 +31,20 @@ public enum FlowArchitectures {
     /// The shape of a Real-NVP: `scales` (spec §1.3: each scale but the last is 3 checkerboard
     /// couplings, a squeeze, 3 channel couplings and a factor-out of half the channels; the
     /// last is `finalCouplings` checkerboard couplings), each coupling's `ResidualNetwork` with
-    /// `residualBlocks` blocks of `features` channels, and a batch-normalisation bijection after
-    /// each coupling (spec §4.5). Thesis Fig. 5.12 varies scales and blocks in 1…4; chapter 5's
-    /// default f_ψ is one scale of 3 couplings with 2 blocks (spec A5.5).
+    /// `residualBlocks` blocks of `features` channels, and a normalisation bijection after each
+    /// coupling (Real-NVP's batch norm, spec §4.5, by default). Thesis Fig. 5.12 varies scales
+    /// and blocks in 1…4; chapter 5's default f_ψ is one scale of 3 couplings with 2 blocks (spec A5.5).
     public struct RealNVPShape: Codable, Equatable, Sendable {
         public var scales: Int
         public var residualBlocks: Int
         public var features: Int
         public var finalCouplings: Int
-        public var batchNorm: Bool
+        public var normalization: FlowNormalization
 
-        public init(scales: Int = 2, residualBlocks: Int = 2, features: Int = 32, finalCouplings: Int = 4, batchNorm: Bool = true) {
+        public init(scales: Int = 2, residualBlocks: Int = 2, features: Int = 32, finalCouplings: Int = 4,
+                    normalization: FlowNormalization = .batch) {
             (self.scales, self.residualBlocks, self.features) = (scales, residualBlocks, features)
-            (self.finalCouplings, self.batchNorm) = (finalCouplings, batchNorm)
+            (self.finalCouplings, self.normalization) = (finalCouplings, normalization)
         }
 
         /// `features` scaled by a width multiplier (at least 1 channel).
@@ -81,7 +82,11 @@ public enum FlowArchitectures {
                 let network = try ResidualNetwork(inputChannels: channels, outputChannels: 2 * channels, features: shape.features,
                                                   blocks: shape.residualBlocks, random: &random)
                 let coupling = AffineCoupling(network: network, mask: mask(index % 2))
-                return shape.batchNorm ? [coupling, try BatchNormalization(channels: channels)] : [coupling]
+                switch shape.normalization {
+                case .batch: return [coupling, try BatchNormalization(channels: channels)]
+                case .actnorm: return [coupling, ActNorm(channels: channels)]
+                case .none: return [coupling]
+                }
             }
         }
         guard remaining > 1 else {
@@ -93,4 +98,16 @@ public enum FlowArchitectures {
         let rest = try scale(channels: squeezed / 2, remaining: remaining - 1, shape: shape, random: &random)
         return BijectionSequence(spatial + [Squeeze()] + channelwise + [FactorOut(rest: rest), Inverted(Squeeze())])
     }
+}
+
+/// The bijection after each coupling of a Real-NVP.
+public enum FlowNormalization: String, Codable, CaseIterable, Sendable {
+    /// Real-NVP's batch normalisation (`BatchNormalization`): the batch's statistics in training,
+    /// running averages in evaluation — two different maps until the averages settle.
+    case batch = "batch-norm"
+    /// Glow's activation normalisation (`ActNorm`): a per-channel affine map set from the first
+    /// batch, then trained as ordinary parameters — the same map in training and evaluation.
+    case actnorm
+    /// None: the couplings alone.
+    case none
 }

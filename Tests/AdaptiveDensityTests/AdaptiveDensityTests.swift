@@ -239,11 +239,22 @@ enum Fixture {
         #expect(try #require(model.featureMap).parameterCount > #require(plain.featureMap).parameterCount)
         let metrics = try procedure.trainIteration()
         #expect(metrics["discriminator.loss"].map(\.isFinite) == true && metrics["generator.quality"].map(\.isFinite) == true)
-        // Without Real-NVP's batch norm f_ψ keeps only its couplings (and no running statistics).
-        let (unnormalised, _, _) = try Fixture.model(.vade, ["flow_batch_norm": false, "compensate_parameters": false])
+        // Without Real-NVP's batch norm f_ψ keeps only its couplings (and no running statistics);
+        // with ActNorm, a per-channel map set from the first batch, as many parameters as batch norm's.
+        let (unnormalised, _, _) = try Fixture.model(.vade, ["flow_normalization": "none", "compensate_parameters": false])
         let normalised = try #require(Fixture.model(.vade, ["compensate_parameters": false]).0.featureMap)
         #expect(try #require(unnormalised.featureMap).parameterCount < normalised.parameterCount)
         #expect(!unnormalised.namedBuffers.contains { $0.path.contains("running") })
+        let (activationNormalised, actnormProcedure, _) = try Fixture.model(.avade, ["flow_normalization": "actnorm",
+                                                                                     "compensate_parameters": false])
+        let actnormMap = try #require(activationNormalised.featureMap)
+        #expect(actnormMap.parameterCount == normalised.parameterCount)
+        #expect(!actnormMap.namedBuffers.contains { $0.path.contains("running") })
+        #expect(actnormMap.namedBuffers.filter { $0.path.hasSuffix("initialized") }.allSatisfy { $0.buffer.wrappedValue.scalars == [0] })
+        let actnormMetrics = try actnormProcedure.trainIteration()
+        #expect(actnormMetrics["generator.quality"].map(\.isFinite) == true)
+        #expect(actnormMap.namedBuffers.filter { $0.path.hasSuffix("initialized") }.allSatisfy { $0.buffer.wrappedValue.scalars == [1] })
+        #expect(throws: (any Error).self) { _ = try Fixture.config(.avade, ["flow_normalization": "layer-norm"]) }
     }
 
     /// The residual discriminator: one logit per image, its blocks halve the side three times,

@@ -69,7 +69,7 @@ func expectInvertsAndMatchesItsJacobian(_ name: String, _ bijection: any Bijecti
         let shapes: [([Int], FlowArchitectures.RealNVPShape)] = [
             ([1, 8, 8], .init(scales: 2, residualBlocks: 1, features: 4)),
             ([3, 4, 4], .init(scales: 2, residualBlocks: 2, features: 4, finalCouplings: 3)),
-            ([2, 4, 4], .init(scales: 1, residualBlocks: 0, features: 3, finalCouplings: 3, batchNorm: false)),
+            ([2, 4, 4], .init(scales: 1, residualBlocks: 0, features: 3, finalCouplings: 3, normalization: .none)),
         ]
         for (imageShape, shape) in shapes {
             let density = try FlowArchitectures.realNVP(imageShape: imageShape, shape: shape, random: &random)
@@ -84,7 +84,7 @@ func expectInvertsAndMatchesItsJacobian(_ name: String, _ bijection: any Bijecti
     /// convolutions start at gain 0.
     @Test func aFreshRealNVPStartsFromItsBatchNormalisation() throws {
         var random = RandomStream(seed: 5)
-        let density = try FlowArchitectures.realNVP(imageShape: [1, 8, 8], shape: .init(batchNorm: false), random: &random)
+        let density = try FlowArchitectures.realNVP(imageShape: [1, 8, 8], shape: .init(normalization: .none), random: &random)
         let x = random.uniform([2, 1, 8, 8])
         let (y, logDeterminant) = try density.flow.forward(x)
         #expect(y.scalars == x.scalars)
