@@ -79,12 +79,15 @@ struct Chapter5Scale {
     /// The objectives of Table 1: MLE, ADV and the hybrid with the paper's MNIST λ = 0.1.
     static let objectives: [(FlowGANObjective, Float)] = [(.mle, 0), (.adv, 0), (.hybrid, 0.1)]
 
+    /// The k = d DCGANs' latent size: the 32×32 grey digits' dimension.
+    static let dcganLatentSize = 1_024
+
     /// The k = d DCGAN runs of the Jacobian analysis: the standard GAN (JS) and WGAN-GP (5 critic
     /// steps, penalty 10) on `data` (digits centred at 32×32), latent 1,024, at the first seed.
     func dcganConfigs(data: String) throws -> [ImageRunConfig] {
         try [("gan", 1), ("wgan-gp", 5)].map { method, criticSteps in
             try ImageRunConfig.decode(overrides: [
-                "method": method, "n_disc": criticSteps, "data": data, "latent_size": 1_024, "width_multiplier": dcgan.width,
+                "method": method, "n_disc": criticSteps, "data": data, "latent_size": Self.dcganLatentSize, "width_multiplier": dcgan.width,
                 "iterations": dcgan.iterations, "batch_size": 64, "seed": Int(seeds[0]), "jacobian_points": jacobianPoints,
                 "checkpoint_every": max(1, dcgan.iterations / 4), "history_every": max(1, dcgan.iterations / 20),
                 "evaluation_samples": 500, "grid_samples": 16,

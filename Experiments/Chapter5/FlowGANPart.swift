@@ -129,7 +129,7 @@ private func jacobianTable(results: [FlowGANRunResult], flowDimensions: Int,
                            dcganSpectra: [(String, GeneratorJacobian.Spectrum)]) throws -> Table {
     var table = try Table(columns: ["generator", "mean ln|det|", "per dimension", "median condition number"])
     let flows = results.compactMap { run in run.metrics.jacobian.map { (run.config.objectiveLabel, $0, flowDimensions) } }
-    for (label, spectrum, dimensions) in flows + dcganSpectra.map({ ($0.0, $0.1, 1_024) }) {
+    for (label, spectrum, dimensions) in flows + dcganSpectra.map({ ($0.0, $0.1, Chapter5Scale.dcganLatentSize) }) {
         try table.append([.text(label), .number(spectrum.meanLogDeterminant), .number(spectrum.meanLogDeterminant / Double(dimensions)),
                           .number(spectrum.medianConditionNumber)])
     }
