@@ -94,11 +94,11 @@ public struct AnnealedImportanceSampling: Codable, Equatable, Sendable {
         var observation = try withoutGradient { try model.logObservation(x, latents: z).scalars }
         for t in 1...steps {
             for row in 0..<rows { logWeights[row] += (betas[t] - betas[t - 1]) * Double(observation[row]) }
-            let (moved, rate) = try transition(from: z, images: x, beta: betas[t], stepSize: stepSize, model: model, random: &random)
-            z = moved
-            accepted += rate
-            stepSize *= rate > targetAcceptance ? 1.02 : 0.98
-            observation = try withoutGradient { try model.logObservation(x, latents: z).scalars }
+            let moved = try transition(from: z, observation: observation, images: x, beta: betas[t], stepSize: stepSize,
+                                       model: model, random: &random)
+            (z, observation) = (moved.latents, moved.observation)
+            accepted += moved.acceptance
+            stepSize *= moved.acceptance > targetAcceptance ? 1.02 : 0.98
         }
         let values = (0..<n).map { image -> Double in
             let weights = logWeights[(image * chains)..<((image + 1) * chains)]
@@ -108,40 +108,44 @@ public struct AnnealedImportanceSampling: Codable, Equatable, Sendable {
         return (values, accepted / Double(steps))
     }
 
-    /// One HMC transition leaving `f_β` invariant for every row; returns the new latents and
-    /// the fraction of rows whose proposal was accepted.
-    private func transition(from z: Tensor, images x: Tensor, beta: Double, stepSize: Double, model: GaussianDecoder,
-                            random: inout RandomStream) throws -> (Tensor, Double) {
-        // U(z) = −ln p(z) − β ln N(x; G(z), σ²I) per row, and its gradient.
-        func energy(_ z: Tensor) throws -> (values: Tensor, gradient: Tensor) {
+    /// One HMC transition leaving `f_β` invariant for every row, from latents `z` whose
+    /// `ln N(x; G(z), σ²I)` is `observation`: the new latents, their observation term (the
+    /// next step's weight increment, so it is not computed twice) and the fraction of rows
+    /// whose proposal was accepted.
+    private func transition(from z: Tensor, observation: [Float], images x: Tensor, beta: Double, stepSize: Double,
+                            model: GaussianDecoder, random: inout RandomStream)
+        throws -> (latents: Tensor, observation: [Float], acceptance: Double) {
+        // U(z) = −ln p(z) − β ln N(x; G(z), σ²I) per row, its gradient, and the observation term.
+        func energy(_ z: Tensor) throws -> (values: Tensor, gradient: Tensor, observation: Tensor) {
             let leaf = z.detached.requiringGradient()
-            let values = try -(model.logPrior(leaf) + model.logObservation(x, latents: leaf) * Float(beta))
-            return (values.detached, try gradients(of: values.sum(), wrt: [leaf])[0])
+            let observation = try model.logObservation(x, latents: leaf)
+            let values = try -(model.logPrior(leaf) + observation * Float(beta))
+            return (values.detached, try gradients(of: values.sum(), wrt: [leaf])[0], observation.detached)
         }
         let epsilon = Float(stepSize)
         let momentum = random.normal(z.shape)
-        let (startEnergy, startGradient) = try energy(z)
-        var (position, endEnergy) = (z, startEnergy)
-        var p = try momentum - startGradient * (epsilon / 2)
+        let start = try energy(z)
+        var (position, end) = (z, start)
+        var p = try momentum - start.gradient * (epsilon / 2)
         for step in 0..<leapfrogSteps {
             position = try position + p * epsilon
-            let (values, gradient) = try energy(position)
-            endEnergy = values
-            p = try p - gradient * (step == leapfrogSteps - 1 ? epsilon / 2 : epsilon)
+            end = try energy(position)
+            p = try p - end.gradient * (step == leapfrogSteps - 1 ? epsilon / 2 : epsilon)
         }
         let kinetic = { (p: Tensor) throws -> [Float] in try (square(p).sum(alongAxes: [1]) * 0.5).scalars }
-        let (h0, h1) = (try zip(startEnergy.scalars, kinetic(momentum)).map { Double($0 + $1) },
-                        try zip(endEnergy.scalars, kinetic(p)).map { Double($0 + $1) })
+        let (h0, h1) = (try zip(start.values.scalars, kinetic(momentum)).map { Double($0 + $1) },
+                        try zip(end.values.scalars, kinetic(p)).map { Double($0 + $1) })
         let uniforms = random.uniform([h0.count]).scalars
         let width = z.shape[1]
-        var next = z.scalars
-        let proposed = position.scalars
+        var (next, nextObservation) = (z.scalars, observation)
+        let (proposed, proposedObservation) = (position.scalars, end.observation.scalars)
         var accepted = 0
         for row in 0..<h0.count where h1[row].isFinite && Double(uniforms[row]) < exp(min(0, h0[row] - h1[row])) {
             next.replaceSubrange((row * width)..<((row + 1) * width), with: proposed[(row * width)..<((row + 1) * width)])
+            nextObservation[row] = proposedObservation[row]
             accepted += 1
         }
-        return (try Tensor(shape: z.shape, scalars: next), Double(accepted) / Double(h0.count))
+        return (try Tensor(shape: z.shape, scalars: next), nextObservation, Double(accepted) / Double(h0.count))
     }
 }
 

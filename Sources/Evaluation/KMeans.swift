@@ -51,7 +51,7 @@ public struct KMeans: Sendable {
         func row(_ i: Int) -> ArraySlice<Double> { features.values[(i * d)..<((i + 1) * d)] }
         var centres = Array(row(random.integer(in: 0..<features.rows)))
         var closest = [Double](repeating: .infinity, count: features.rows)
-        for _ in 1..<max(clusters, 1) {
+        for _ in 1..<clusters {
             let latest = FeatureMatrix(rows: 1, dimension: d, values: Array(centres.suffix(d)))
             let distances = features.squaredDistances(to: latest)
             for i in 0..<features.rows { closest[i] = min(closest[i], distances[i]) }

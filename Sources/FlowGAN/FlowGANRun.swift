@@ -265,16 +265,14 @@ public final class FlowGANRun: ExperimentRun {
         var random = RandomStream(seed: config.schedule.seed).split("ais")
         let count = min(config.aisImages, test.count)
         let inputs = try model.inputs(fromPixels: test.pixelBatch(Array(0..<count)), random: &random)
-        let trainable = model.module.namedParameters.map { ($0.parameter, $0.parameter.isTrainable) }
         model.module.eval()
-        model.module.freeze()  // HMC needs gradients in z only
-        defer {
-            model.module.train()
-            for (parameter, wasTrainable) in trainable { parameter.isTrainable = wasTrainable }
-        }
+        defer { model.module.train() }
         let exact = try withoutGradient { try model.module.logLikelihood(inputs).scalars.map(Double.init) }
         let settings = AnnealedImportanceSampling(steps: config.aisSteps, chains: config.aisChains)
-        let (values, acceptance) = try settings.logLikelihood(of: inputs.reshaped([count, -1]), model: decoder, random: &random)
+        // HMC needs gradients in z only.
+        let (values, acceptance) = try ParameterGroup(model.module.namedParameters.map(\.parameter)).frozen {
+            try settings.logLikelihood(of: inputs.reshaped([count, -1]), model: decoder, random: &random)
+        }
         return AISEstimate(images: count, settings: settings, noise: noise, testLogLikelihood: values.reduce(0, +) / Double(count),
                            exactTestLogLikelihood: exact.reduce(0, +) / Double(count), acceptance: acceptance)
     }
