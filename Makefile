@@ -14,7 +14,7 @@ endif
 export OPENBLAS_NUM_THREADS ?= 2
 export OMP_NUM_THREADS ?= 2
 
-APT_PACKAGES := libopenblas-dev liblapacke-dev libfftw3-dev libhdf5-dev libpng-dev libjpeg-dev zlib1g-dev libdnnl-dev pkg-config
+APT_PACKAGES := libopenblas-dev liblapacke-dev libfftw3-dev libhdf5-dev libpng-dev libjpeg-dev zlib1g-dev libdnnl-dev libopenmpi-dev openmpi-bin pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Tuning flags belong here, never in Package.swift (a package with unsafeFlags cannot be a dependency).
 RELEASE_FLAGS := -c release -Xswiftc -target-cpu -Xswiftc native -Xcc -march=native

@@ -29,6 +29,9 @@ let package = Package(
                        providers: [.apt(["libjpeg-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        // OpenMPI, for data-parallel training over processes (only executables link it).
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c",
+                       providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
 
         .target(name: "CKernels"),
         // libjpeg behind an error manager that returns instead of calling exit(); its own
@@ -38,6 +41,8 @@ let package = Package(
         .target(name: "CDNNLConvolution", linkerSettings: [.linkedLibrary("dnnl")]),
         .target(name: "TensorCore", dependencies: ["CBLAS", "CKernels", "CDNNLConvolution"]),
         .target(name: "AtomicFiles"),
+        // MPI_COMM_WORLD as a ProcessGroup: data parallelism across processes and machines.
+        .target(name: "Distributed", dependencies: ["CMPI", "TensorCore"]),
         // The memory a process may plan for (physical, cgroup, MIXEDBATCH_MEMORY_LIMIT).
         .target(name: "SystemLimits"),
         .target(name: "HDF5IO", dependencies: ["CHDF5", "AtomicFiles", "SystemLimits"]),
@@ -90,7 +95,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "mixedbatch", dependencies: [
-            "MixtureExperiments", "Hybrid", "ImageExperiments", "DensityExperiments", "FlowGAN", "AdaptiveDensity", "ExperimentRuns", "Training", "Datasets", "Evaluation", "TensorCore", "HDF5IO", "AtomicFiles",
+            "MixtureExperiments", "Hybrid", "ImageExperiments", "DensityExperiments", "FlowGAN", "AdaptiveDensity", "ExperimentRuns", "Training", "Datasets", "Evaluation", "TensorCore", "HDF5IO", "AtomicFiles", "Distributed",
             "NeuralNet",
             "Reporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -149,6 +154,9 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "AdversarialTests", dependencies: [
             "Adversarial", "Training", "EquivariantLayer", "Datasets", "NeuralNet", "TensorCore",
+        ]),
+        .testTarget(name: "DataParallelTests", dependencies: [
+            "Adversarial", "MixtureExperiments", "NeuralNet", "TensorCore", "Training",
         ]),
         .testTarget(name: "HybridTests", dependencies: ["Hybrid", "NeuralNet", "TensorCore", "Training"]),
         .testTarget(name: "DistributionsTests", dependencies: ["Distributions", "TensorCore", "NeuralNet", "Training"]),

@@ -179,12 +179,14 @@ extension AdversarialRunConfiguration {
     public var lossPlacementLabel: String { gan.adversarial.method.entry.lossPlacement(objectiveOptions) }
 
     /// The GAN procedure for `generator` against `discriminator` with this config's objective,
-    /// sizes, optimiser and seed; `data` draws real batches.
+    /// sizes, optimiser and seed; `data` draws real batches; `group` shards each batch over
+    /// its processes (data parallelism, `AdversarialTraining`).
     public func makeProcedure(generator: LatentGenerator, discriminator: any Layer,
+                              group: any ProcessGroup = DataParallel.world,
                               data: @escaping BatchSource) throws -> TrainingProcedure {
         try AdversarialTraining.procedure(
             generator: generator, discriminator: discriminator, objective: gan.adversarial.method.makeObjective(objectiveOptions),
             batchSize: gan.adversarial.batchSize, discriminatorSteps: gan.adversarial.discriminatorSteps,
-            optimizer: gan.optimizer, seed: gan.schedule.seed, data: data)
+            optimizer: gan.optimizer, seed: gan.schedule.seed, group: group, data: data)
     }
 }

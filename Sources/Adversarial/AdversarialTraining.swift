@@ -20,8 +20,10 @@ public final class LatentGenerator: DifferentiableSampler {
     }
 
     /// The generator applied to a batch of latent codes drawn from `random`, recording the graph.
+    /// Under data parallelism `count` is the global batch: the codes of every process are
+    /// drawn (the same on each) and the network runs on this process's shard of them.
     public func generate(count: Int, random: inout RandomStream) throws -> Tensor {
-        try network(random.normal([count, latentSize]))
+        try network(random.normal([count, latentSize]).localShard())
     }
 }
 
@@ -36,6 +38,9 @@ public final class LatentGenerator: DifferentiableSampler {
 ///
 /// Any generator, any discriminator and any `AdversarialObjective` plug in; metrics are
 /// `discriminator.loss` (mean over its steps) and `generator.loss`.
+///
+/// Data-parallel by default: launched by `mpirun -np N`, each process trains on its shard
+/// of every batch (`group`, `DataParallel.world`), and the run is the single-process one.
 ///
 /// ```swift
 /// let sampler = try LatentGenerator(network: g, latentSize: 2)
@@ -52,6 +57,7 @@ public enum AdversarialTraining {
     public static func procedure(generator: LatentGenerator, discriminator: any Layer, objective: any AdversarialObjective,
                                  batchSize: Int, discriminatorSteps: Int, optimizer: OptimizerSettings,
                                  generatorOptimizer: OptimizerSettings? = nil, seed: UInt64,
+                                 group: any ProcessGroup = DataParallel.world,
                                  data: @escaping BatchSource) throws -> TrainingProcedure {
         let network = generator.network
         let discriminatorPlayer = try Player(
@@ -68,12 +74,12 @@ public enum AdversarialTraining {
         let generatorPlayer = try Player(
             name: "generator", module: network, optimizer: generatorSettings.makeOptimizer(for: network),
             options: generatorSettings.playerOptions) { batch, streams in
-            let latent = try streams.with("latent") { $0.normal([batchSize, generator.latentSize]) }
+            let latent = try streams.with("latent") { try $0.normal([batchSize, generator.latentSize]).localShard() }
             return PlayerLoss(try streams.with("objective") { random in
                 try objective.generatorLoss(discriminator, real: batch.inputs, generated: network(latent), random: &random)
             })
         }
         return try TrainingProcedure(players: [discriminatorPlayer, generatorPlayer], batchSize: batchSize, seed: seed,
-                                     streams: streams, data: data)
+                                     streams: streams, group: group, data: data)
     }
 }

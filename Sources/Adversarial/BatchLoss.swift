@@ -25,7 +25,10 @@ public enum BatchAggregation: String, Equatable, Sendable {
 /// The mixed-batch losses of Eqs. 4.4–4.5, for either placement.
 ///
 /// Inputs are the per-sample logits `[B]` or `[B, 1]` of an equivariant discriminator
-/// applied to a mixed batch (`InvariantNetwork.perSampleOutputs`).
+/// applied to a mixed batch (`InvariantNetwork.perSampleOutputs`). BGAN's batch prediction
+/// averages over the global batch under data parallelism (every process computes the same
+/// prediction and loss); M-BGAN's per-sample losses average over the shard, as any per-sample
+/// loss does (the procedure then averages over the processes).
 public struct BatchDiscriminatorLoss: Equatable, Sendable {
     public let placement: LossPlacement
 
@@ -40,9 +43,9 @@ public struct BatchDiscriminatorLoss: Equatable, Sendable {
         let u = Tensor(realFraction)
         switch placement {
         case .bgan(.averageLogits):
-            return try bernoulliKL(target: u, logits: o.mean())
+            return try bernoulliKL(target: u, logits: o.batchMean())
         case .bgan(.averageProbabilities):
-            return try bernoulliKLOfProbability(target: realFraction, probability: sigmoid(o).mean())
+            return try bernoulliKLOfProbability(target: realFraction, probability: sigmoid(o).batchMean())
         case .mbgan:
             return try bernoulliKL(target: u, logits: o).mean()
         }
@@ -54,9 +57,9 @@ public struct BatchDiscriminatorLoss: Equatable, Sendable {
         let o = try perSample(logits)
         switch placement {
         case .bgan(.averageLogits):
-            return -logSigmoid(o.mean())
+            return try -logSigmoid(o.batchMean())
         case .bgan(.averageProbabilities):
-            return -log(sigmoid(o).mean())
+            return try -log(sigmoid(o).batchMean())
         case .mbgan:
             return -logSigmoid(o).mean()
         }
@@ -66,8 +69,8 @@ public struct BatchDiscriminatorLoss: Equatable, Sendable {
     public func prediction(logits: Tensor) throws -> Float {
         let o = try perSample(logits)
         switch placement {
-        case .bgan(.averageLogits): return sigmoid(o.mean()).scalar
-        case .bgan(.averageProbabilities), .mbgan: return sigmoid(o).mean().scalar
+        case .bgan(.averageLogits): return try sigmoid(o.batchMean()).scalar
+        case .bgan(.averageProbabilities), .mbgan: return try sigmoid(o).batchMean().scalar
         }
     }
 

@@ -10,7 +10,8 @@ import TensorCore
 /// batch are close to it (a collapsed generator). The output is `[x_i, o(i)]`.
 ///
 /// Shape: `[B, F] -> [B, F + K]`. Cost O(B² K C) in the fused `pairwiseL1Closeness`;
-/// memory O(B² K) (the pairs' closeness, kept for the backward pass).
+/// memory O(B² K) (the pairs' closeness, kept for the backward pass). Under data parallelism
+/// j runs over the global batch: every process gathers all rows and keeps its own outputs.
 public final class MinibatchDiscrimination: Module, Layer {
     /// T, `[F, C·K]`: column `c·K + k` is dimension c of kernel k.
     @Parameter public var projection: Tensor
@@ -42,7 +43,7 @@ public final class MinibatchDiscrimination: Module, Layer {
         }
         // T's columns are laid out dimension-major, so x·T reshapes to M [B, C, K].
         let rows = try x.matmul(projection).reshaped([x.shape[0], kernelDimension, kernels])
-        let closeness = try pairwiseL1Closeness(rows)                          // [B, K], Σ_{j≠i} c_k(i, j)
+        let closeness = try pairwiseL1Closeness(rows.allGathered()).localShard() // [B, K], Σ_{j≠i} c_k(i, j)
         return try Tensor.concatenate([x, closeness], axis: 1)
     }
 }

@@ -8,7 +8,8 @@ import TensorCore
 ///     s = (1/F) Σ_f sqrt(Var_b(x_{b,f}) + ε),   output_b = [x_b, s]
 ///
 /// Shape: `[B, F] -> [B, F + 1]` (the variance is the biased one, over the B samples).
-/// The same s for all samples makes the layer permutation-equivariant.
+/// The same s for all samples makes the layer permutation-equivariant. Under data
+/// parallelism the variance is over the global batch.
 public final class MinibatchStandardDeviation: Module, Layer {
     public let epsilon: Float
 
@@ -22,8 +23,8 @@ public final class MinibatchStandardDeviation: Module, Layer {
             throw TensorError.invalidShape(operation: "MinibatchStandardDeviation", shape: x.shape,
                                            expected: "[B, F] with B ≥ 1")
         }
-        let centred = try x - x.mean(alongAxes: [0], keepingDimensions: true)
-        let deviation = try sqrt(square(centred).mean(alongAxes: [0]) + epsilon).mean()
+        let centred = try x - x.batchMean(alongAxes: [0], keepingDimensions: true)
+        let deviation = try sqrt(square(centred).batchMean(alongAxes: [0]) + epsilon).mean()
         let column = try deviation.reshaped([1, 1]).broadcast(to: [x.shape[0], 1])
         return try Tensor.concatenate([x, column], axis: 1)
     }

@@ -26,7 +26,10 @@ public struct MixupObjective: AdversarialObjective {
                                   random: inout RandomStream) throws -> Tensor {
         try checkBatches(real, generated, objective: "MixupObjective")
         let batchSize = real.shape[0]
-        let weights = try Tensor((0..<batchSize).map { _ in try random.beta(alpha, alpha) })
+        // One weight per row of the global batch (the same draws on every process), this shard's rows.
+        let weights = try DataParallel.current.drawLocalRows(batchSize) { rows in
+            try Tensor((0..<rows).map { _ in try random.beta(alpha, alpha) })
+        }
         let column = try weights.reshaped([batchSize] + [Int](repeating: 1, count: real.rank - 1))
         let mixed = try column * real.detached + (1 - column) * generated
         let logits = try discriminator(mixed).reshaped([-1])

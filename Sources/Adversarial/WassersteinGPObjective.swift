@@ -54,7 +54,7 @@ public func gradientPenalty(_ critic: any Layer, real: Tensor, generated: Tensor
                             random: inout RandomStream) throws -> Tensor {
     let batchSize = real.shape[0]
     let rowShape = [batchSize] + [Int](repeating: 1, count: real.rank - 1)
-    let epsilon = try random.uniform([batchSize]).reshaped(rowShape)
+    let epsilon = try DataParallel.current.drawLocalRows(batchSize) { random.uniform([$0]) }.reshaped(rowShape)
     let interpolates = try (epsilon * real + (1 - epsilon) * generated).detached.requiringGradient()
     let scores = try critic(interpolates)
     guard scores.shape == [batchSize, 1] || scores.shape == [batchSize] else {

@@ -24,19 +24,25 @@ func batchSize(of x: Tensor, operation: String) throws -> Int {
 }
 
 /// The rows of a batch that take part in its statistics, parsed once from a valid-sample
-/// mask (`[B]`, 0/1, at least one 1) or all rows when there is no mask.
+/// mask (`[B]`, 0/1, at least one 1 in the whole batch) or all rows when there is no mask.
+///
+/// Under data parallelism (`DataParallel.current` spans several processes, each holding a
+/// shard of the batch) every statistic is the one of the *global* batch: `count` is the
+/// number of valid rows over all shards and ρ averages over all of them.
 struct ValidSamples {
-    /// `mask / Σ mask`, `[B]`; `nil` when every row is valid.
+    /// `mask / Σ mask` over the global batch, `[B]`; `nil` when every row is valid.
     let weights: Tensor?
-    /// Indices of the valid rows, in order.
+    /// Indices of the valid rows of this shard, in order.
     let indices: [Int]
-
-    var count: Int { indices.count }
+    /// The number of valid rows of the global batch.
+    let count: Int
 
     init(_ mask: Tensor?, batchSize: Int) throws {
+        let group = DataParallel.current
         guard let mask else {
             weights = nil
             indices = Array(0..<batchSize)
+            count = batchSize * group.size
             return
         }
         guard mask.shape == [batchSize] else {
@@ -48,17 +54,18 @@ struct ValidSamples {
             throw TensorError.invalidArgument(operation: "batch mask", detail: "the valid-sample mask must hold only 0 and 1")
         }
         indices = values.indices.filter { values[$0] == 1 }
-        guard !indices.isEmpty else {
+        count = group.size == 1 ? indices.count : Int(try group.allReduceSum([Float(indices.count)])[0])
+        guard count > 0 else {
             throw TensorError.invalidArgument(operation: "batch mask", detail: "the valid-sample mask marks no sample as valid")
         }
-        weights = mask.detached / Float(indices.count)
+        weights = mask.detached / Float(count)
     }
 
-    /// ρ over the valid rows: `[B, …] -> [1, …]`.
+    /// ρ over the valid rows of the global batch: `[B, …] -> [1, …]`.
     func average(of x: Tensor) throws -> Tensor {
-        guard let weights else { return try x.mean(alongAxes: [0], keepingDimensions: true) }
+        guard let weights else { return try x.batchMean(alongAxes: [0], keepingDimensions: true) }
         let broadcastShape = [x.shape[0]] + [Int](repeating: 1, count: x.rank - 1)
-        return try (x * weights.reshaped(broadcastShape)).sum(alongAxes: [0], keepingDimensions: true)
+        return try (x * weights.reshaped(broadcastShape)).batchSum(alongAxes: [0], keepingDimensions: true)
     }
 
     /// The valid rows of `x` (`x` itself when all rows are valid).

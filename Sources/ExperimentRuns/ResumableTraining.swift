@@ -1,6 +1,7 @@
 import Foundation
 import NeuralNet
 import Reporting
+import TensorCore
 import Training
 
 /// The folder protocol and training loop shared by every resumable run, whatever its
@@ -14,6 +15,11 @@ import Training
 /// is the same and the data files hold what they held (both checked; `ResumePolicy` names
 /// the settings that may change, e.g. a smaller learning rate after a divergence, and each
 /// change is recorded). The checkpoint's step must lie within the run's iterations.
+///
+/// In a data-parallel job (`DataParallel.world` of several processes) rank 0 alone takes the
+/// folder, writes checkpoints, results and manifests; every rank reads the folder (after rank
+/// 0 has checked it) and restores the same checkpoint, so a run written by N processes
+/// resumes in M.
 public final class ResumableTraining<Config: RunConfiguration> {
     public let config: Config
     public let folder: String
@@ -31,6 +37,9 @@ public final class ResumableTraining<Config: RunConfiguration> {
         self.folder = folder
     }
 
+    /// Whether this process writes the run's files: the only process, or rank 0 of a job.
+    public var isWriter: Bool { DataParallel.world.isWriter }
+
     /// What a training session ended with.
     public struct Outcome<Extras: Codable & Equatable & Sendable> {
         public var log: TrainingLog<Extras>
@@ -47,6 +56,24 @@ public final class ResumableTraining<Config: RunConfiguration> {
     /// in settings the policy allows to change is continued instead: its `result.json` is
     /// removed and nil returned (the change is recorded when the checkpoint is restored).
     public func finishedResult<Result: RunResultFile>(resume policy: ResumePolicy, as type: Result.Type) throws -> Result?
+    where Result.Config == Config {
+        let world = DataParallel.world
+        guard world.size > 1 else { return try takeFolder(resume: policy, as: type) }
+        guard world.isWriter else {
+            // Rank 0 has checked the folder (and removed the result of a run to continue).
+            try world.barrier()
+            try config.validate()
+            guard policy.resume, FileManager.default.fileExists(atPath: resultPath) else { return nil }
+            let existing = try Result.read(from: resultPath)
+            return existing.config == config ? existing : nil
+        }
+        let result = try takeFolder(resume: policy, as: type)
+        try world.barrier()
+        return result
+    }
+
+    /// `finishedResult` for the process that writes the folder.
+    private func takeFolder<Result: RunResultFile>(resume policy: ResumePolicy, as type: Result.Type) throws -> Result?
     where Result.Config == Config {
         try config.validate()
         try checkAllowedChanges(policy)
@@ -165,11 +192,14 @@ public final class ResumableTraining<Config: RunConfiguration> {
                 } catch let error as TrainingError {
                     return diverged(error)
                 }
+                try procedure.checkReplicas()
                 let logText = String(decoding: try JSONEncoder().encode(log), as: UTF8.self)
                 let fingerprintText = String(decoding: try JSONEncoder().encode(fingerprints), as: UTF8.self)
-                try procedure.saveCheckpoint(to: checkpointPath, metadata: [
-                    "config": try config.jsonText(), "state": logText, "data_fingerprints": fingerprintText,
-                ])
+                if isWriter {
+                    try procedure.saveCheckpoint(to: checkpointPath, metadata: [
+                        "config": try config.jsonText(), "state": logText, "data_fingerprints": fingerprintText,
+                    ])
+                }
                 lastCheckpoint = iteration
             }
             try onIteration?(iteration)
@@ -237,11 +267,12 @@ public final class ResumableTraining<Config: RunConfiguration> {
         }
     }
 
-    /// Writes the run's `manifest.json`: the config (with `configExtras` added, and the
+    /// Writes the run's `manifest.json` (rank 0 of a job): the config (with `configExtras` added, and the
     /// settings changed on resume under `changed_on_resume`), seed, commit, library versions
     /// and the evaluation protocol next to the numbers.
     public func writeManifest(configExtras: [String: JSONValue], configChanges: [ConfigChange] = [],
                               evaluationProtocol: [String: JSONValue]) throws {
+        guard isWriter else { return }
         var configObject = try config.jsonObject()
         configObject.merge(configExtras) { _, new in new }
         if !configChanges.isEmpty {

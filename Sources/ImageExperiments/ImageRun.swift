@@ -72,6 +72,10 @@ public final class ImageRun: ExperimentRun {
             let (generator, discriminator) = try makeNetworks(config, imageShape: imageShape)
             return (generator, try config.makeProcedure(generator: generator, discriminator: discriminator, data: data))
         }
+        guard DataParallel.world.size == 1 else {
+            throw ConfigError("the auto-encoding hybrids do not train data-parallel yet; start this run as one process "
+                              + "(without mpirun/srun), or train a GAN method")
+        }
         let networks = try makeHybridNetworks(config, model: model, imageShape: imageShape)
         let procedure = try HybridTraining.procedure(networks, objective: objective, batchSize: config.batchSize,
                                                      criticSteps: config.discriminatorSteps, optimizer: config.gan.optimizer,
@@ -142,7 +146,7 @@ public final class ImageRun: ExperimentRun {
                            "discriminator": .string(config.hybrid.hybrid == nil ? config.discriminatorForm.rawValue : "hybrid critic")],
             configChanges: outcome.log.configChanges,
             evaluationProtocol: evaluationProtocol)
-        try result.write(to: resultPath)
+        if training.isWriter { try result.write(to: resultPath) }
         return result
     }
 
@@ -165,6 +169,7 @@ public final class ImageRun: ExperimentRun {
         let samples = try generated.narrowed(axis: 0, start: 0, length: config.evaluationSamples)
         let grid = try generated.narrowed(axis: 0, start: 0, length: config.gridSamples)
         let after = "after \(iterations) iterations"
+        guard DataParallel.world.isWriter else { return samples }
         try Canvas.imageGrid(grid, columns: 8).savePNG(to: samplesPath, existing: .overwrite)
         try ImageDataset(images: grid, source: "\(config.runName) samples \(after)").write(toHDF5: samplesDataPath, overwrite: true)
         if config.exportSamples {

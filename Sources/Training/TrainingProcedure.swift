@@ -13,6 +13,17 @@ public typealias BatchSource = (_ count: Int, _ random: inout RandomStream) thro
 /// optimiser step and updates the parameter average. `trainIteration` returns the metrics
 /// of the iteration: `<player>.loss` and the player's own, each averaged over its steps.
 ///
+/// **Data parallelism.** With a `group` of several processes (`DataParallel.world` under
+/// `mpirun`), every process draws the same global batch and keeps its shard of
+/// `batchSize / size` rows, the players' losses run with the group current (so layers that
+/// look at the whole batch see the global one: `batchMean`, `allReduced`), and the
+/// gradients, the loss and the metrics are averaged over the processes in one fused
+/// all-reduce before the (then identical) optimiser step. A loss whose per-row random draws
+/// are made for the global batch (`ProcessGroup.drawLocalRows`, `Tensor.localShard`) thus
+/// trains the single-process model; the processes' parameters, optimiser states and
+/// streams stay identical, which is checked before the first step and at every
+/// `checkReplicas()`.
+///
 /// ```swift
 /// let procedure = try TrainingProcedure(players: [discriminator, generator], batchSize: 64, seed: 0,
 ///                                       streams: ["latent", "objective"]) { count, random in
@@ -27,14 +38,24 @@ public final class TrainingProcedure {
     public var streams: RandomStreams
     /// Completed iterations.
     public var iteration = 0
+    /// The processes training this model together (one: `SingleProcess`).
+    public let group: any ProcessGroup
     /// For each player, the parameters of the others that are not its own (frozen during its steps).
     private let othersParameters: [ParameterGroup]
+    /// Whether the processes were checked to start from the same state.
+    fileprivate var replicasChecked = false
 
-    /// `streams` names the streams beyond `data` that the players draw from.
+    /// `streams` names the streams beyond `data` that the players draw from. `group` shards
+    /// every batch over its processes (see above); pass `DataParallel.world` only when the
+    /// players' per-row draws are made for the global batch.
     public init(players: [Player], batchSize: Int, seed: UInt64, streams: [String] = [],
-                data: @escaping BatchSource) throws {
+                group: any ProcessGroup = SingleProcess.shared, data: @escaping BatchSource) throws {
         guard !players.isEmpty else { throw TrainingError.invalidSetting("a procedure needs at least one player") }
         guard batchSize >= 1 else { throw TrainingError.invalidSetting("batch size \(batchSize) must be ≥ 1") }
+        guard batchSize % group.size == 0 else {
+            throw TrainingError.invalidSetting("batch size \(batchSize) does not split over \(group.size) processes; choose a "
+                                               + "multiple of \(group.size), or start a number of processes that divides it")
+        }
         let names = players.map(\.name)
         guard Set(names).count == names.count else {
             throw TrainingError.invalidSetting("player names \(names) must be distinct")
@@ -43,6 +64,7 @@ public final class TrainingProcedure {
         self.batchSize = batchSize
         self.data = data
         self.streams = RandomStreams(seed: seed, names: ["data"] + streams)
+        self.group = group
         let parameters = players.map { $0.parameters.map(\.parameter) }
         othersParameters = parameters.indices.map { index in
             let own = Set(parameters[index].map(ObjectIdentifier.init))
@@ -66,6 +88,7 @@ public final class TrainingProcedure {
     /// One iteration: every player's steps in order. Returns the iteration's metrics.
     @discardableResult
     public func trainIteration() throws -> [String: Float] {
+        if !replicasChecked { try checkReplicas() }
         var metrics: [String: Float] = [:]
         for (index, player) in players.enumerated() {
             var totals: [String: Float] = [:]
@@ -89,17 +112,20 @@ public final class TrainingProcedure {
 
     /// One optimiser step of `player`; its loss (as `loss`) and metrics.
     private func takeStep(_ player: Player, frozen: ParameterGroup) throws -> [String: Float] {
-        let batch = try streams.with("data") { try data(batchSize, &$0) }
+        let batch = try streams.with("data") { try data(batchSize, &$0) }.localShard(in: group)
         var metrics: [String: Float] = [:]
-        let (loss, computed) = try frozen.frozen {
-            try valueAndGradient(wrt: player.parameters) {
-                let output = try player.loss(batch, &streams)
-                metrics = output.metrics
-                return output.loss
+        let (loss, computed) = try DataParallel.with(group) {
+            try frozen.frozen {
+                try valueAndGradient(wrt: player.parameters) {
+                    let output = try player.loss(batch, &streams)
+                    metrics = output.metrics
+                    return output.loss
+                }
             }
         }
-        let value = loss.scalar
+        var value = loss.scalar
         var gradients = computed
+        if group.size > 1 { try group.average(&gradients, loss: &value, metrics: &metrics) }
         guard value.isFinite else {
             throw TrainingError.nonFiniteLoss(iteration: iteration + 1, player: player.name, value: value)
         }
@@ -145,5 +171,59 @@ extension TrainingProcedure {
             return try players[index].withEvaluationParameters { try nested(from: index + 1) }
         }
         return try nested(from: 0)
+    }
+}
+
+extension TrainingProcedure {
+    /// Throws unless every process of the group holds the same parameters, optimiser states,
+    /// parameter averages, random streams and iteration (a no-op on one process). Runs before
+    /// the first step of a session; run it after restoring state or before a checkpoint.
+    public func checkReplicas() throws {
+        defer { replicasChecked = true }
+        guard group.size > 1 else { return }
+        var hash = FNV1aHash()
+        func combine(_ words: [UInt64]) { words.withUnsafeBytes { hash.combine(bytes: $0) } }
+        combine([UInt64(iteration)])
+        for name in streams.names {
+            hash.combine(bytes: name.utf8)
+            let stream = streams.byName[name]!
+            combine([stream.key, stream.counter])
+        }
+        for player in players {
+            var tensors = player.parameters.map { ($0.path, $0.parameter.tensor) }
+            tensors += player.optimizer.state.tensors.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+            tensors += player.module.namedBuffers.map { ($0.path, $0.buffer.wrappedValue) }
+            if let averaging = player.averaging {
+                tensors += player.parameters.compactMap { entry in averaging.average(of: entry.path).map { (entry.path, $0) } }
+            }
+            for (path, tensor) in tensors {
+                hash.combine(bytes: path.utf8)
+                tensor.scalars.withUnsafeBytes { hash.combine(bytes: $0) }
+            }
+        }
+        try group.checkReplicasAgree(hash.value, what: "parameters, optimiser states, buffers or random streams")
+    }
+}
+
+extension ProcessGroup {
+    /// Averages the gradients, the loss and the metrics over the group in one all-reduce
+    /// (one flat buffer: gradients by path, then the loss, then the metrics by name).
+    func average(_ gradients: inout Gradients, loss: inout Float, metrics: inout [String: Float]) throws {
+        let paths = gradients.paths, names = metrics.keys.sorted()
+        var flat = [Float]()
+        flat.reserveCapacity(paths.reduce(0) { $0 + gradients[$1]!.count } + 1 + names.count)
+        for path in paths { flat += gradients[path]!.scalars }
+        flat.append(loss)
+        for name in names { flat.append(metrics[name]!) }
+        try flat.withUnsafeMutableBufferPointer { try allReduceSum($0) }
+        let scale = 1 / Float(size)
+        var offset = 0
+        for path in paths {
+            let shape = gradients[path]!.shape, count = gradients[path]!.count
+            gradients[path] = try Tensor(shape: shape, scalars: flat[offset..<offset + count].map { $0 * scale })
+            offset += count
+        }
+        loss = flat[offset] * scale
+        for (index, name) in names.enumerated() { metrics[name] = flat[offset + 1 + index] * scale }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Datasets
+import Distributed
 import Evaluation
 import Foundation
 import HDF5IO
@@ -41,8 +42,16 @@ enum ExitStatus {
     /// Prints `error: <message>` and exits with the error's status; errors the framework does
     /// not classify go to ArgumentParser, which keeps its own messages and statuses.
     static func exit(with error: Error) -> Never {
-        guard let status = of(error) else { MixedBatchCommand.exit(withError: error) }
+        guard let status = of(error) else {
+            if let group = MPIProcessGroup.started, group.size > 1 {
+                printError("\(error)")
+                group.abort(code: ExitStatus.failure)
+            }
+            MixedBatchCommand.exit(withError: error)
+        }
         printError("\(error)")
+        // One rank's error ends the job: the others would wait in a collective forever.
+        if let group = MPIProcessGroup.started, group.size > 1, status != diverged { group.abort(code: status) }
         Foundation.exit(status)
     }
 }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Distributed
+import Training
 import TensorCore
 
 /// `mixedbatch`: the framework's command-line tool.
@@ -13,9 +15,22 @@ struct MixedBatchCommand: ParsableCommand {
         OpenBLASKernels.reexecWithFastKernelsIfNeeded()
         do {
             var command = try parseAsRoot()
+            // ArgumentParser answers --help with its own (internal) HelpCommand: no job needed.
+            let isHelp = String(describing: type(of: command)).hasSuffix("HelpCommand")
+            if !isHelp, let group = try MPIProcessGroup.startIfLaunchedByMPI(), group.size > 1, !(command is DataParallelCommand) {
+                throw ConfigError("this command runs as one process; start it without mpirun/srun (data-parallel: "
+                                  + "mixedbatch train2d and train-image)")
+            }
             try command.run()
         } catch {
             ExitStatus.exit(with: error)
         }
     }
 }
+
+/// A command that trains data-parallel when started by `mpirun -np N` or `srun`: every
+/// process trains on its shard of each batch, rank 0 writes (`TrainingProcedure`).
+protocol DataParallelCommand {}
+
+extension Train2D: DataParallelCommand {}
+extension TrainImage: DataParallelCommand {}

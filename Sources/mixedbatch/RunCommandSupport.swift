@@ -4,6 +4,7 @@ import Evaluation
 import ExperimentRuns
 import Foundation
 import Reporting
+import TensorCore
 import Training
 
 /// The options every `train…` command shares: the config file, `--set`, the common training
@@ -118,11 +119,17 @@ func printError(_ message: String) {
 /// `ExitStatus` (2 bad input, 1 anything else).
 func executeRun<Run: ExperimentRun>(_ run: Run.Type, config: Run.Config, options: RunCommandOptions) throws {
     let folder = try options.folder(for: config)
-    let progress = options.quiet ? nil : ProgressBar(total: config.schedule.iterations, label: config.runName)
+    // In a data-parallel job rank 0 reports; the others train silently.
+    let reports = DataParallel.world.isWriter
+    let progress = options.quiet || !reports ? nil : ProgressBar(total: config.schedule.iterations, label: config.runName)
     let result = try Run(config: config, folder: folder).execute(resume: options.resumePolicy) { iteration in
         if let progress, iteration > progress.completed { progress.advance(by: iteration - progress.completed) }
     }
     progress?.finish()
+    guard reports else {
+        if result.status == .diverged { throw ExitCode(ExitStatus.diverged) }
+        return
+    }
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     print(String(decoding: try encoder.encode(JSONValue.object(result.summary(folder: folder))), as: UTF8.self))

@@ -9,7 +9,9 @@ import TensorCore
 /// In training mode μ and σ² are the batch mean and biased variance, and the running
 /// statistics move towards them: `r ← (1 − momentum)·r + momentum·s`, where the running
 /// variance receives the *unbiased* batch variance (`σ²·n/(n − 1)`, `n` scalars per
-/// channel), as in PyTorch. In evaluation mode the running statistics are used.
+/// channel), as in PyTorch. In evaluation mode the running statistics are used. Under data
+/// parallelism the batch statistics are those of the global batch (synchronised batch
+/// normalisation), so every process keeps the same running statistics.
 ///
 /// Checkpoint paths: `weight`, `bias` (PyTorch's names), `runningMean`, `runningVariance`
 /// (PyTorch's `running_mean`, `running_var`).
@@ -56,14 +58,14 @@ public final class BatchNorm: Module, Layer {
         let axes = [0] + Array(2..<input.rank)
         let centered: Tensor, variance: Tensor
         if isTraining {
-            let n = input.count / channels
+            let n = input.count / channels * DataParallel.current.size
             guard n > 1 else {
                 throw TensorError.invalidShape(operation: "BatchNorm(\(channels))", shape: input.shape,
                                                expected: "training needs more than one value per channel; use a larger batch or eval()")
             }
-            let mean = try input.mean(alongAxes: axes, keepingDimensions: true)
+            let mean = try input.batchMean(alongAxes: axes, keepingDimensions: true)
             centered = try input - mean
-            variance = try square(centered).mean(alongAxes: axes, keepingDimensions: true)
+            variance = try square(centered).batchMean(alongAxes: axes, keepingDimensions: true)
             try withoutGradient {
                 let unbiased = variance.detached * (Float(n) / Float(n - 1))
                 runningMean = try runningMean * (1 - momentum) + (try mean.detached.reshaped([channels]) * momentum)

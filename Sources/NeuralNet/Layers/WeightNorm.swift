@@ -77,8 +77,10 @@ public final class WeightNorm<Wrapped: WeightNormalizable>: Module, Layer {
         let preactivations = try layer(input, weight: normalizedWeight())
         let featureAxis = Wrapped.outputFeatureAxis(rank: preactivations.rank)
         let axes = (0..<preactivations.rank).filter { $0 != featureAxis }
-        let mean = try preactivations.mean(alongAxes: axes).reshaped([-1])
-        let variance = try preactivations.variance(alongAxes: axes).reshaped([-1])
+        // Over the global batch under data parallelism, so that every process starts alike.
+        let centre = try preactivations.batchMean(alongAxes: axes, keepingDimensions: true)
+        let variance = try square(preactivations - centre).batchMean(alongAxes: axes).reshaped([-1])
+        let mean = try centre.reshaped([-1])
         let inverseDeviation = variance.map { scale / ($0 + 1e-10).squareRoot() }
         gain = inverseDeviation
         layer.biasParameter?.wrappedValue = try -mean * inverseDeviation

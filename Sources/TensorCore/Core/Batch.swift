@@ -29,3 +29,13 @@ public struct Batch {
     /// B, the number of rows.
     public var count: Int { inputs.shape[0] }
 }
+
+extension Batch {
+    /// This process's rows of a global batch (the batch itself on one process).
+    public func localShard(in group: any ProcessGroup) throws -> Batch {
+        guard group.size > 1 else { return self }
+        let rows = try group.shardRows(ofGlobalRows: count)
+        return try Batch(inputs: inputs.localShard(in: group), labels: labels.map { Array($0[rows]) },
+                         conditions: conditions?.localShard(in: group))
+    }
+}
