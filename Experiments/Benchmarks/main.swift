@@ -4,17 +4,20 @@ import TensorCore
 
 /// `make bench`: one table of the speed numbers the issues ask for.
 struct BenchmarksCommand: ParsableCommand {
-    enum Part: String, ExpressibleByArgument, CaseIterable { case all, gemm, twoD = "2d", images, flows, pixelcnn, inception }
+    enum Part: String, ExpressibleByArgument, CaseIterable { case all, gemm, twoD = "2d", images, flows, pixelcnn, inception, dataParallel = "data-parallel" }
 
     static let configuration = CommandConfiguration(
         commandName: "Benchmarks", abstract: "The speed table of `make bench`.",
         discussion: "--only 2d prints the 2D-iteration rows (widths 512, 128, 64), --only images the SNGAN steps, "
             + "--only flows the NICE and Real-NVP steps (beside Experiments/Benchmarks/pytorch_reference_flows.py), "
             + "--only pixelcnn a PixelCNN++ gated block pair, --only inception Inception-v3's features of 50 images (beside "
-            + "pytorch_reference_inception.py), --only gemm the raw-GEMM rows (the full run uses it to add the rows of OpenBLAS' Haswell kernels).")
+            + "pytorch_reference_inception.py), --only gemm the raw-GEMM rows (the full run uses it to add the rows of OpenBLAS' Haswell kernels), "
+            + "--only data-parallel the SNGAN iteration with 1 and 2 MPI processes and the projected scaling (needs mpirun).")
 
-    @Option(help: ArgumentHelp("all, gemm, 2d, images, flows, pixelcnn or inception."))
+    @Option(help: ArgumentHelp("all, gemm, 2d, images, flows, pixelcnn, inception or data-parallel."))
     var only: Part = .all
+
+    @Flag(help: .hidden) var dataParallelWorker = false
 
     @Option(parsing: .upToNextOption, help: ArgumentHelp("The widths of the 2D networks (--only 2d or --beside-pytorch)."))
     var widths: [Int] = [512, 128, 64]
@@ -39,8 +42,10 @@ struct BenchmarksCommand: ParsableCommand {
 
     func run() throws {
         if besidePytorch { return try compareWithPyTorch() }
+        if dataParallelWorker { return try DataParallelScaling.worker(widthMultiplier: imageWidthMultiplier) }
         var table = BenchmarkTable()
         switch only {
+        case .dataParallel: try DataParallelScaling.run(widthMultiplier: imageWidthMultiplier)
         case .images: try ComparedStep.measure(ImageSteps.steps(widthMultiplier: imageWidthMultiplier), into: &table)
         case .flows: try ComparedStep.measure(FlowSteps.steps(), into: &table)
         case .pixelcnn: try ComparedStep.measure(PixelCNNSteps.steps(), into: &table)
@@ -80,7 +85,7 @@ struct BenchmarksCommand: ParsableCommand {
             try PyTorchComparison.compare(FlowSteps.steps(), rounds: rounds)
             try PyTorchComparison.compare(PixelCNNSteps.steps(), rounds: rounds)
             try PyTorchComparison.compare(InceptionSteps.steps(), rounds: rounds)
-        case .gemm: throw ValidationError("--beside-pytorch compares 2d, images, flows, pixelcnn or inception steps")
+        case .gemm, .dataParallel: throw ValidationError("--beside-pytorch compares 2d, images, flows, pixelcnn or inception steps")
         }
     }
 }
