@@ -14,7 +14,7 @@ endif
 export OPENBLAS_NUM_THREADS ?= 2
 export OMP_NUM_THREADS ?= 2
 
-APT_PACKAGES := libopenblas-dev liblapacke-dev libfftw3-dev libhdf5-dev libpng-dev libjpeg-dev zlib1g-dev libdnnl-dev libopenmpi-dev openmpi-bin pkg-config
+APT_PACKAGES := libopenblas-dev liblapacke-dev libfftw3-dev libhdf5-dev libpng-dev libjpeg-dev zlib1g-dev libdnnl-dev libopenmpi-dev openmpi-bin slurm-wlm munge pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Tuning flags belong here, never in Package.swift (a package with unsafeFlags cannot be a dependency).
 RELEASE_FLAGS := -c release -Xswiftc -target-cpu -Xswiftc native -Xcc -march=native
@@ -79,11 +79,18 @@ proofs:
 SCALE ?= default
 PART ?= all
 JOBS ?= 2
+# EXECUTOR=slurm trains each grid as a Slurm job array (sbatch; progress from squeue/sacct; the
+# tables once the array is done; again: attaches or resubmits only the missing runs), with the
+# resources of SLURM_CONFIG (default: Experiments/Slurm/resources.json). README "Running on a
+# Slurm cluster".
+EXECUTOR ?= local
+SLURM_CONFIG ?= Experiments/Slurm/resources.json
+EXECUTOR_FLAGS = --executor $(EXECUTOR) $(if $(filter slurm,$(EXECUTOR)),--slurm-config $(SLURM_CONFIG))
 CHAPTER4_OUTPUT ?= results/chapter4$(if $(filter-out default,$(SCALE)),-$(SCALE))
 chapter4:
 	swift build $(RELEASE_FLAGS) --product mixedbatch
 	swift build $(RELEASE_FLAGS) --product Chapter4
-	$$(swift build $(RELEASE_FLAGS) --show-bin-path)/Chapter4 --scale $(SCALE) --part $(PART) --jobs $(JOBS) \
+	$$(swift build $(RELEASE_FLAGS) --show-bin-path)/Chapter4 --scale $(SCALE) --part $(PART) --jobs $(JOBS) $(EXECUTOR_FLAGS) \
 	  --output $(CHAPTER4_OUTPUT) $(if $(DATA),--data $(DATA)) $(if $(SEEDS),--seeds $(SEEDS))
 
 # The fifth seed (BMS-VAE-GAN, spec §6) and the literature's 2D protocols, in results/bms/:
@@ -101,7 +108,7 @@ BMS_PART := $(if $(filter command line environment,$(origin PART)),$(PART),table
 bms:
 	swift build $(RELEASE_FLAGS) --product mixedbatch
 	swift build $(RELEASE_FLAGS) --product BMS
-	$$(swift build $(RELEASE_FLAGS) --show-bin-path)/BMS --scale $(SCALE) --part $(BMS_PART) --jobs $(JOBS) \
+	$$(swift build $(RELEASE_FLAGS) --show-bin-path)/BMS --scale $(SCALE) --part $(BMS_PART) --jobs $(JOBS) $(EXECUTOR_FLAGS) \
 	  --output $(BMS_OUTPUT) $(if $(SEEDS),--seeds $(SEEDS))
 
 # The likelihood reference runs of README "Likelihood models": NICE, Real-NVP, a VAE and a
@@ -132,7 +139,7 @@ CHAPTER5_OUTPUT ?= results/chapter5$(if $(filter-out default,$(SCALE)),-$(SCALE)
 chapter5:
 	swift build $(RELEASE_FLAGS) --product mixedbatch
 	swift build $(RELEASE_FLAGS) --product Chapter5
-	$$(swift build $(RELEASE_FLAGS) --show-bin-path)/Chapter5 --scale $(SCALE) --part $(C5PART) --jobs $(JOBS) \
+	$$(swift build $(RELEASE_FLAGS) --show-bin-path)/Chapter5 --scale $(SCALE) --part $(C5PART) --jobs $(JOBS) $(EXECUTOR_FLAGS) \
 	  --output $(CHAPTER5_OUTPUT) $(if $(SEEDS),--seeds $(SEEDS))
 
 # Chapter 3 (spec §2): PixelCNN++, the VAE alone, the naive VAE + PixelCNN++ and AGAVE at several λ on
@@ -144,7 +151,7 @@ CHAPTER3_OUTPUT ?= results/chapter3$(if $(filter-out default,$(SCALE)),-$(SCALE)
 chapter3:
 	swift build $(RELEASE_FLAGS) --product mixedbatch
 	swift build $(RELEASE_FLAGS) --product Chapter3
-	$$(swift build $(RELEASE_FLAGS) --show-bin-path)/Chapter3 --scale $(SCALE) --jobs $(JOBS) \
+	$$(swift build $(RELEASE_FLAGS) --show-bin-path)/Chapter3 --scale $(SCALE) --jobs $(JOBS) $(EXECUTOR_FLAGS) \
 	  --output $(CHAPTER3_OUTPUT) $(if $(SEEDS),--seeds $(SEEDS))
 
 clean:

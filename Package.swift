@@ -155,7 +155,7 @@ let package = Package(
         .testTarget(name: "AdversarialTests", dependencies: [
             "Adversarial", "Training", "EquivariantLayer", "Datasets", "NeuralNet", "TensorCore",
         ]),
-        .testTarget(name: "DataParallelTests", dependencies: [
+        .testTarget(name: "DistributedTests", dependencies: [
             "Adversarial", "MixtureExperiments", "NeuralNet", "TensorCore", "Training",
         ]),
         .testTarget(name: "HybridTests", dependencies: ["Hybrid", "NeuralNet", "TensorCore", "Training"]),

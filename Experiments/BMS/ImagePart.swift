@@ -59,7 +59,7 @@ extension BMS {
         let base = scale.runs(data: dataPath, classifier: classifierPath)
         let configs = BMSImageRow.rows.flatMap { row in base.map(row.configure) }
         let grid = RunGrid<ImageRun>(label: "BMS image rows, scale \(scale.name)", runsFolder: folder + "/runs",
-                                     worker: worker, jobs: jobs)
+                                     worker: worker, executor: try runExecutor())
         // The costliest (largest T) first, so that the workers finish together.
         let (results, failures) = try grid.run(configs) { $0.hybrid.samples >= 10 }
 
@@ -94,7 +94,7 @@ extension BMS {
         var manifest = RunManifest.start(
             name: "bms-images-\(scale.name)", seed: 0,
             config: ["scale": .string(scale.name), "data": .string(dataPath), "iterations": .number(Double(scale.iterations)),
-                     "jobs": .number(Double(jobs)), "runs": RunGrid<ImageRun>.manifestEntries(results)],
+                     "executor": .object(try runExecutor().manifestEntry), "runs": RunGrid<ImageRun>.manifestEntries(results)],
             evaluationProtocol: ["generated_samples": .number(Double(scale.evaluationSamples)),
                                  "feature_extractor": .string(ImageReport.featureExtractorDescription(
                                      classifier: classifier, inceptionWeights: scale.availableInceptionWeights))],

@@ -28,6 +28,18 @@ struct BMS: ParsableCommand {
     @Option(help: "Worker processes.")
     var jobs = 2
 
+    @Option(help: ArgumentHelp("Where the runs train: local (--jobs worker processes here) or slurm (one job array per grid, "
+                               + "submitted with sbatch; see --slurm-config and README \"Running on a Slurm cluster\")."))
+    var executor = ProcessInfo.processInfo.environment["EXECUTOR"] ?? "local"
+
+    @Option(name: .customLong("slurm-config"),
+            help: ArgumentHelp("The Slurm executor's resources (JSON; default: Experiments/Slurm/resources.json's values).",
+                               valueName: "file"))
+    var slurmConfig = ProcessInfo.processInfo.environment["SLURM_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+
+    /// `--executor`, `--jobs` and `--slurm-config` as the grids' executor.
+    func runExecutor() throws -> RunExecutor { try RunExecutor.named(executor, jobs: jobs, slurmConfig: slurmConfig) }
+
     @Option(help: ArgumentHelp("Only these seeds, e.g. 0 or 0,1 (default: the scale's).", valueName: "list"))
     var seeds: String?
 
@@ -61,7 +73,7 @@ struct BMS: ParsableCommand {
     /// Runs `configs` in `folder`/runs and writes the per-run CSV; returns the results and failures.
     private func train(_ configs: [MixtureRunConfig], folder: String, label: String, worker: URL) throws
         -> (results: [MixtureRunResult], failures: [String]) {
-        let grid = RunGrid<MixtureRun>(label: label, runsFolder: folder + "/runs", worker: worker, jobs: jobs)
+        let grid = RunGrid<MixtureRun>(label: label, runsFolder: folder + "/runs", worker: worker, executor: try runExecutor())
         // The largest T first, so that the two workers finish together.
         let outcome = try grid.run(configs) { $0.hybrid.hybrid != nil && $0.samples >= 10 }
         try MixtureReport.runTable(outcome.0).writeCSV(to: folder + "/runs.csv", existing: .overwrite)
@@ -78,7 +90,7 @@ struct BMS: ParsableCommand {
         for (file, figure) in figures { try figure.savePNG(to: folder + "/" + file, existing: .overwrite) }
         var manifest = RunManifest.start(
             name: "bms-\(name)-\(plan.name)", seed: 0,
-            config: ["scale": .string(plan.name), "jobs": .number(Double(jobs)),
+            config: ["scale": .string(plan.name), "executor": .object(try runExecutor().manifestEntry),
                      "protocol_differences": .array(differences.map(JSONValue.string)),
                      "runs": RunGrid<MixtureRun>.manifestEntries(results)],
             evaluationProtocol: ["generated_samples": 2500, "high_quality_radius": "3 sigma of the nearest mode",

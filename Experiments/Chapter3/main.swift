@@ -30,6 +30,18 @@ struct Chapter3: ParsableCommand {
     @Option(help: "Worker processes.")
     var jobs = 2
 
+    @Option(help: ArgumentHelp("Where the runs train: local (--jobs worker processes here) or slurm (one job array per grid, "
+                               + "submitted with sbatch; see --slurm-config and README \"Running on a Slurm cluster\")."))
+    var executor = ProcessInfo.processInfo.environment["EXECUTOR"] ?? "local"
+
+    @Option(name: .customLong("slurm-config"),
+            help: ArgumentHelp("The Slurm executor's resources (JSON; default: Experiments/Slurm/resources.json's values).",
+                               valueName: "file"))
+    var slurmConfig = ProcessInfo.processInfo.environment["SLURM_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+
+    /// `--executor`, `--jobs` and `--slurm-config` as the grids' executor.
+    func runExecutor() throws -> RunExecutor { try RunExecutor.named(executor, jobs: jobs, slurmConfig: slurmConfig) }
+
     @Option(help: ArgumentHelp("Only these seeds, e.g. 0 or 0,1 (default: the scale's).", valueName: "list"))
     var seeds: String?
 
@@ -47,7 +59,7 @@ struct Chapter3: ParsableCommand {
         let failures: [String]
         do {
             let worker = try ChapterDriver.worker(makeTarget: "chapter3")
-            failures = try runChapter3(scale: chosen, output: output, worker: worker, jobs: jobs)
+            failures = try runChapter3(scale: chosen, output: output, worker: worker, executor: runExecutor())
         } catch { throw fail("\(error)") }
         if ChapterDriver.reportFailures(failures) { throw ExitCode(1) }
     }
@@ -60,7 +72,7 @@ struct Chapter3: ParsableCommand {
 }
 
 /// Trains every run, then writes the table, figures and manifest to `output`. Returns the failed runs.
-func runChapter3(scale: Chapter3Scale, output: String, worker: URL, jobs: Int) throws -> [String] {
+func runChapter3(scale: Chapter3Scale, output: String, worker: URL, executor: RunExecutor) throws -> [String] {
     let start = Date()
     let prefix: String
     if let dataPrefix = scale.dataPrefix {
@@ -77,7 +89,7 @@ func runChapter3(scale: Chapter3Scale, output: String, worker: URL, jobs: Int) t
         }
     }
 
-    let grid = RunGrid<DensityRun>(label: "chapter 3, scale \(scale.name)", runsFolder: output + "/runs", worker: worker, jobs: jobs)
+    let grid = RunGrid<DensityRun>(label: "chapter 3, scale \(scale.name)", runsFolder: output + "/runs", worker: worker, executor: executor)
     let (trained, failures) = try grid.run(scale.configs(prefix: prefix)) { $0.model == .agave }
     var results = trained
     let parentConfig = scale.agave(lambda: scale.levelsLambda, seed: scale.seeds[0], prefix: prefix)
@@ -85,7 +97,8 @@ func runChapter3(scale: Chapter3Scale, output: String, worker: URL, jobs: Int) t
     var controlFailures: [String] = []
     var control: DensityRunResult?
     if results.contains(where: { $0.config.runName == parentConfig.runName }) {
-        let controlGrid = RunGrid<DensityRun>(label: "chapter 3 control", runsFolder: output + "/runs", worker: worker, jobs: 1)
+        let controlGrid = RunGrid<DensityRun>(label: "chapter 3 control", runsFolder: output + "/runs", worker: worker,
+                                              executor: executor.limited(toJobs: 1))
         let (done, failed) = try controlGrid.run([scale.control(from: parent, prefix: prefix)])
         control = done.first
         controlFailures = failed
@@ -159,7 +172,7 @@ func runChapter3(scale: Chapter3Scale, output: String, worker: URL, jobs: Int) t
     var manifest = RunManifest.start(
         name: "chapter3-\(scale.name)", seed: 0,
         config: ["scale": .string(scale.name), "data": .string(prefix), "iterations": .number(Double(scale.iterations)),
-                 "seeds": .array(scale.seeds.map { .number(Double($0)) }), "jobs": .number(Double(jobs)),
+                 "seeds": .array(scale.seeds.map { .number(Double($0)) }), "executor": .object(executor.manifestEntry),
                  "runs": RunGrid<DensityRun>.manifestEntries(results)],
         evaluationProtocol: ["bpd": .string("PixelCNN++ exact; latent models IWAE k = \(scale.importanceSamples) on the discrete likelihood"),
                              "test_images": .number(Double(min(scale.evaluationRows ?? test.count, test.count)))],

@@ -9,13 +9,13 @@ import Training
 /// (made, with their classifier, on first use) or on a user's dataset, every variant of the
 /// image table over the scale's seeds, then the table (CSV + Markdown), the Fig. 4.6 analogue,
 /// the sample grids and a manifest, in `output`. Returns the failed runs.
-func runImagePart(scale: Chapter4ImageScale, output: String, worker: URL, jobs: Int) throws -> [String] {
+func runImagePart(scale: Chapter4ImageScale, output: String, worker: URL, executor: RunExecutor) throws -> [String] {
     let start = Date()
     let (dataPath, classifierPath, classifierReport) = try scale.prepareData(in: output)
 
     let configs = scale.runs(data: dataPath, classifier: classifierPath)
     let grid = RunGrid<ImageRun>(label: "chapter 4 (images), scale \(scale.name)", runsFolder: output + "/runs",
-                                 worker: worker, jobs: jobs)
+                                 worker: worker, executor: executor)
     let (results, failures) = try grid.run(configs) { $0.method == .minibatchDiscrimination }
 
     try ImageReport.runTable(results).writeCSV(to: output + "/image_table.csv", existing: .overwrite)
@@ -36,7 +36,7 @@ func runImagePart(scale: Chapter4ImageScale, output: String, worker: URL, jobs: 
         name: "chapter4-images-\(scale.name)", seed: 0,
         config: ["scale": .string(scale.name), "data": .string(dataPath), "width_multiplier": .number(scale.widthMultiplier),
                  "iterations": .number(Double(scale.iterations)), "seeds": .array(scale.seeds.map { .number(Double($0)) }),
-                 "jobs": .number(Double(jobs)),
+                 "executor": .object(executor.manifestEntry),
                  "runs": RunGrid<ImageRun>.manifestEntries(results)],
         evaluationProtocol: ["generated_samples": .number(Double(scale.evaluationSamples)),
                              "feature_extractor": .string(ImageReport.featureExtractorDescription(

@@ -30,6 +30,18 @@ struct Chapter4: ParsableCommand {
     @Option(help: "Worker processes.")
     var jobs = 2
 
+    @Option(help: ArgumentHelp("Where the runs train: local (--jobs worker processes here) or slurm (one job array per grid, "
+                               + "submitted with sbatch; see --slurm-config and README \"Running on a Slurm cluster\")."))
+    var executor = ProcessInfo.processInfo.environment["EXECUTOR"] ?? "local"
+
+    @Option(name: .customLong("slurm-config"),
+            help: ArgumentHelp("The Slurm executor's resources (JSON; default: Experiments/Slurm/resources.json's values).",
+                               valueName: "file"))
+    var slurmConfig = ProcessInfo.processInfo.environment["SLURM_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+
+    /// `--executor`, `--jobs` and `--slurm-config` as the grids' executor.
+    func runExecutor() throws -> RunExecutor { try RunExecutor.named(executor, jobs: jobs, slurmConfig: slurmConfig) }
+
     @Option(help: "The image part on this HDF5 dataset instead of the scale's.")
     var data = ProcessInfo.processInfo.environment["DATA"] ?? ""
 
@@ -59,10 +71,10 @@ struct Chapter4: ParsableCommand {
         var failures: [String] = []
         do {
             if part != "images" {
-                failures += try runMixturePart(scale: mixtureScale, output: output, worker: worker, jobs: jobs)
+                failures += try runMixturePart(scale: mixtureScale, output: output, worker: worker, executor: runExecutor())
             }
             if part != "2d" {
-                failures += try runImagePart(scale: imageScale, output: output + "/images", worker: worker, jobs: jobs)
+                failures += try runImagePart(scale: imageScale, output: output + "/images", worker: worker, executor: runExecutor())
             }
         } catch { throw fail("\(error)") }
         if ChapterDriver.reportFailures(failures) { throw ExitCode(1) }

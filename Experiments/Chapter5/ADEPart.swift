@@ -14,7 +14,7 @@ import Training
 /// smoke scales train on MNIST-5k centred at 32×32 (made on first use) with a digit classifier
 /// for the sample metrics; the thesis scale on CIFAR-10 (`data/cifar10-{train,test}.h5`), whose
 /// sample metrics need Inception and are left out. Returns the failed runs.
-func runADEPart(scale: Chapter5Scale, output: String, worker: URL, jobs: Int) throws -> [String] {
+func runADEPart(scale: Chapter5Scale, output: String, worker: URL, executor: RunExecutor) throws -> [String] {
     let start = Date()
     let prefix: String
     var classifierPath: String?
@@ -46,7 +46,7 @@ func runADEPart(scale: Chapter5Scale, output: String, worker: URL, jobs: Int) th
     }
 
     let grid = RunGrid<ADERun>(label: "chapter 5 (Table 5.1), scale \(scale.name)", runsFolder: output + "/runs",
-                               worker: worker, jobs: jobs)
+                               worker: worker, executor: executor)
     let configs = scale.adeConfigs(prefix: prefix, classifier: classifierPath)
     let refinementConfigs = scale.refinementConfigs(prefix: prefix, classifier: classifierPath)
     let (results, failures) = try grid.run(configs + refinementConfigs) { $0.variant == .avade || $0.variant == .avgde }
@@ -108,7 +108,7 @@ func runADEPart(scale: Chapter5Scale, output: String, worker: URL, jobs: Int) th
     var manifest = RunManifest.start(
         name: "chapter5-ade-\(scale.name)", seed: 0,
         config: ["scale": .string(scale.name), "data": .string(prefix), "iterations": .number(Double(a.iterations)),
-                 "seeds": .array(scale.seeds.map { .number(Double($0)) }), "jobs": .number(Double(jobs)),
+                 "seeds": .array(scale.seeds.map { .number(Double($0)) }), "executor": .object(executor.manifestEntry),
                  "runs": RunGrid<ADERun>.manifestEntries(results)],
         evaluationProtocol: ["bpd": .string("IWAE k = \(a.importanceSamples) on the test images, + 8 bits"),
                              "sample_metrics": .string(classifierReport.map { "\(a.metricSamples) samples, digit classifier \($0.weightsHash)" }

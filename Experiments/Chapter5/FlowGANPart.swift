@@ -12,7 +12,7 @@ import Training
 /// data and the digit classifier (made on first use), MLE / ADV / hybrid runs over the scale's
 /// seeds, the memoriser sweep, then Tables 1 and 3 (CSV + Markdown), Figs. 2, 4, 6 and 7, the
 /// sample grids and a manifest, in `output`. Returns the failed runs.
-func runFlowGANPart(scale: Chapter5Scale, output: String, worker: URL, jobs: Int) throws -> [String] {
+func runFlowGANPart(scale: Chapter5Scale, output: String, worker: URL, executor: RunExecutor) throws -> [String] {
     let start = Date()
     let prefix = try preparedData(scale: scale, output: output)
     let train = try ImageDataset.read(fromHDF5: prefix + "-train.h5")
@@ -32,11 +32,11 @@ func runFlowGANPart(scale: Chapter5Scale, output: String, worker: URL, jobs: Int
                  classifierReport.heldOutAccuracy * 100, classifierReport.heldOutImages, classifierReport.weightsHash))
 
     let grid = RunGrid<FlowGANRun>(label: "chapter 5 (Flow-GAN), scale \(scale.name)", runsFolder: output + "/runs",
-                                   worker: worker, jobs: jobs)
+                                   worker: worker, executor: executor)
     var (results, failures) = try grid.run(scale.configs(prefix: prefix, classifier: classifierPath)) { $0.objective != .mle }
     let digits32 = try centredDigits(output: output)
     let dcganGrid = RunGrid<ImageRun>(label: "chapter 5 (k = d DCGANs), scale \(scale.name)", runsFolder: output + "/runs",
-                                      worker: worker, jobs: jobs)
+                                      worker: worker, executor: executor)
     let (dcgans, dcganFailures) = try dcganGrid.run(scale.dcganConfigs(data: digits32)) { $0.method == .wganGP }
     failures += dcganFailures
     let dcganSpectra = dcgans.compactMap { run in
@@ -84,7 +84,7 @@ func runFlowGANPart(scale: Chapter5Scale, output: String, worker: URL, jobs: Int
     var manifest = RunManifest.start(
         name: "chapter5-flowgan-\(scale.name)", seed: 0,
         config: ["scale": .string(scale.name), "data": .string(prefix), "iterations": .number(Double(scale.iterations)),
-                 "seeds": .array(scale.seeds.map { .number(Double($0)) }), "jobs": .number(Double(jobs)),
+                 "seeds": .array(scale.seeds.map { .number(Double($0)) }), "executor": .object(executor.manifestEntry),
                  "nice": .string("\(scale.couplings) couplings × \(scale.hiddenLayers) layers × \(scale.hiddenUnits) units"),
                  "runs": RunGrid<FlowGANRun>.manifestEntries(results), "dcgan_runs": RunGrid<ImageRun>.manifestEntries(dcgans)],
         evaluationProtocol: [

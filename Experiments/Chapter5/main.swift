@@ -27,6 +27,18 @@ struct Chapter5: ParsableCommand {
     @Option(help: "Worker processes.")
     var jobs = 2
 
+    @Option(help: ArgumentHelp("Where the runs train: local (--jobs worker processes here) or slurm (one job array per grid, "
+                               + "submitted with sbatch; see --slurm-config and README \"Running on a Slurm cluster\")."))
+    var executor = ProcessInfo.processInfo.environment["EXECUTOR"] ?? "local"
+
+    @Option(name: .customLong("slurm-config"),
+            help: ArgumentHelp("The Slurm executor's resources (JSON; default: Experiments/Slurm/resources.json's values).",
+                               valueName: "file"))
+    var slurmConfig = ProcessInfo.processInfo.environment["SLURM_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+
+    /// `--executor`, `--jobs` and `--slurm-config` as the grids' executor.
+    func runExecutor() throws -> RunExecutor { try RunExecutor.named(executor, jobs: jobs, slurmConfig: slurmConfig) }
+
     @Option(help: ArgumentHelp("Only these seeds, e.g. 0 or 0,1 (default: the scale's).", valueName: "list"))
     var seeds: String?
 
@@ -46,8 +58,9 @@ struct Chapter5: ParsableCommand {
         do { worker = try ChapterDriver.worker(makeTarget: "chapter5") } catch { throw fail("\(error)") }
         var failures: [String] = []
         do {
-            if part != "ade" { failures += try runFlowGANPart(scale: chosen, output: output + "/flowgan", worker: worker, jobs: jobs) }
-            if part != "flowgan" { failures += try runADEPart(scale: chosen, output: output + "/ade", worker: worker, jobs: jobs) }
+            let executor = try runExecutor()
+            if part != "ade" { failures += try runFlowGANPart(scale: chosen, output: output + "/flowgan", worker: worker, executor: executor) }
+            if part != "flowgan" { failures += try runADEPart(scale: chosen, output: output + "/ade", worker: worker, executor: executor) }
         } catch { throw fail("\(error)") }
         if ChapterDriver.reportFailures(failures) { throw ExitCode(1) }
     }

@@ -4,22 +4,26 @@ import Reporting
 
 /// A grid of runs of one family, as every chapter's driver runs them: each config gets a
 /// folder `runs/<name>/` with its `config.json`; finished runs are read back, the others are
-/// trained by `mixedbatch <Run.subcommand>` worker processes, `jobs` at a time, behind a
-/// progress bar. An interrupted grid, run again, keeps finished runs and resumes the others
-/// from their checkpoints.
+/// trained by `mixedbatch <Run.subcommand>` — worker processes here, `jobs` at a time, or the
+/// tasks of a Slurm job array (`RunExecutor`) — behind a progress bar. An interrupted grid,
+/// run again, keeps finished runs and resumes the others from their checkpoints.
 public struct RunGrid<Run: ExperimentRun> {
     public typealias Result = Run.Result
     public let label: String
     public let runsFolder: String
     /// The `mixedbatch` executable.
     public let worker: URL
-    public let jobs: Int
+    public let executor: RunExecutor
 
-    public init(label: String, runsFolder: String, worker: URL, jobs: Int) {
+    public init(label: String, runsFolder: String, worker: URL, executor: RunExecutor) {
         self.label = label
         self.runsFolder = runsFolder
         self.worker = worker
-        self.jobs = jobs
+        self.executor = executor
+    }
+
+    public init(label: String, runsFolder: String, worker: URL, jobs: Int) {
+        self.init(label: label, runsFolder: runsFolder, worker: worker, executor: .local(jobs: jobs))
     }
 
     /// The results of every config, in the order given, and the runs that failed (a message
@@ -45,12 +49,16 @@ public struct RunGrid<Run: ExperimentRun> {
                 pending.append(folder)
             }
         }
-        print("\(label): \(configs.count) runs, \(done.count) already done, \(pending.count) to train with \(jobs) worker(s); "
-              + "runs in \(runsFolder)")
+        let placement: String
+        switch executor {
+        case let .local(jobs): placement = "with \(jobs) worker(s)"
+        case .slurm: placement = "as a Slurm job array"
+        }
+        print("\(label): \(configs.count) runs, \(done.count) already done, \(pending.count) to train \(placement); runs in \(runsFolder)")
         fflush(stdout)
         let progress = ProgressBar(total: pending.count, label: label)
         var failures: [String] = []
-        _ = try RunScheduler(executable: worker, subcommand: Run.subcommand, jobs: jobs).run(folders: pending) { folder, outcome in
+        let finished = { (folder: String, outcome: RunScheduler.Outcome) in
             progress.advance()
             switch outcome {
             case .completed, .diverged:
@@ -60,7 +68,16 @@ public struct RunGrid<Run: ExperimentRun> {
                 } catch { failures.append("\(folder): \(error)") }
             case let .failed(status):
                 failures.append("\(folder) exited with status \(status); see \(folder)/worker.log")
+            case let .unfinished(reason):
+                failures.append("\(folder): \(reason)")
             }
+        }
+        switch executor {
+        case let .local(jobs):
+            _ = try RunScheduler(executable: worker, subcommand: Run.subcommand, jobs: jobs).run(folders: pending, finished: finished)
+        case let .slurm(settings):
+            _ = try SlurmArray(settings: settings, worker: worker, subcommand: Run.subcommand, runsFolder: runsFolder)
+                .run(folders: pending, finished: finished)
         }
         progress.finish()
         return (configs.compactMap { done[$0.runName] }, failures)

@@ -8,7 +8,11 @@ import Foundation
 /// trains that run beside it.
 public final class RunScheduler {
     /// What became of one run.
-    public enum Outcome: Equatable { case completed, diverged, failed(status: Int32) }
+    public enum Outcome: Equatable {
+        case completed, diverged, failed(status: Int32)
+        /// Ended without a result for the reason given (a cluster's task cancelled or timed out).
+        case unfinished(String)
+    }
 
     public let executable: URL
     public let subcommand: String
