@@ -57,13 +57,15 @@ consumer-check:
 	cd Experiments/ConsumerPackage && swift run --scratch-path ../../.build-consumer SetClassifier
 
 # The speed table, then our 2D, SNGAN and flow steps beside PyTorch's on this machine
-# (alternating rounds, ratio ours / PyTorch) when $(PYTHON) imports torch; skipped otherwise.
+# (alternating rounds, ratio ours / PyTorch) when $(PYTHON) imports torch; skipped otherwise;
+# then the SNGAN iteration with 1 and 2 MPI processes (data parallelism) and its projected scaling.
 # $(PYTHON) is the reference environment of `make setup` when it exists.
 PYTHON ?= $(if $(wildcard $(REFERENCE_VENV)/bin/python),$(REFERENCE_VENV)/bin/python,python3)
 bench:
 	swift build $(RELEASE_FLAGS) --product Benchmarks
 	$$(swift build $(RELEASE_FLAGS) --show-bin-path)/Benchmarks
 	MIXEDBATCH_PYTHON=$(PYTHON) $$(swift build $(RELEASE_FLAGS) --show-bin-path)/Benchmarks --beside-pytorch
+	$$(swift build $(RELEASE_FLAGS) --show-bin-path)/Benchmarks --only data-parallel
 
 proofs:
 	swift build $(RELEASE_FLAGS) --product ProofChecks
