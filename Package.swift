@@ -65,7 +65,9 @@ let package = Package(
         .target(name: "AGAVE", dependencies: ["TensorCore", "NeuralNet", "Training", "Distributions", "Variational", "Autoregressive"]),
         // GANs: objectives, mixing priors, discriminators, the SNGAN stack, the GAN procedure.
         .target(name: "Adversarial", dependencies: ["TensorCore", "NeuralNet", "EquivariantLayer", "Training"]),
-        .target(name: "ExperimentRuns", dependencies: ["Training", "NeuralNet", "Reporting", "TensorCore"]),
+        .target(name: "ExperimentRuns", dependencies: [
+            "Training", "NeuralNet", "Reporting", "TensorCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         // The auto-encoding GAN hybrids of the BMS paper (spec §6): BMS-VAE-GAN, α-GAN, WAE, VAE-GAN.
         .target(name: "Hybrid", dependencies: ["TensorCore", "NeuralNet", "Training", "Distributions"]),
         .target(name: "MixtureExperiments", dependencies: [

@@ -27,20 +27,10 @@ struct Chapter4: ParsableCommand {
     @Option(help: "The output folder.")
     var output = "results/chapter4"
 
-    @Option(help: "Worker processes.")
-    var jobs = 2
+    @OptionGroup var execution: ExecutionOptions
 
-    @Option(help: ArgumentHelp("Where the runs train: local (--jobs worker processes here) or slurm (one job array per grid, "
-                               + "submitted with sbatch; see --slurm-config and README \"Running on a Slurm cluster\")."))
-    var executor = ProcessInfo.processInfo.environment["EXECUTOR"] ?? "local"
-
-    @Option(name: .customLong("slurm-config"),
-            help: ArgumentHelp("The Slurm executor's resources (JSON; default: Experiments/Slurm/resources.json's values).",
-                               valueName: "file"))
-    var slurmConfig = ProcessInfo.processInfo.environment["SLURM_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
-
-    /// `--executor`, `--jobs` and `--slurm-config` as the grids' executor.
-    func runExecutor() throws -> RunExecutor { try RunExecutor.named(executor, jobs: jobs, slurmConfig: slurmConfig) }
+    /// The grids' executor (`--jobs`, `--executor`, `--slurm-config`).
+    func runExecutor() throws -> RunExecutor { try execution.makeExecutor() }
 
     @Option(help: "The image part on this HDF5 dataset instead of the scale's.")
     var data = ProcessInfo.processInfo.environment["DATA"] ?? ""
@@ -49,7 +39,6 @@ struct Chapter4: ParsableCommand {
     var seeds: String?
 
     func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be a positive integer") }
         guard ["all", "2d", "images"].contains(part) else { throw ValidationError("--part must be all, 2d or images, not '\(part)'") }
     }
 

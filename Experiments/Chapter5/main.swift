@@ -24,26 +24,15 @@ struct Chapter5: ParsableCommand {
     @Option(help: "The output folder.")
     var output = "results/chapter5"
 
-    @Option(help: "Worker processes.")
-    var jobs = 2
+    @OptionGroup var execution: ExecutionOptions
 
-    @Option(help: ArgumentHelp("Where the runs train: local (--jobs worker processes here) or slurm (one job array per grid, "
-                               + "submitted with sbatch; see --slurm-config and README \"Running on a Slurm cluster\")."))
-    var executor = ProcessInfo.processInfo.environment["EXECUTOR"] ?? "local"
-
-    @Option(name: .customLong("slurm-config"),
-            help: ArgumentHelp("The Slurm executor's resources (JSON; default: Experiments/Slurm/resources.json's values).",
-                               valueName: "file"))
-    var slurmConfig = ProcessInfo.processInfo.environment["SLURM_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
-
-    /// `--executor`, `--jobs` and `--slurm-config` as the grids' executor.
-    func runExecutor() throws -> RunExecutor { try RunExecutor.named(executor, jobs: jobs, slurmConfig: slurmConfig) }
+    /// The grids' executor (`--jobs`, `--executor`, `--slurm-config`).
+    func runExecutor() throws -> RunExecutor { try execution.makeExecutor() }
 
     @Option(help: ArgumentHelp("Only these seeds, e.g. 0 or 0,1 (default: the scale's).", valueName: "list"))
     var seeds: String?
 
     func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be a positive integer") }
         guard ["all", "flowgan", "ade"].contains(part) else { throw ValidationError("--part must be all, flowgan or ade, not '\(part)'") }
     }
 

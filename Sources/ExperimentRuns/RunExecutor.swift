@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Reporting
 import Training
@@ -35,4 +36,29 @@ public enum RunExecutor {
         if case let .local(current) = self { return .local(jobs: min(current, jobs)) }
         return self
     }
+}
+
+/// The chapter drivers' options of where their grids train: `--jobs`, `--executor`,
+/// `--slurm-config` (defaults from the `EXECUTOR` and `SLURM_CONFIG` variables).
+public struct ExecutionOptions: ParsableArguments {
+    @Option(help: "Worker processes (local executor).")
+    public var jobs = 2
+
+    @Option(help: ArgumentHelp("Where the runs train: local (--jobs worker processes here) or slurm (one job array per grid, "
+                               + "submitted with sbatch; see --slurm-config and README \"Beyond one machine\")."))
+    public var executor = ProcessInfo.processInfo.environment["EXECUTOR"] ?? "local"
+
+    @Option(name: .customLong("slurm-config"),
+            help: ArgumentHelp("The Slurm executor's resources (JSON, documented in Experiments/Slurm/resources.json; default: "
+                               + "that file's defaults built in).", valueName: "file"))
+    public var slurmConfig = ProcessInfo.processInfo.environment["SLURM_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+
+    public init() {}
+
+    public func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be a positive integer") }
+    }
+
+    /// The executor these options name; a `ConfigError` for a bad name or settings file.
+    public func makeExecutor() throws -> RunExecutor { try RunExecutor.named(executor, jobs: jobs, slurmConfig: slurmConfig) }
 }
