@@ -51,7 +51,8 @@ public final class ADERun: ExperimentRun {
     }
 
     /// The model, its discriminator and the procedure on `dataset` (initialised from the seed).
-    public func makeProcedure(for dataset: ImageDataset) throws -> (AdaptiveDensityModel, TrainingProcedure) {
+    public func makeProcedure(for dataset: ImageDataset, group: any ProcessGroup = DataParallel.world) throws
+        -> (AdaptiveDensityModel, TrainingProcedure) {
         var random = RandomStream(seed: config.schedule.seed).split("model-init")
         let imageShape = Array(dataset.shape.dropFirst())
         let model: AdaptiveDensityModel
@@ -67,7 +68,7 @@ public final class ADERun: ExperimentRun {
         }
         model.evaluationSamples = config.evaluationImportanceSamples
         let procedure = try ADETraining.procedure(model: model, discriminator: discriminator, settings: config.ade,
-                                                  optimizer: config.optimizer, seed: config.schedule.seed) { count, random in
+                                                  optimizer: config.optimizer, seed: config.schedule.seed, group: group) { count, random in
             let indices = (0..<count).map { _ in random.integer(in: 0..<dataset.count) }
             return try Batch(inputs: Dequantization.uniform(dataset.pixelBatch(indices), scaling: .unit, random: &random))
         }
@@ -85,8 +86,10 @@ public final class ADERun: ExperimentRun {
         let density = DensityModel(module: model, scaling: .unit, imageShape: model.imageShape)
         // Samples first: the GAN's post-hoc phase trains σ, which its noisy samples use.
         let samples = try sampleQuality(of: density, train: dataset, test: testSet)
-        try density.writeSampleFiles(to: folder, count: config.gridSamples, seed: config.schedule.seed,
-                                     source: "\(config.runName) samples after \(procedure.iteration) iterations")
+        if training.isWriter {
+            try density.writeSampleFiles(to: folder, count: config.gridSamples, seed: config.schedule.seed,
+                                         source: "\(config.runName) samples after \(procedure.iteration) iterations")
+        }
         let measuresDensity = config.variant.trainsCoverage || config.posthocIterations > 0
         if !config.variant.trainsCoverage, config.posthocIterations > 0 {
             try PosthocInference.train(model, iterations: config.posthocIterations, batchSize: config.batchSize,
@@ -111,7 +114,7 @@ public final class ADERun: ExperimentRun {
                     + "PRD (20 clusters, 10 runs, 1,001 slopes) against the held-out images and IS / MODE in the features of \($0)" } ?? "no classifier: not measured"),
                 "evaluation_seconds": .number((clock.now - start).seconds),
             ])
-        try result.write(to: training.resultPath)
+        try training.writeResult(result)
         return result
     }
 

@@ -59,7 +59,8 @@ public enum ADETraining {
     public static let streams = ["posterior", "latent", "objective"]
 
     public static func procedure(model: AdaptiveDensityModel, discriminator: (any Layer & Module)?, settings: ADESettings,
-                                 optimizer: OptimizerSettings, seed: UInt64, data: @escaping BatchSource) throws -> TrainingProcedure {
+                                 optimizer: OptimizerSettings, seed: UInt64, group: any ProcessGroup = DataParallel.world,
+                                 data: @escaping BatchSource) throws -> TrainingProcedure {
         let variant = settings.variant, weight = settings.qualityWeight, batchSize = settings.batchSize
         var players: [Player] = []
         if variant.trainsQuality {
@@ -69,7 +70,7 @@ public enum ADETraining {
                                       optimizer: optimizer.makeOptimizer(for: discriminator),
                                       options: optimizer.playerOptions) { batch, streams in
                 let generated = try streams.with("latent") { random in
-                    try withoutGradient { try model.generate(count: batchSize, random: &random) }
+                    try withoutGradient { try model.generate(count: batch.inputs.shape[0], random: &random) }
                 }
                 return PlayerLoss(try streams.with("objective") { random in
                     try objective.discriminatorLoss(discriminator, real: batch.inputs, generated: generated, random: &random)
@@ -88,14 +89,14 @@ public enum ADETraining {
                 metrics["coverage"] = coverage.scalar
             }
             if variant.trainsQuality, let discriminator {
-                let samples = try streams.with("latent") { try model.generate(count: batchSize, random: &$0) }
+                let samples = try streams.with("latent") { try model.generate(count: batch.inputs.shape[0], random: &$0) }
                 let quality = try -discriminator(samples).mean()
                 loss = try loss + (variant.trainsCoverage ? weight : 1) * quality
                 metrics["quality"] = quality.scalar
             }
             return PlayerLoss(loss, metrics: metrics)
         })
-        return try TrainingProcedure(players: players, batchSize: batchSize, seed: seed, streams: streams, data: data)
+        return try TrainingProcedure(players: players, batchSize: batchSize, seed: seed, streams: streams, group: group, data: data)
     }
 
     /// The discriminator of `settings` for `imageShape` `[C, S, S]` at `discriminator_width` of

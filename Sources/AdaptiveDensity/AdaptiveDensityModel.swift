@@ -75,7 +75,7 @@ public final class AdaptiveDensityModel: Module, VariationalModel, Differentiabl
     /// graph; ψ is detached unless `adversarialLossTrainsFeatureMap`.
     public func generate(count: Int, random: inout RandomStream) throws -> Tensor {
         var y = try vae.generate(count: count, random: &random)
-        if noisySamples { y = try y + exp(observationLogSigma) * random.normal(y.shape) }
+        if noisySamples { y = try y + exp(observationLogSigma) * random.batchNormal(y.shape) }
         guard let featureMap else { return y }
         if adversarialLossTrainsFeatureMap { return try featureMap.inverse(y) }
         return try featureParameters.frozen { try featureMap.inverse(y) }

@@ -44,12 +44,15 @@ public final class DensityRun: ExperimentRun {
         return dataset
     }
 
-    /// The model (initialised from the run's seed) and its one-player procedure on `dataset`.
-    public func makeProcedure(for dataset: ImageDataset) throws -> (DensityModel, TrainingProcedure) {
+    /// The model (initialised from the run's seed) and its one-player procedure on `dataset`,
+    /// data-parallel over `group` (the data and their dequantisation noise drawn for the global
+    /// batch, the posterior's ε by rows through `batchNormal`, batch norm over the global batch).
+    public func makeProcedure(for dataset: ImageDataset, group: any ProcessGroup = DataParallel.world) throws
+        -> (DensityModel, TrainingProcedure) {
         let model = try config.makeModel(imageShape: Array(dataset.shape.dropFirst()))
         let player = try model.player(config.density, optimizer: config.optimizer)
         let procedure = try TrainingProcedure(players: [player], batchSize: config.density.batchSize, seed: config.schedule.seed,
-                                              streams: ["posterior"]) { count, random in
+                                              streams: ["posterior"], group: group) { count, random in
             let indices = (0..<count).map { _ in random.integer(in: 0..<dataset.count) }
             return try Batch(inputs: model.inputs(fromPixels: dataset.pixelBatch(indices), random: &random))
         }
@@ -71,9 +74,11 @@ public final class DensityRun: ExperimentRun {
                                test: testSet.map { try evaluator.evaluate($0, rows: config.density.evaluationRows) })
         }
         let evaluationSeconds = (clock.now - start).seconds
-        try procedure.withEvaluationParameters {
-            try model.writeSampleFiles(to: folder, count: config.density.gridSamples, seed: config.schedule.seed,
-                                       source: "\(config.runName) samples after \(procedure.iteration) iterations")
+        if training.isWriter {
+            try procedure.withEvaluationParameters {
+                try model.writeSampleFiles(to: folder, count: config.density.gridSamples, seed: config.schedule.seed,
+                                           source: "\(config.runName) samples after \(procedure.iteration) iterations")
+            }
         }
         let result = DensityRunResult(config: config, outcome: outcome, iterations: procedure.iteration, metrics: metrics)
         try training.writeManifest(configExtras: ["parameters": .number(Double(model.module.parameterCount))], configChanges: outcome.log.configChanges,
@@ -85,7 +90,7 @@ public final class DensityRun: ExperimentRun {
             "training_rows_evaluated": .number(Double(metrics.train.images)),
             "evaluation_seconds": .number(evaluationSeconds),
         ])
-        try result.write(to: training.resultPath)
+        try training.writeResult(result)
         return result
     }
 }

@@ -30,9 +30,11 @@ public struct DiagonalGaussian {
     }
 
     /// A reparameterised sample `μ + σ ⊙ ε`, `ε ~ N(0, I)` from `random`: gradients reach μ and σ.
+    /// Axis 0 is the batch (`RandomStream.batchNormal`: a data-parallel shard's rows of the
+    /// global batch's ε).
     public func sample(random: inout RandomStream) throws -> Tensor {
         let shape = try Shape.broadcast(mean.shape, logStd.shape, operation: "DiagonalGaussian.sample")
-        return try mean + exp(logStd) * random.normal(shape)
+        return try mean + exp(logStd) * random.batchNormal(shape)
     }
 
     /// `KL(self ‖ other)` in closed form, summed over every axis but the first: `[B]`:

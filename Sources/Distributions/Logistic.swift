@@ -10,7 +10,7 @@ public enum StandardLogistic {
     }
 
     /// Samples `ln u − ln(1 − u)`, `u ~ U(0, 1)`, shaped `shape`.
-    public static func sample(_ shape: [Int], random: inout RandomStream) -> Tensor {
-        random.uniform(shape, low: 1e-6, high: 1 - 1e-6).map { Foundation.log($0) - Foundation.log(1 - $0) }
+    public static func sample(_ shape: [Int], random: inout RandomStream) throws -> Tensor {
+        try random.batchUniform(shape, low: 1e-6, high: 1 - 1e-6).map { Foundation.log($0) - Foundation.log(1 - $0) }
     }
 }

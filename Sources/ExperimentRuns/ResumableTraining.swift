@@ -267,6 +267,12 @@ public final class ResumableTraining<Config: RunConfiguration> {
         }
     }
 
+    /// Writes the run's `result.json` (rank 0 of a job).
+    public func writeResult<Result: RunResultFile>(_ result: Result) throws {
+        guard isWriter else { return }
+        try result.write(to: resultPath)
+    }
+
     /// Writes the run's `manifest.json` (rank 0 of a job): the config (with `configExtras` added, and the
     /// settings changed on resume under `changed_on_resume`), seed, commit, library versions
     /// and the evaluation protocol next to the numbers.

@@ -25,9 +25,6 @@ public struct SlurmArray {
         folder = runsFolder + "/slurm"
     }
 
-    /// The data-parallel families (several ranks per run).
-    static let dataParallelSubcommands: Set = ["train2d", "train-image"]
-
     /// The array job still queued for this grid, as recorded when it was submitted.
     struct Submission: Codable {
         var jobID: String
@@ -43,10 +40,6 @@ public struct SlurmArray {
     public func run(folders: [String], finished: (String, RunScheduler.Outcome) -> Void) throws -> [String: RunScheduler.Outcome] {
         guard !folders.isEmpty else { return [:] }
         let resources = settings.resources(for: subcommand)
-        if let ranks = resources.ntasks, ranks > 1, !Self.dataParallelSubcommands.contains(subcommand) {
-            throw ConfigError("ntasks = \(ranks) for \(subcommand): only train2d and train-image train data-parallel over "
-                              + "several ranks; set ntasks = 1 for this family in the Slurm settings")
-        }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var submissions: [Submission] = []
         if let active = try? JSONDecoder().decode([Submission].self, from: Data(contentsOf: URL(fileURLWithPath: activePath))) {

@@ -13,7 +13,7 @@ public struct SlurmResources: Codable, Equatable, Sendable {
     public var cpusPerTask: Int?
     /// Memory per node (`16G`).
     public var mem: String?
-    /// MPI ranks per run (`srun` starts them; data-parallel families only: train2d, train-image).
+    /// MPI ranks per run (`srun` starts them; every training family is data-parallel).
     public var ntasks: Int?
     /// At most this many runs of an array at once (`--array=…%N`).
     public var maxParallel: Int?

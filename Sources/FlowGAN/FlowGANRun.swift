@@ -117,7 +117,8 @@ public final class FlowGANRun: ExperimentRun {
     }
 
     /// The flow (initialised from the run's seed), its critic and the procedure on `dataset`.
-    public func makeProcedure(for dataset: ImageDataset) throws -> (DensityModel, TrainingProcedure) {
+    public func makeProcedure(for dataset: ImageDataset, group: any ProcessGroup = DataParallel.world) throws
+        -> (DensityModel, TrainingProcedure) {
         var random = RandomStream(seed: config.schedule.seed).split("model-init")
         let imageShape = Array(dataset.shape.dropFirst())
         let model: DensityModel
@@ -130,7 +131,7 @@ public final class FlowGANRun: ExperimentRun {
             : try FlowGANTraining.critic(imageShape: imageShape, features: config.criticFeatures, random: &random)
         let procedure = try FlowGANTraining.procedure(
             model: model, critic: critic, settings: config.flowGAN, optimizer: config.optimizer,
-            batchSize: config.density.batchSize, seed: config.schedule.seed) { count, random in
+            batchSize: config.density.batchSize, seed: config.schedule.seed, group: group) { count, random in
             let indices = (0..<count).map { _ in random.integer(in: 0..<dataset.count) }
             return try Batch(inputs: model.inputs(fromPixels: dataset.pixelBatch(indices), random: &random))
         }
@@ -153,8 +154,10 @@ public final class FlowGANRun: ExperimentRun {
         let jacobian = try analyseJacobian(of: model)
         let parzen = try parzenEstimate(of: model, data: data, exact: final.test)
         let ais = try aisEstimate(of: model, data: data, noise: parzen?.bandwidth)
-        try model.writeSampleFiles(to: folder, count: config.density.gridSamples, seed: config.schedule.seed,
-                                   source: "\(config.runName) samples after \(procedure.iteration) iterations")
+        if training.isWriter {
+            try model.writeSampleFiles(to: folder, count: config.density.gridSamples, seed: config.schedule.seed,
+                                       source: "\(config.runName) samples after \(procedure.iteration) iterations")
+        }
         var bestValidated: FlowGANEvaluation?
         if FileManager.default.fileExists(atPath: bestPath) {
             let step = try Checkpoint.restore(from: bestPath, modules: ["flow": model.module]).step
@@ -186,7 +189,7 @@ public final class FlowGANRun: ExperimentRun {
                     + "σ = the Parzen bandwidth; exact log-likelihood of the same images beside it" } ?? "not measured"),
                 "evaluation_seconds": .number((clock.now - start).seconds),
             ])
-        try result.write(to: training.resultPath)
+        try training.writeResult(result)
         return result
     }
 
@@ -202,7 +205,9 @@ public final class FlowGANRun: ExperimentRun {
             log.history.append("nll.validation", iteration: iteration, value: nll)
             if nll.isFinite, nll < (log.extras.bestValidationNLL ?? .infinity) {
                 (log.extras.bestValidationNLL, log.extras.bestValidationIteration) = (nll, iteration)
-                try Checkpoint.save(to: bestPath, step: iteration, modules: ["flow": model.module], overwrite: true)
+                if DataParallel.world.isWriter {
+                    try Checkpoint.save(to: bestPath, step: iteration, modules: ["flow": model.module], overwrite: true)
+                }
             }
         }
         if let score = try modeScore(of: model, data: data, seed: UInt64(iteration)) {

@@ -26,6 +26,7 @@ public enum FlowGANTraining {
 
     public static func procedure(model: DensityModel, critic: (any Layer)?, settings: FlowGANSettings,
                                  optimizer: OptimizerSettings, batchSize: Int, seed: UInt64,
+                                 group: any ProcessGroup = DataParallel.world,
                                  data: @escaping BatchSource) throws -> TrainingProcedure {
         guard let generator = model.module as? any DifferentiableSampler else {
             throw TrainingError.invalidSetting("a Flow-GAN's generator must be a flow (its samples differentiable); "
@@ -65,7 +66,7 @@ public enum FlowGANTraining {
             }
             return PlayerLoss(loss, metrics: metrics)
         })
-        return try TrainingProcedure(players: players, batchSize: batchSize, seed: seed, streams: streams, data: data)
+        return try TrainingProcedure(players: players, batchSize: batchSize, seed: seed, streams: streams, group: group, data: data)
     }
 
     /// A DCGAN-style critic (Radford et al.; the paper's choice, spec §5.3) for images

@@ -27,8 +27,10 @@ public final class ActNorm: Module, Bijection {
 
     private func initialize(from x: Tensor) throws {
         let axes = [0] + Array(2..<x.rank)
-        let mean = try x.mean(alongAxes: axes)
-        let variance = try x.variance(alongAxes: axes)
+        // The global batch's statistics under data parallelism, so that every process starts alike.
+        let centre = try x.batchMean(alongAxes: axes, keepingDimensions: true)
+        let mean = try centre.reshaped([x.shape[1]])
+        let variance = try square(x - centre).batchMean(alongAxes: axes)
         bias = try mean.map { -$0 }.reshaped([1, x.shape[1]])
         logScale = try variance.map { -0.5 * Foundation.log($0 + 1e-6) }.reshaped([1, x.shape[1]])
         initialized = Tensor.ones([1])

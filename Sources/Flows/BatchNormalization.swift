@@ -50,13 +50,15 @@ public final class BatchNormalization: Module, Bijection {
         let statisticsShape = try checked(x, "BatchNormalization")
         let mean: Tensor, variance: Tensor
         if isTraining {
-            guard x.count / channels > 1 else {
+            guard x.count / channels * DataParallel.current.size > 1 else {
                 throw TensorError.invalidShape(operation: "BatchNormalization", shape: x.shape,
                                                expected: "more than one value per channel in training mode; use a larger batch or eval()")
             }
             let axes = [0] + Array(2..<x.rank)
-            mean = try x.mean(alongAxes: axes).detached
-            variance = try x.variance(alongAxes: axes).detached
+            // Over the global batch under data parallelism (every process keeps the same running statistics).
+            let centre = try x.detached.batchMean(alongAxes: axes, keepingDimensions: true)
+            mean = try centre.reshaped([channels])
+            variance = try square(x.detached - centre).batchMean(alongAxes: axes)
             try withoutGradient {
                 runningMean = try runningMean * (1 - momentum) + mean * momentum
                 runningVariance = try runningVariance * (1 - momentum) + variance * momentum

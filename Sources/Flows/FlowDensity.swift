@@ -34,9 +34,9 @@ public final class FlowDensity: Module, LikelihoodModel, DifferentiableSampler {
     }
 
     /// `count` draws of the prior, `[count] + rowShape`.
-    public func priorSample(count: Int, random: inout RandomStream) -> Tensor {
+    public func priorSample(count: Int, random: inout RandomStream) throws -> Tensor {
         let shape = [count] + rowShape
-        return prior == .gaussian ? random.normal(shape) : StandardLogistic.sample(shape, random: &random)
+        return try prior == .gaussian ? random.batchNormal(shape) : StandardLogistic.sample(shape, random: &random)
     }
 
     /// `x = f⁻¹(z)` for prior draws z, recording the graph (Flow-GAN's generator G = f⁻¹).

@@ -39,7 +39,7 @@ public final class EncoderGenerator: Module {
     public func posteriorSamples(_ x: Tensor, count: Int, random: inout RandomStream) throws
         -> (samples: Tensor, mean: Tensor, logStd: Tensor) {
         let (mean, logStd) = try posterior(x)
-        let noise = random.normal([x.shape[0], count, latentSize])
+        let noise = try random.batchNormal([x.shape[0], count, latentSize])
         let samples = try mean.expandingShape(at: 1) + exp(logStd).expandingShape(at: 1) * noise
         return (samples, mean, logStd)
     }

@@ -72,7 +72,7 @@ public struct HybridObjective: Sendable {
             let scores = try critic(reconstructions).reshaped([batch, samples])
             let worst = components.synthetic == .lipschitzCritic && components.aggregation == .best
                 ? try scores.min(alongAxis: 1) : try scores.mean(alongAxes: [1])
-            let priorScores = try critic(model.generator(random.normal([batch, model.latentSize])))
+            let priorScores = try critic(model.generator(random.batchNormal([batch, model.latentSize])))
             let synthetic = try 0.5 * (worst.mean() + priorScores.mean())
             loss = try loss - alpha * synthetic
             metrics["synthetic"] = synthetic.scalar
@@ -101,7 +101,7 @@ public struct HybridObjective: Sendable {
         let fakes = try withoutGradient {
             let codes = try model.posteriorSamples(x, count: 1, random: &random).samples
             let reconstructions = try model.generator(codes.reshaped([x.shape[0], model.latentSize]))
-            return (reconstructions, try model.generator(random.normal([x.shape[0], model.latentSize])))
+            return (reconstructions, try model.generator(random.batchNormal([x.shape[0], model.latentSize])))
         }
         let real = try critic(x), reconstructed = try critic(fakes.0), generated = try critic(fakes.1)
         switch components.synthetic {
@@ -123,7 +123,7 @@ public struct HybridObjective: Sendable {
         let posterior = try withoutGradient {
             try model.posteriorSamples(x, count: 1, random: &random).samples.reshaped([x.shape[0], model.latentSize])
         }
-        let prior = random.normal([x.shape[0], model.latentSize])
+        let prior = try random.batchNormal([x.shape[0], model.latentSize])
         return try HybridLosses.crossEntropy(real: code(prior), fake: code(posterior))
     }
 }

@@ -24,6 +24,7 @@ public enum HybridTraining {
 
     public static func procedure(_ networks: HybridNetworks, objective: HybridObjective, batchSize: Int,
                                  criticSteps: Int = 1, optimizer: OptimizerSettings, seed: UInt64,
+                                 group: any ProcessGroup = DataParallel.world,
                                  data: @escaping BatchSource) throws -> TrainingProcedure {
         var players: [Player] = []
         func player(_ name: String, _ module: Module, steps: Int,
@@ -47,6 +48,6 @@ public enum HybridTraining {
             let (loss, metrics) = try objective.modelLoss(networks, real: x, random: &random)
             return PlayerLoss(loss, metrics: metrics)
         })
-        return try TrainingProcedure(players: players, batchSize: batchSize, seed: seed, streams: streams, data: data)
+        return try TrainingProcedure(players: players, batchSize: batchSize, seed: seed, streams: streams, group: group, data: data)
     }
 }

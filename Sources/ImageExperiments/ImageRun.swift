@@ -72,10 +72,6 @@ public final class ImageRun: ExperimentRun {
             let (generator, discriminator) = try makeNetworks(config, imageShape: imageShape)
             return (generator, try config.makeProcedure(generator: generator, discriminator: discriminator, data: data))
         }
-        guard DataParallel.world.size == 1 else {
-            throw ConfigError("the auto-encoding hybrids do not train data-parallel yet; start this run as one process "
-                              + "(without mpirun/srun), or train a GAN method")
-        }
         let networks = try makeHybridNetworks(config, model: model, imageShape: imageShape)
         let procedure = try HybridTraining.procedure(networks, objective: objective, batchSize: config.batchSize,
                                                      criticSteps: config.discriminatorSteps, optimizer: config.gan.optimizer,
@@ -146,7 +142,7 @@ public final class ImageRun: ExperimentRun {
                            "discriminator": .string(config.hybrid.hybrid == nil ? config.discriminatorForm.rawValue : "hybrid critic")],
             configChanges: outcome.log.configChanges,
             evaluationProtocol: evaluationProtocol)
-        if training.isWriter { try result.write(to: resultPath) }
+        try training.writeResult(result)
         return result
     }
 

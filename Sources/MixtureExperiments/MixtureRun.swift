@@ -61,10 +61,6 @@ public final class MixtureRun: ExperimentRun {
             let (generator, discriminator) = try makeNetworks(config)
             return (generator, try config.makeProcedure(generator: generator, discriminator: discriminator, data: data))
         }
-        guard DataParallel.world.size == 1 else {
-            throw ConfigError("the auto-encoding hybrids do not train data-parallel yet; start this run as one process "
-                              + "(without mpirun/srun), or train a GAN method")
-        }
         let networks = try makeHybridNetworks(config, model: model)
         let procedure = try HybridTraining.procedure(networks, objective: objective, batchSize: config.batchSize,
                                                      criticSteps: config.discriminatorSteps, optimizer: config.gan.optimizer,
@@ -126,7 +122,7 @@ public final class MixtureRun: ExperimentRun {
                                  "mode_covered": "nearest mode of at least one high-quality sample",
                                  "reverse_kl": "KL(high-quality histogram over modes || uniform), nats",
                                  "training_seconds": .number(result.seconds)])
-        if training.isWriter { try result.write(to: training.resultPath) }
+        try training.writeResult(result)
         return result
     }
 }

@@ -150,7 +150,7 @@ public final class TopDownVAE: Module, VariationalModel, DifferentiableSampler {
     /// the prior hierarchy, recording the graph: `[count] + imageShape`.
     public func decodePrior(count: Int, random: inout RandomStream) throws -> Tensor {
         let side = 1 << groups
-        return try decode(top: random.normal([count, latentChannels, imageShape[1] / side, imageShape[2] / side]), random: &random)
+        return try decode(top: random.batchNormal([count, latentChannels, imageShape[1] / side, imageShape[2] / side]), random: &random)
     }
 
     /// The decoder's output for top-group latents `[B, Z, H/2^L, W/2^L]`, the lower groups drawn

@@ -19,7 +19,7 @@ struct MixedBatchCommand: ParsableCommand {
             let isHelp = String(describing: type(of: command)).hasSuffix("HelpCommand")
             if !isHelp, let group = try MPIProcessGroup.startIfLaunchedByMPI(), group.size > 1, !(command is DataParallelCommand) {
                 throw ConfigError("this command runs as one process; start it without mpirun/srun (data-parallel: "
-                                  + "mixedbatch train2d and train-image)")
+                                  + "mixedbatch train2d, train-image, train-density, train-flowgan and train-ade)")
             }
             try command.run()
         } catch {
@@ -29,8 +29,12 @@ struct MixedBatchCommand: ParsableCommand {
 }
 
 /// A command that trains data-parallel when started by `mpirun -np N` or `srun`: every
-/// process trains on its shard of each batch, rank 0 writes (`TrainingProcedure`).
+/// process trains on its shard of each batch, rank 0 writes (`TrainingProcedure`). Every
+/// `train…` command is one; the others refuse to run as a job.
 protocol DataParallelCommand {}
 
 extension Train2D: DataParallelCommand {}
 extension TrainImage: DataParallelCommand {}
+extension TrainDensity: DataParallelCommand {}
+extension TrainFlowGAN: DataParallelCommand {}
+extension TrainADE: DataParallelCommand {}

@@ -28,11 +28,6 @@ import Training
         return config
     }
 
-    struct Trained: Sendable {
-        var parameters: [String: [Float]]
-        var losses: [[String: Float]]
-    }
-
     /// Trains `config` for `iterations` with `group`; the parameters of both players and the metrics.
     static func train(_ config: MixtureRunConfig, group: any ProcessGroup, iterations: Int = 3) throws -> Trained {
         let mixture = try config.makeMixture()
@@ -40,35 +35,15 @@ import Training
         let procedure = try config.makeProcedure(generator: generator, discriminator: discriminator, group: group) { count, random in
             try mixture.sampleBatch(count: count, random: &random)
         }
-        let losses = try (0..<iterations).map { _ in try procedure.trainIteration() }
-        var parameters: [String: [Float]] = [:]
-        for player in procedure.players {
-            for (path, parameter) in player.parameters { parameters[player.name + "/" + path] = parameter.tensor.scalars }
-            for (path, buffer) in player.module.namedBuffers { parameters[player.name + "/" + path] = buffer.wrappedValue.scalars }
-        }
-        return Trained(parameters: parameters, losses: losses)
+        return try Trained(procedure, iterations: iterations)
     }
 
     static func checkSharded(_ config: MixtureRunConfig, tolerance: Float = 2e-4) throws {
-        let single = try train(config, group: SingleProcess.shared)
-        let sharded = try InProcessGroup.run(size: 2) { member in try train(config, group: member) }
-        // The processes hold the very same state…
-        #expect(sharded[0].parameters == sharded[1].parameters)
-        #expect(sharded[0].losses == sharded[1].losses)
-        // …and it is the single-process state, to float tolerance (sums in another order).
-        #expect(Set(single.parameters.keys) == Set(sharded[0].parameters.keys))
-        var worst: (difference: Float, path: String) = (0, "")
-        for (path, values) in single.parameters {
-            let other = sharded[0].parameters[path]!
-            let scale = max(1, values.map(abs).max() ?? 0)
-            let difference = zip(values, other).map { abs($0 - $1) / scale }.max() ?? 0
-            if difference > worst.difference { worst = (difference, path) }
-        }
-        #expect(worst.difference < tolerance, "largest relative parameter difference \(worst.difference) at \(worst.path)")
-        for (expected, got) in zip(single.losses, sharded[0].losses) {
-            #expect(Set(expected.keys) == Set(got.keys))
-            for (name, value) in expected {
-                #expect(abs(value - got[name]!) <= tolerance * max(1, abs(value)), "\(name): \(value) vs \(got[name]!)")
+        try Trained.compare(tolerance: tolerance) { group in
+            let mixture = try config.makeMixture()
+            let (generator, discriminator) = try MixtureRun.makeNetworks(config)
+            return try config.makeProcedure(generator: generator, discriminator: discriminator, group: group) { count, random in
+                try mixture.sampleBatch(count: count, random: &random)
             }
         }
     }
@@ -180,5 +155,48 @@ import Training
         #expect(try x.batchMean().scalars == x.mean(alongAxes: [0]).scalars)
         #expect(try x.allGathered().scalars == x.scalars)
         #expect(try x.localShard().scalars == x.scalars)
+    }
+}
+
+/// The state a procedure reached: every player's parameters and buffers, and each iteration's metrics.
+struct Trained: Sendable {
+    var parameters: [String: [Float]]
+    var losses: [[String: Float]]
+
+    init(_ procedure: TrainingProcedure, iterations: Int) throws {
+        losses = try (0..<iterations).map { _ in try procedure.trainIteration() }
+        parameters = [:]
+        for player in procedure.players {
+            for (path, parameter) in player.parameters { parameters[player.name + "/" + path] = parameter.tensor.scalars }
+            for (path, buffer) in player.module.namedBuffers { parameters[player.name + "/" + path] = buffer.wrappedValue.scalars }
+        }
+    }
+
+    /// Trains the procedure `build` makes on one process and on two (threads of an
+    /// `InProcessGroup`, half the rows each): the two processes must hold the same state, and it
+    /// must be the single process's to `tolerance` (relative to max(1, |value|)).
+    static func compare(tolerance: Float = 2e-4, iterations: Int = 3,
+                        _ build: @escaping @Sendable (any ProcessGroup) throws -> TrainingProcedure) throws {
+        let single = try Trained(build(SingleProcess.shared), iterations: iterations)
+        let sharded = try InProcessGroup.run(size: 2) { member in try Trained(build(member), iterations: iterations) }
+        #expect(sharded[0].parameters == sharded[1].parameters)
+        #expect(sharded[0].losses == sharded[1].losses)
+        #expect(Set(single.parameters.keys) == Set(sharded[0].parameters.keys))
+        var worst: (difference: Float, path: String) = (0, "")
+        for (path, values) in single.parameters {
+            let other = sharded[0].parameters[path] ?? []
+            #expect(values.count == other.count, "\(path)")
+            let scale = max(1, values.map(abs).max() ?? 0)
+            let difference = zip(values, other).map { abs($0 - $1) / scale }.max() ?? 0
+            if difference > worst.difference { worst = (difference, path) }
+        }
+        #expect(worst.difference < tolerance, "largest relative parameter difference \(worst.difference) at \(worst.path)")
+        for (expected, got) in zip(single.losses, sharded[0].losses) {
+            #expect(Set(expected.keys) == Set(got.keys))
+            for (name, value) in expected {
+                let other = got[name] ?? .nan
+                #expect(abs(value - other) <= tolerance * max(1, abs(value)), "\(name): \(value) vs \(other)")
+            }
+        }
     }
 }

@@ -32,7 +32,8 @@ public final class Dropout: Module, Layer {
         guard isTraining, probability > 0 else { return input }
         let keep = 1 - probability
         let scale = keep > 0 ? 1 / keep : 0
-        let mask = random.uniform(input.shape).map { $0 < keep ? scale : 0 }
+        // Axis 0 is the batch: a data-parallel shard draws its rows of the global batch's mask.
+        let mask = try random.batchUniform(input.shape).map { $0 < keep ? scale : 0 }
         return try input * mask
     }
 }
