@@ -158,8 +158,8 @@ let package = Package(
             "Adversarial", "Training", "EquivariantLayer", "Datasets", "NeuralNet", "TensorCore",
         ]),
         .testTarget(name: "DistributedTests", dependencies: [
-            "Adversarial", "AdaptiveDensity", "Datasets", "DensityExperiments", "FlowGAN", "Hybrid", "MixtureExperiments", "NeuralNet",
-            "TensorCore", "Training",
+            "Adversarial", "AdaptiveDensity", "Datasets", "DensityExperiments", "ExperimentRuns", "FlowGAN", "Hybrid",
+            "MixtureExperiments", "NeuralNet", "TensorCore", "Training",
         ]),
         .testTarget(name: "HybridTests", dependencies: ["Hybrid", "NeuralNet", "TensorCore", "Training"]),
         .testTarget(name: "DistributionsTests", dependencies: ["Distributions", "TensorCore", "NeuralNet", "Training"]),

@@ -273,7 +273,8 @@ public final class ResumableTraining<Config: RunConfiguration> {
         try result.write(to: resultPath)
     }
 
-    /// Writes the run's `manifest.json` (rank 0 of a job): the config (with `configExtras` added, and the
+    /// Writes the run's `manifest.json` (rank 0 of a job): the config (with `configExtras` and the
+    /// number of data-parallel `processes` added, and the
     /// settings changed on resume under `changed_on_resume`), seed, commit, library versions
     /// and the evaluation protocol next to the numbers.
     public func writeManifest(configExtras: [String: JSONValue], configChanges: [ConfigChange] = [],
@@ -281,6 +282,7 @@ public final class ResumableTraining<Config: RunConfiguration> {
         guard isWriter else { return }
         var configObject = try config.jsonObject()
         configObject.merge(configExtras) { _, new in new }
+        configObject["processes"] = .number(Double(DataParallel.world.size))
         if !configChanges.isEmpty {
             let encoded = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(configChanges))
             configObject["changed_on_resume"] = encoded

@@ -1,4 +1,6 @@
+import ExperimentRuns
 import Foundation
+import MixtureExperiments
 import Testing
 
 /// The Slurm executor against a real single-node Slurm (Debian's slurm-wlm and munge; make
@@ -48,6 +50,51 @@ struct SlurmClusterTests {
     }
 }
 
+extension SlurmClusterTests {
+    /// A family asking for 2 ranks per run: each array task starts its run with
+    /// `srun --mpi=pmix --ntasks=2`, and the run is the one a single local process trains.
+    @Test func dataParallelArrayTasks() throws {
+        let cluster = try SlurmTestCluster.start()
+        defer { cluster.stop() }
+        var settings = SlurmSettings()
+        settings.pollSeconds = 0.5
+        settings.resources.time = "00:10:00"
+        settings.resources.cpusPerTask = 1
+        settings.resources.mem = "500M"
+        var twoRanks = SlurmResources()
+        twoRanks.ntasks = 2
+        settings.families["train2d"] = twoRanks
+        let configs = try [UInt64(3), 4].map { seed -> MixtureRunConfig in
+            var config = try MixtureRunConfig.decode(Data(#"{"method": "bgan", "batch_size": 64, "width": 32, "depth": 2}"#.utf8),
+                                                     over: MixtureRunConfig(), source: "test")
+            config.seed = seed
+            config.iterations = 30
+            config.checkpointEvery = 10
+            return config
+        }
+        let worker = URL(fileURLWithPath: SlurmTestCluster.sibling("mixedbatch"))
+        // The grid's Slurm commands read SLURM_CONF from this process's environment.
+        setenv("SLURM_CONF", cluster.folder + "/slurm.conf", 1)
+        defer { unsetenv("SLURM_CONF") }
+        let slurm = try RunGrid<MixtureRun>(label: "two ranks", runsFolder: cluster.folder + "/slurm-runs", worker: worker,
+                                            executor: .slurm(settings)).run(configs)
+        let local = try RunGrid<MixtureRun>(label: "local", runsFolder: cluster.folder + "/local-runs", worker: worker,
+                                            executor: .local(jobs: 1)).run(configs)
+        #expect(slurm.failures.isEmpty && local.failures.isEmpty, "\(slurm.failures) \(local.failures)")
+        #expect(slurm.results.count == 2)
+        let script = try FileManager.default.contentsOfDirectory(atPath: cluster.folder + "/slurm-runs/slurm")
+            .first { $0.hasSuffix(".sbatch") }.map { try String(contentsOfFile: cluster.folder + "/slurm-runs/slurm/" + $0, encoding: .utf8) }
+        #expect(script?.contains("srun --mpi=pmix --ntasks=2") == true)
+        for config in configs {
+            let manifest = try String(contentsOfFile: cluster.folder + "/slurm-runs/\(config.runName)/manifest.json", encoding: .utf8)
+            #expect(manifest.contains("\"processes\" : 2"), "\(manifest.prefix(400))")
+            MPIJobTests.expectClose(try MPIJobTests.parameters(inCheckpointOf: cluster.folder + "/local-runs/\(config.runName)"),
+                                    try MPIJobTests.parameters(inCheckpointOf: cluster.folder + "/slurm-runs/\(config.runName)"),
+                                    "2 ranks in a Slurm task vs 1 local process, seed \(config.seed)")
+        }
+    }
+}
+
 /// A one-node Slurm cluster in a temporary folder: its own munge key and socket, its own
 /// ports, state and logs; `stop()` ends the daemons.
 final class SlurmTestCluster {
@@ -56,7 +103,7 @@ final class SlurmTestCluster {
 
     static var canStart: Bool {
         getuid() == 0 && daemons.allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
-            && FileManager.default.isExecutableFile(atPath: sibling("Chapter4"))
+            && ["Chapter4", "mixedbatch"].allSatisfy { FileManager.default.isExecutableFile(atPath: sibling($0)) }
     }
 
     /// An executable built beside the test bundle.
