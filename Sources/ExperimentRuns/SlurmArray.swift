@@ -63,8 +63,8 @@ public struct SlurmArray {
     /// Writes the script and the task list, submits them, and records the submission beside
     /// the `active` ones (`active.json`).
     private func submit(_ folders: [String], resources: SlurmResources, recordingBeside active: [Submission]) throws -> Submission {
-        let stamp = Int(Date().timeIntervalSince1970)
-        let name = "\(subcommand)-\(stamp)"
+        var name = "\(subcommand)-\(Int(Date().timeIntervalSince1970))"
+        while FileManager.default.fileExists(atPath: folder + "/\(name).sbatch") { name += "b" }
         let tasksPath = folder + "/\(name).tasks", scriptPath = folder + "/\(name).sbatch"
         try AtomicFile.write(folders.joined(separator: "\n") + "\n", to: tasksPath, existing: .refuseOverwrite)
         try AtomicFile.write(script(tasks: tasksPath, count: folders.count, resources: resources), to: scriptPath, existing: .refuseOverwrite)
@@ -136,8 +136,19 @@ public struct SlurmArray {
         }
         // The queue's state at most once every 10 minutes (the progress bar counts results).
         var lastReport = -Double.infinity
+        var failedPolls = 0
         while true {
-            let queued = try queuedTasks(of: jobs)
+            let queued: [String: String]
+            do {
+                queued = try queuedTasks(of: jobs)
+                failedPolls = 0
+            } catch {
+                // A busy or restarting controller: ask again, give up after ten tries in a row.
+                failedPolls += 1
+                guard failedPolls < 10 else { throw error }
+                Thread.sleep(forTimeInterval: settings.pollSeconds)
+                continue
+            }
             try collect(final: false)
             if queued.isEmpty { break }
             let now = Date().timeIntervalSince1970
@@ -155,10 +166,20 @@ public struct SlurmArray {
         return outcomes
     }
 
-    /// The tasks of `jobs` that Slurm still holds (pending, running, completing…), by id.
+    /// Slurm's job states of a task not yet ended (pending, running, suspended, completing,
+    /// configuring, requeued, resizing, signaling, staging out, stopped, held for requeue).
+    static let activeStates = "PD,R,S,CG,CF,RQ,RS,SI,SO,ST,RH,RF,RD"
+
+    /// The tasks of `jobs` that Slurm still holds (pending, running, completing…), by id; none
+    /// once Slurm has forgotten the jobs ("Invalid job id"); other failures of squeue throw.
     func queuedTasks(of jobs: [String]) throws -> [String: String] {
-        let output = try Self.command("squeue", ["--noheader", "--array", "--jobs=" + jobs.joined(separator: ","),
-                                                 "--format=%i %T"], allowFailure: true)
+        let output: String
+        do {
+            output = try Self.command("squeue", ["--noheader", "--array", "--jobs=" + jobs.joined(separator: ","),
+                                                 "--states=" + Self.activeStates, "--format=%i %T"])
+        } catch let error as ConfigError where error.message.contains("Invalid job id") {
+            return [:]
+        }
         var tasks: [String: String] = [:]
         for line in output.split(separator: "\n") {
             let fields = line.split(separator: " ")
