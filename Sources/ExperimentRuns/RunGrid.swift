@@ -22,9 +22,6 @@ public struct RunGrid<Run: ExperimentRun> {
         self.executor = executor
     }
 
-    public init(label: String, runsFolder: String, worker: URL, jobs: Int) {
-        self.init(label: label, runsFolder: runsFolder, worker: worker, executor: .local(jobs: jobs))
-    }
 
     /// The results of every config, in the order given, and the runs that failed (a message
     /// each). Configs for which `firstInSchedule` holds (expensive runs) start first.
