@@ -22,7 +22,9 @@ public final class InProcessGroup: ProcessGroup, @unchecked Sendable {
     }
 
     /// Runs `body(member)` on one thread per member and returns the results by rank; the
-    /// first error any member throws is rethrown.
+    /// first error any member throws is rethrown. A member that throws before a collective the
+    /// others enter leaves them waiting (as an MPI rank would): use it where every member
+    /// meets the same errors, as the tests do.
     public static func run<R>(size: Int, _ body: @escaping @Sendable (InProcessGroup) throws -> R) throws -> [R] {
         let members = members(size)
         let results = ResultSlots<R>(size)
