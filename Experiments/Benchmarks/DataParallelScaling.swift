@@ -1,4 +1,5 @@
 import Adversarial
+import ArgumentParser
 import Distributed
 import Foundation
 import TensorCore
@@ -73,7 +74,7 @@ enum DataParallelScaling {
                          "--image-width-multiplier", "\(widthMultiplier)"]
         let mpirun = "/usr/bin/mpirun"
         guard FileManager.default.isExecutableFile(atPath: mpirun) else {
-            throw ValidationErrorText("the data-parallel rows need OpenMPI's mpirun (make setup installs openmpi-bin)")
+            throw ValidationError("the data-parallel rows need OpenMPI's mpirun (make setup installs openmpi-bin)")
         }
         let mpi = [mpirun, "--allow-run-as-root", "--oversubscribe", "--bind-to", "none", "-x", "OPENBLAS_NUM_THREADS=1",
                    "-x", "OMP_NUM_THREADS=1"]
@@ -125,15 +126,10 @@ enum DataParallelScaling {
         let text = String(decoding: data, as: UTF8.self)
         guard process.terminationStatus == 0,
               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("RESULT ") }) else {
-            throw ValidationErrorText("\(command.joined(separator: " ")) failed (status \(process.terminationStatus)): \(text)")
+            throw ValidationError("\(command.joined(separator: " ")) failed (status \(process.terminationStatus)): \(text)")
         }
         return try JSONDecoder().decode(Measurement.self, from: Data(line.dropFirst(7).utf8))
     }
 
     private static func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-}
-
-struct ValidationErrorText: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }

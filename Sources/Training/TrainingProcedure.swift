@@ -210,20 +210,28 @@ extension ProcessGroup {
     /// (one flat buffer: gradients by path, then the loss, then the metrics by name).
     func average(_ gradients: inout Gradients, loss: inout Float, metrics: inout [String: Float]) throws {
         let paths = gradients.paths, names = metrics.keys.sorted()
-        var flat = [Float]()
-        flat.reserveCapacity(paths.reduce(0) { $0 + gradients[$1]!.count } + 1 + names.count)
-        for path in paths { flat += gradients[path]!.scalars }
-        flat.append(loss)
-        for name in names { flat.append(metrics[name]!) }
-        try flat.withUnsafeMutableBufferPointer { try allReduceSum($0) }
-        let scale = 1 / Float(size)
-        var offset = 0
-        for path in paths {
-            let shape = gradients[path]!.shape, count = gradients[path]!.count
-            gradients[path] = try Tensor(shape: shape, scalars: flat[offset..<offset + count].map { $0 * scale })
-            offset += count
+        let sizes = paths.map { gradients[$0]!.count }
+        var flat = [Float](repeating: 0, count: sizes.reduce(0, +) + 1 + names.count)
+        try flat.withUnsafeMutableBufferPointer { buffer in
+            var offset = 0
+            for (path, count) in zip(paths, sizes) {
+                gradients[path]!.withUnsafeScalars { (buffer.baseAddress! + offset).update(from: $0, count: count) }
+                offset += count
+            }
+            buffer[offset] = loss
+            for (index, name) in names.enumerated() { buffer[offset + 1 + index] = metrics[name]! }
+            try allReduceSum(buffer)
+            let scale = 1 / Float(size)
+            offset = 0
+            for (path, count) in zip(paths, sizes) {
+                let source = buffer.baseAddress! + offset
+                gradients[path] = Tensor(shape: gradients[path]!.shape) { out, _ in
+                    for i in 0..<count { out[i] = source[i] * scale }
+                }
+                offset += count
+            }
+            loss = buffer[offset] * scale
+            for (index, name) in names.enumerated() { metrics[name] = buffer[offset + 1 + index] * scale }
         }
-        loss = flat[offset] * scale
-        for (index, name) in names.enumerated() { metrics[name] = flat[offset + 1 + index] * scale }
     }
 }

@@ -33,11 +33,8 @@ struct MPIJobTests {
 
     static func expectClose(_ a: [String: [Float]], _ b: [String: [Float]], _ what: Comment) {
         #expect(Set(a.keys) == Set(b.keys))
-        var worst: Float = 0
-        for (path, values) in a {
-            for (x, y) in zip(values, b[path] ?? []) { worst = max(worst, abs(x - y) / max(1, abs(x))) }
-        }
-        #expect(worst < 1e-4, "\(what): largest relative difference \(worst)")
+        let worst = largestDifference(a, b)
+        #expect(worst.difference < 1e-4, "\(what): largest relative difference \(worst.difference) at \(worst.path)")
     }
 
     @Test func twoProcessesTrainTheSingleProcessModel() throws {

@@ -28,24 +28,22 @@ import Training
         return config
     }
 
-    /// Trains `config` for `iterations` with `group`; the parameters of both players and the metrics.
-    static func train(_ config: MixtureRunConfig, group: any ProcessGroup, iterations: Int = 3) throws -> Trained {
+    /// The GAN procedure of `config` over `group`, its networks initialised from the seed.
+    static func procedure(_ config: MixtureRunConfig, group: any ProcessGroup) throws -> TrainingProcedure {
         let mixture = try config.makeMixture()
         let (generator, discriminator) = try MixtureRun.makeNetworks(config)
-        let procedure = try config.makeProcedure(generator: generator, discriminator: discriminator, group: group) { count, random in
+        return try config.makeProcedure(generator: generator, discriminator: discriminator, group: group) { count, random in
             try mixture.sampleBatch(count: count, random: &random)
         }
-        return try Trained(procedure, iterations: iterations)
+    }
+
+    /// Trains `config` for `iterations` with `group`; the parameters of both players and the metrics.
+    static func train(_ config: MixtureRunConfig, group: any ProcessGroup, iterations: Int = 3) throws -> Trained {
+        try Trained(procedure(config, group: group), iterations: iterations)
     }
 
     static func checkSharded(_ config: MixtureRunConfig, tolerance: Float = 2e-4) throws {
-        try Trained.compare(tolerance: tolerance) { group in
-            let mixture = try config.makeMixture()
-            let (generator, discriminator) = try MixtureRun.makeNetworks(config)
-            return try config.makeProcedure(generator: generator, discriminator: discriminator, group: group) { count, random in
-                try mixture.sampleBatch(count: count, random: &random)
-            }
-        }
+        try Trained.compare(tolerance: tolerance) { group in try procedure(config, group: group) }
     }
 
     @Test func perSampleGAN() throws { try Self.checkSharded(Self.config(.gan)) }
@@ -182,14 +180,7 @@ struct Trained: Sendable {
         #expect(sharded[0].parameters == sharded[1].parameters)
         #expect(sharded[0].losses == sharded[1].losses)
         #expect(Set(single.parameters.keys) == Set(sharded[0].parameters.keys))
-        var worst: (difference: Float, path: String) = (0, "")
-        for (path, values) in single.parameters {
-            let other = sharded[0].parameters[path] ?? []
-            #expect(values.count == other.count, "\(path)")
-            let scale = max(1, values.map(abs).max() ?? 0)
-            let difference = zip(values, other).map { abs($0 - $1) / scale }.max() ?? 0
-            if difference > worst.difference { worst = (difference, path) }
-        }
+        let worst = largestDifference(single.parameters, sharded[0].parameters)
         #expect(worst.difference < tolerance, "largest relative parameter difference \(worst.difference) at \(worst.path)")
         for (expected, got) in zip(single.losses, sharded[0].losses) {
             #expect(Set(expected.keys) == Set(got.keys))
@@ -199,4 +190,18 @@ struct Trained: Sendable {
             }
         }
     }
+}
+
+/// The largest difference between two sets of parameters (by path), each tensor's relative to
+/// max(1, its largest |value| in `reference`), and where it is; a missing or resized tensor
+/// counts as infinitely different.
+func largestDifference(_ reference: [String: [Float]], _ other: [String: [Float]]) -> (difference: Float, path: String) {
+    var worst: (difference: Float, path: String) = (0, "")
+    for (path, values) in reference {
+        guard let compared = other[path], compared.count == values.count else { return (.infinity, path) }
+        let scale = max(1, values.map(abs).max() ?? 0)
+        let difference = zip(values, compared).map { abs($0 - $1) / scale }.max() ?? 0
+        if difference > worst.difference { worst = (difference, path) }
+    }
+    return worst
 }
