@@ -47,7 +47,7 @@ public enum AtomicFileWriter {
 
     /// Forces the temporary file's bytes to disk before it takes the final name.
     private static func synchronize(_ temporary: String, destination: String) throws {
-        let descriptor = open(temporary, O_RDONLY)
+        let descriptor = open(temporary, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0, fsync(descriptor) == 0 else {
             let failure = systemFailure("syncing \(temporary) to disk")
             if descriptor >= 0 { close(descriptor) }
@@ -80,7 +80,7 @@ public enum AtomicFileWriter {
 
     /// Makes the new directory entry durable (best effort: not every file system allows it).
     private static func synchronizeFolder(_ folder: String) {
-        let descriptor = open(folder.isEmpty ? "." : folder, O_RDONLY)
+        let descriptor = open(folder.isEmpty ? "." : folder, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return }
         _ = fsync(descriptor)
         close(descriptor)

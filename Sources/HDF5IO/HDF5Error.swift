@@ -7,6 +7,9 @@ public enum HDF5Error: Error, CustomStringConvertible, Equatable {
     case notHDF5(file: String, detail: String)
     /// The file carries the HDF5 signature but HDF5 cannot open it (cut short, overwritten, unreadable).
     case unreadableFile(file: String, detail: String)
+    /// Another open of the file holds HDF5's lock on it (a program writing it, h5py with the
+    /// file open for writing, or a child process that inherited a descriptor).
+    case fileLocked(file: String, detail: String)
     /// Creating a file that already exists without asking to replace it.
     case fileExists(file: String)
     /// The file could not be created or finished (missing folder, permissions, full disk).
@@ -28,6 +31,13 @@ public enum HDF5Error: Error, CustomStringConvertible, Equatable {
     /// The HDF5 library reported a failure (with its own explanation) in an operation on an object.
     case libraryFailure(file: String, object: String, operation: String, detail: String)
 
+    /// The error for a failed H5Fopen / H5Fcreate of `file`: `fileLocked` when HDF5 says the
+    /// lock was refused, else `otherwise` with HDF5's explanation.
+    static func openFailure(file: String, reported: String, otherwise: (String, String) -> HDF5Error) -> HDF5Error {
+        let detail = "HDF5 reports: \(reported)"
+        return reported.contains("unable to lock file") ? .fileLocked(file: file, detail: detail) : otherwise(file, detail)
+    }
+
     public var description: String {
         switch self {
         case let .fileNotFound(file):
@@ -39,6 +49,10 @@ public enum HDF5Error: Error, CustomStringConvertible, Equatable {
         case let .unreadableFile(file, detail):
             return "file \(file) is an HDF5 file that cannot be read (truncated or damaged: \(detail)) — "
                 + "it was probably cut short by an interrupted copy or write; use an intact copy or write it again"
+        case let .fileLocked(file, detail):
+            return "file \(file) is locked by another open of it (\(detail)) — wait for the program that writes it "
+                + "to finish, or close it there (`fuser -v \(file)` names it); on a file system without locks "
+                + "(some NFS mounts) set HDF5_USE_FILE_LOCKING=FALSE"
         case let .fileExists(file):
             return "file \(file) already exists — choose another path, or pass overwrite: true to replace it"
         case let .cannotWrite(file, detail):

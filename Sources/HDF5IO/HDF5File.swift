@@ -47,8 +47,10 @@ public final class HDF5File: HDF5Group {
             let id = try withFileAccessProperties(path) { properties in
                 let id = H5Fopen(path, mb_h5f_acc_rdonly(), properties)
                 guard id >= 0 else {
-                    throw HDF5Error.unreadableFile(file: path, detail: "HDF5 reports: \(HDF5Library.lastErrorDescription())")
+                    throw HDF5Error.openFailure(file: path, reported: HDF5Library.lastErrorDescription(),
+                                                otherwise: HDF5Error.unreadableFile)
                 }
+                keepFromChildProcesses(id)
                 return id
             }
             return HDF5File(context: HDF5FileContext(path: path, fileHandle: HDF5Handle(id, close: H5Fclose), isWritable: false))
@@ -73,8 +75,10 @@ public final class HDF5File: HDF5Group {
             let id = try withFileAccessProperties(path) { properties in
                 let id = H5Fcreate(path, mode, mb_h5p_default(), properties)
                 guard id >= 0 else {
-                    throw HDF5Error.cannotWrite(file: path, detail: "HDF5 reports: \(HDF5Library.lastErrorDescription())")
+                    throw HDF5Error.openFailure(file: path, reported: HDF5Library.lastErrorDescription(),
+                                                otherwise: HDF5Error.cannotWrite)
                 }
+                keepFromChildProcesses(id)
                 return id
             }
             return HDF5File(context: HDF5FileContext(path: path, fileHandle: HDF5Handle(id, close: H5Fclose), isWritable: true,
@@ -94,6 +98,22 @@ public final class HDF5File: HDF5Group {
             if let flushFailure { throw flushFailure }
             try location.check(closed, "closing")
         }
+    }
+
+    /// Marks the file's descriptor close-on-exec. HDF5 opens files without it and locks them
+    /// (flock); a program this process starts while the file is open — an MPI launcher, a
+    /// daemon — would otherwise keep a copy of the descriptor, and with it the lock, after the
+    /// file is closed here, so that opening the file again fails with "unable to lock file".
+    /// Best effort: a driver without a plain descriptor is left as it is.
+    private static func keepFromChildProcesses(_ file: hid_t) {
+        var handle: UnsafeMutableRawPointer?
+        guard H5Fget_vfd_handle(file, mb_h5p_default(), &handle) >= 0, let handle else {
+            H5Eclear2(mb_h5e_default())
+            return
+        }
+        let descriptor = handle.load(as: Int32.self)
+        let flags = fcntl(descriptor, F_GETFD)
+        if flags >= 0 { _ = fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC) }
     }
 
     /// File access with the strong close degree: closing the file closes all its objects,

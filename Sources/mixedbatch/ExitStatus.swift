@@ -27,8 +27,10 @@ enum ExitStatus {
             if case .invalidState = error { return badInput }
             return failure
         case let error as HDF5Error:
-            if case .cannotWrite = error { return failure }
-            return badInput
+            switch error {
+            case .cannotWrite, .fileLocked: return failure
+            default: return badInput
+            }
         case let error as TrainingError:
             switch error {
             case .missingState, .invalidSetting: return badInput

@@ -217,12 +217,20 @@ final class SlurmTestCluster {
 
     /// Starts a daemon (which forks and returns) with posix_spawn and waits for its first
     /// process: Foundation's `Process` never saw that process end here, and a pipe would stay
-    /// open in the daemon.
+    /// open in the daemon. The daemon gets no descriptor of the test process beyond the standard
+    /// three: tests running beside this one have files open, and a daemon holding a copy of one
+    /// would hold its HDF5 lock for the rest of the run (a checkpoint that cannot be reopened).
     func startDaemon(_ executable: String, _ arguments: [String]) throws {
         var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         for descriptor: Int32 in [1, 2] { posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", O_WRONLY, 0) }
+        // glibc ≥ 2.34 has closefrom for spawn actions; Swift's Glibc module does not show it.
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else {
+            throw SlurmTestError("this C library lacks posix_spawn_file_actions_addclosefrom_np (glibc 2.34 or later has it)")
+        }
+        _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }

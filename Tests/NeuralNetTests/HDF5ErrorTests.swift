@@ -36,6 +36,30 @@ import Testing
         #expect(error?.description.contains("file \(path) is an HDF5 file that cannot be read (truncated or damaged") == true)
     }
 
+    /// A file another program holds locked (here `flock`, as a writer's HDF5 would) is reported
+    /// as locked, with the way out — not as a damaged file.
+    @Test func aFileLockedElsewhereIsNamedAsLocked() throws {
+        let folder = try ScratchFolder()
+        let path = folder.file("locked.h5")
+        try writeValidFile(path)
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        holder.arguments = ["--exclusive", "--no-fork", path, "/bin/sleep", "30"]
+        try holder.run()
+        defer { kill(holder.processIdentifier, SIGKILL); holder.waitUntilExit() }
+        var refusal: HDF5Error?
+        for _ in 0..<100 where refusal == nil {
+            do { _ = try HDF5File.open(path); usleep(50_000) } catch let error as HDF5Error { refusal = error }
+        }
+        guard case .fileLocked(let file, _)? = refusal else {
+            Issue.record("expected fileLocked, got \(String(describing: refusal))")
+            return
+        }
+        #expect(file == path)
+        #expect(refusal?.description.contains("HDF5_USE_FILE_LOCKING=FALSE") == true)
+        #expect(throws: HDF5Error.self) { try HDF5File.create(path, overwrite: true) }
+    }
+
     @Test func fileCutBeforeItsHeaderIsNotHDF5() throws {
         let folder = try ScratchFolder()
         let path = folder.file("stub.h5")

@@ -211,6 +211,30 @@ final class ScratchFolder {
         #expect(dataset.filePath == path)
     }
 
+    /// A program started while a file is open (an MPI launcher, a daemon) with plain
+    /// posix_spawn, which passes on every descriptor not marked close-on-exec, gets no copy of
+    /// the file's descriptor — a copy would keep HDF5's lock after the file is closed here, and
+    /// opening it again would fail with "unable to lock file".
+    @Test func aProgramStartedWhileAFileIsOpenDoesNotKeepIt() throws {
+        let folder = try ScratchFolder()
+        let path = folder.file("held.h5")
+        let file = try HDF5File.create(path)
+        try file.write([Float(1), 2], shape: [2], to: "x")
+        var child: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sleep"), strdup("30"), nil]
+        defer { argv.forEach { free($0) } }
+        #expect(posix_spawn(&child, "/bin/sleep", nil, nil, argv, environ) == 0)
+        defer { kill(child, SIGKILL); waitpid(child, nil, 0) }
+        let descriptors = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(child)/fd")
+        let open = descriptors.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(child)/fd/\($0)") }
+        #expect(!open.contains(path), "the child holds \(path) open")
+        try file.close()
+        #expect(try HDF5File.open(path).read("x", as: Float.self, shape: [2]).values == [1, 2])
+        let rewritten = try HDF5File.create(path, overwrite: true)
+        try rewritten.write([Float(3)], shape: [1], to: "x")
+        try rewritten.close()
+    }
+
     @Test func concurrentReadersAndWritersDoNotInterfere() async throws {
         let folder = try ScratchFolder()
         try await withThrowingTaskGroup(of: Bool.self) { group in
