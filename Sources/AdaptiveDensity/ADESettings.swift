@@ -1,6 +1,7 @@
 import Flows
 import Foundation
 import Training
+import Variational
 
 /// The models of Table 5.1 (spec §4.2): which losses train them and whether they have `f_ψ`.
 public enum ADEVariant: String, Codable, CaseIterable, Sendable {
@@ -68,10 +69,12 @@ public struct ADESettings: SettingsGroup {
     /// Table A.1's for the residual discriminator).
     public var discriminatorWidth = 0.125
     /// Table 5.2's refinements: the residual discriminator of Table A.1 ("rd"), a generator of
-    /// twice the channels ("wg"), f_ψ with more scales ("s2": 2 scales; Fig. 5.12 sweeps 1…4
-    /// scales and `flow_residual_blocks` 1…4).
+    /// twice the channels ("wg"), an IAF posterior ("iaf": one inverse autoregressive step per
+    /// stochastic layer, Kingma et al. 2016), f_ψ with more scales ("s2": 2 scales; Fig. 5.12
+    /// sweeps 1…4 scales and `flow_residual_blocks` 1…4).
     public var discriminator: ADEDiscriminator = .standard
     public var wideGenerator = false
+    public var posteriorFlow: PosteriorFlow = .none
     public var flowScales = 1
     /// w on L_Q (A5.2) and the gradient-penalty coefficient (on interpolates of real and
     /// generated images, A5.9).
@@ -98,11 +101,13 @@ public struct ADESettings: SettingsGroup {
     /// The VAE's channels before the parameter compensation (doubled by `wide_generator`).
     public var generatorFeatures: Int { wideGenerator ? 2 * features : features }
 
-    /// The refinements of this model as Table 5.2 tags them: "wg", "rd", "s2" (in that order);
-    /// only those that change the model (no "s2" without f_ψ, no "rd" without a discriminator).
+    /// The refinements of this model as Table 5.2 tags them: "wg", "iaf", "rd", "s2" (in that
+    /// order); only those that change the model (no "s2" without f_ψ, no "rd" without a
+    /// discriminator).
     public var refinements: [String] {
         var tags: [String] = []
         if wideGenerator { tags.append("wg") }
+        if posteriorFlow == .iaf { tags.append("iaf") }
         if discriminator == .residual && variant.trainsQuality { tags.append("rd") }
         if flowScales > 1 && variant.hasFeatureMap { tags.append("s\(flowScales)") }
         return tags
@@ -118,7 +123,7 @@ public struct ADESettings: SettingsGroup {
         case flowResidualBlocks = "flow_residual_blocks", flowFeatures = "flow_features", flowCouplings = "flow_couplings"
         case flowNormalization = "flow_normalization"
         case compensateParameters = "compensate_parameters", discriminatorWidth = "discriminator_width"
-        case discriminator, wideGenerator = "wide_generator", flowScales = "flow_scales"
+        case discriminator, wideGenerator = "wide_generator", posteriorFlow = "posterior_flow", flowScales = "flow_scales"
         case qualityWeight = "quality_weight", penaltyWeight = "penalty_weight", noisySamples = "noisy_samples"
         case qualityTrainsFeatureMap = "quality_trains_feature_map", posthocIterations = "posthoc_iterations"
         case evaluationImportanceSamples = "evaluation_importance_samples", evaluationRows = "evaluation_rows"
@@ -132,6 +137,7 @@ public struct ADESettings: SettingsGroup {
         case "variant": return ADEVariant.allCases.map(\.rawValue)
         case "discriminator": return ADEDiscriminator.allCases.map(\.rawValue)
         case "flow_normalization": return FlowNormalization.allCases.map(\.rawValue)
+        case "posterior_flow": return PosteriorFlow.allCases.map(\.rawValue)
         default: return nil
         }
     }

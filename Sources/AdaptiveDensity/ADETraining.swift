@@ -16,7 +16,7 @@ extension AdaptiveDensityModel {
         func vae(features: Int, random: inout RandomStream) throws -> TopDownVAE {
             try TopDownVAE(imageShape: imageShape, groups: settings.groups, features: features,
                            latentChannels: settings.latentChannels, observation: GaussianObservation(logSigma: -2),
-                           scaling: .unit, random: &random)
+                           scaling: .unit, posteriorFlow: settings.posteriorFlow, random: &random)
         }
         var featureMap: (any Bijection)?
         var features = settings.generatorFeatures

@@ -61,7 +61,7 @@ public final class DensityModel {
         case .hvae:
             let vae = try TopDownVAE(imageShape: imageShape, groups: settings.groups, features: settings.features,
                                      latentChannels: settings.latentChannels, observation: observation,
-                                     scaling: networkScaling, random: &random)
+                                     scaling: networkScaling, posteriorFlow: settings.posteriorFlow, random: &random)
             vae.evaluationSamples = settings.evaluationImportanceSamples
             self.init(module: vae, scaling: vaeScaling, imageShape: imageShape)
         case .pixelcnn:
@@ -73,7 +73,7 @@ public final class DensityModel {
             let vae = try TopDownVAE(imageShape: imageShape, groups: settings.groups, features: settings.features,
                                      latentChannels: settings.latentChannels,
                                      observation: DiscretizedLogisticObservation(channels: auxiliaryChannels, levels: settings.auxiliaryLevels),
-                                     scaling: .pixels, random: &random)
+                                     scaling: .pixels, posteriorFlow: settings.posteriorFlow, random: &random)
             let pixelCNN = try PixelCNNPlusPlus(imageShape: imageShape,
                                                 architecture: settings.pixelCNNArchitecture(conditionChannels: auxiliaryChannels),
                                                 random: &random)

@@ -2,6 +2,7 @@ import AGAVE
 import Autoregressive
 import Foundation
 import Training
+import Variational
 
 /// The likelihood models a density run trains.
 public enum DensityModelKind: String, Codable, CaseIterable, Sendable {
@@ -55,11 +56,14 @@ public struct DensitySettings: SettingsGroup {
     public var finalCouplings = 4
     public var batchNorm = true
     /// VAEs: decoder likelihood, latent size (dense VAE), stochastic layers and their
-    /// channels (hierarchical VAE), the training bound and its shaping.
+    /// channels (hierarchical VAE and AGAVE's), the posterior (`iaf`: one inverse
+    /// autoregressive step per stochastic layer, the IAF-VAE of Kingma et al. 2016), the
+    /// training bound and its shaping.
     public var observation: ObservationKind = .discretizedLogistic
     public var latentSize = 32
     public var groups = 2
     public var latentChannels = 32
+    public var posteriorFlow: PosteriorFlow = .none
     public var importanceSamples = 1
     public var klWarmupSteps = 0
     public var freeBits: Float = 0
@@ -123,7 +127,7 @@ public struct DensitySettings: SettingsGroup {
         case model, data, testData = "test_data", batchSize = "batch_size", couplings, hiddenLayers = "hidden_layers"
         case hiddenUnits = "hidden_units", dataInitializedScaling = "data_initialized_scaling", scales, residualBlocks = "residual_blocks", features
         case finalCouplings = "final_couplings", batchNorm = "batch_norm", observation, latentSize = "latent_size", groups
-        case latentChannels = "latent_channels", importanceSamples = "importance_samples"
+        case latentChannels = "latent_channels", posteriorFlow = "posterior_flow", importanceSamples = "importance_samples"
         case klWarmupSteps = "kl_warmup_steps", freeBits = "free_bits"
         case evaluationImportanceSamples = "evaluation_importance_samples", evaluationRows = "evaluation_rows"
         case trainEvaluationRows = "train_evaluation_rows"
@@ -142,6 +146,7 @@ public struct DensitySettings: SettingsGroup {
         switch key {
         case "model": return DensityModelKind.allCases.map(\.rawValue)
         case "observation": return ObservationKind.allCases.map(\.rawValue)
+        case "posterior_flow": return PosteriorFlow.allCases.map(\.rawValue)
         default: return nil
         }
     }

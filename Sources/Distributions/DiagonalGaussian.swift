@@ -24,9 +24,13 @@ public struct DiagonalGaussian {
 
     /// `ln N(x; μ, σ²)` summed over every axis but the first: `[B]`.
     public func logDensity(_ x: Tensor) throws -> Tensor {
+        try sumOverRows(logDensityPerElement(x))
+    }
+
+    /// `ln N(x_i; μ_i, σ_i²)` of each coordinate, not summed: `[B, …]`.
+    public func logDensityPerElement(_ x: Tensor) throws -> Tensor {
         let standardized = try (x - mean) * exp(-logStd)
-        let perElement = try -0.5 * square(standardized) - logStd - Float(0.5 * log(2 * Double.pi))
-        return try sumOverRows(perElement)
+        return try -0.5 * square(standardized) - logStd - Float(0.5 * log(2 * Double.pi))
     }
 
     /// A reparameterised sample `μ + σ ⊙ ε`, `ε ~ N(0, I)` from `random`: gradients reach μ and σ.

@@ -32,6 +32,10 @@ public struct NetworkScaling: Codable, Equatable, Sendable {
 ///   through `u_l`: the same order for inference and generation), `h_l = ELU(conv([u_l, z_l]))`.
 /// - Output: `ELU(up(h_1))`, a 3×3 convolution to the image's channels, back on the data's
 ///   scale: what the observation model's `ln p(x | ·)` takes (e.g. discretised-logistic means).
+/// - With `posteriorFlow: .iaf` (the IAF-VAE of Kingma et al. 2016, chapter 5's "iaf"
+///   refinement): each posterior convolution also emits `features` context channels, and every
+///   group's Gaussian draw goes through one `InverseAutoregressiveStep` given `ELU(context)`;
+///   priors and generation are unchanged.
 ///
 /// Convolutions are 3×3 (stride 1, padding 1); `down` is 4×4 stride 2, `up` its transpose.
 /// H and W must be divisible by 2^groups.
@@ -51,10 +55,14 @@ public final class TopDownVAE: Module, VariationalModel, DifferentiableSampler {
     public let posteriors: [Conv2D]
     public let merges: [Conv2D]
     public let output: Conv2D
+    public let posteriorFlow: PosteriorFlow
+    /// Index l − 1 serves level l (1 ≤ l ≤ groups; the top group last); empty without a flow.
+    public let posteriorSteps: [InverseAutoregressiveStep]
     public var evaluationSamples = 150
 
     public init(imageShape: [Int], groups: Int = 2, features: Int = 64, latentChannels: Int = 32,
-                observation: any ObservationModel, scaling: NetworkScaling = .pixels, random: inout RandomStream) throws {
+                observation: any ObservationModel, scaling: NetworkScaling = .pixels, posteriorFlow: PosteriorFlow = .none,
+                random: inout RandomStream) throws {
         guard imageShape.count == 3, groups >= 1, features >= 1, latentChannels >= 1 else {
             throw TrainingError.invalidSetting("a top-down VAE needs an image shape [C, H, W] and ≥ 1 group, feature and "
                                                + "latent channel (got \(imageShape), \(groups), \(features), \(latentChannels))")
@@ -65,6 +73,7 @@ public final class TopDownVAE: Module, VariationalModel, DifferentiableSampler {
                                                + "divisible by \(divisor) (got \(imageShape[1])×\(imageShape[2]))")
         }
         let (c, f, z) = (imageShape[0], features, latentChannels)
+        let context = posteriorFlow == .iaf ? f : 0
         func conv(_ inputs: Int, _ outputs: Int) throws -> Conv2D {
             try Conv2D(inputChannels: inputs, outputChannels: outputs, kernelSize: 3, padding: 1, random: &random)
         }
@@ -74,21 +83,27 @@ public final class TopDownVAE: Module, VariationalModel, DifferentiableSampler {
         self.observation = observation
         input = try conv(c, f)
         downs = try (0..<groups).map { _ in try Conv2D(inputChannels: f, outputChannels: f, kernelSize: 4, stride: 2, padding: 1, random: &random) }
-        topPosterior = try conv(f, 2 * z)
+        topPosterior = try conv(f, 2 * z + context)
         topInput = try conv(z, f)
         priors = try (1..<groups).map { _ in try conv(f, 2 * z) }
-        posteriors = try (1..<groups).map { _ in try conv(2 * f, 2 * z) }
+        posteriors = try (1..<groups).map { _ in try conv(2 * f, 2 * z + context) }
         merges = try (1..<groups).map { _ in try conv(f + z, f) }
         ups = try (0..<groups).map { _ in
             try ConvTranspose2D(inputChannels: f, outputChannels: f, kernelSize: 4, stride: 2, padding: 1, random: &random)
         }
         output = try conv(f, c)
+        self.posteriorFlow = posteriorFlow
+        posteriorSteps = posteriorFlow == .iaf
+            ? try (0..<groups).map { _ in
+                try InverseAutoregressiveStep(latentChannels: z, contextChannels: f, hiddenChannels: max(f, z), random: &random)
+            }
+            : []
         super.init()
     }
 
     public var groups: Int { downs.count }
 
-    /// `N(mean, exp(logStd)²)` from `[B, 2Z, h, w]` (means, then log-σ along the channels).
+    /// `N(mean, exp(logStd)²)` from `[B, 2Z (+ context), h, w]` (means, then log-σ along the channels).
     private func gaussian(_ parameters: Tensor) throws -> DiagonalGaussian {
         try DiagonalGaussian(mean: parameters.narrowed(axis: 1, start: 0, length: latentChannels),
                              logStd: parameters.narrowed(axis: 1, start: latentChannels, length: latentChannels))
@@ -105,8 +120,8 @@ public final class TopDownVAE: Module, VariationalModel, DifferentiableSampler {
             let prior = try gaussian(priors[level - 1](u))
             let group: LatentGroup
             if let features {
-                let posterior = try gaussian(posteriors[level - 1](Tensor.concatenate([u, features[level]], axis: 1)))
-                group = LatentGroup(posterior: posterior, prior: prior, sample: try posterior.sample(random: &random))
+                let parameters = try posteriors[level - 1](Tensor.concatenate([u, features[level]], axis: 1))
+                group = try posteriorDraw(parameters, prior: prior, level: level, random: &random)
             } else {
                 group = LatentGroup(posterior: prior, prior: prior, sample: try prior.sample(random: &random))
             }
@@ -130,12 +145,11 @@ public final class TopDownVAE: Module, VariationalModel, DifferentiableSampler {
             throw TensorError.invalidShape(operation: "TopDownVAE", shape: x.shape, expected: "[B] + \(imageShape)")
         }
         let features = try bottomUp(x)
-        let topPosterior = try gaussian(self.topPosterior(features[groups]))
-        let topPrior = try DiagonalGaussian.standard(topPosterior.mean.shape)
+        let topParameters = try self.topPosterior(features[groups])
+        let topPrior = try DiagonalGaussian.standard(gaussian(topParameters).mean.shape)
         for _ in 0..<count {
-            let top = try topPosterior.sample(random: &random)
-            let (decoded, lower) = try topDown(from: top, features: features, random: &random)
-            let topGroup = LatentGroup(posterior: topPosterior, prior: topPrior, sample: top)
+            let topGroup = try posteriorDraw(topParameters, prior: topPrior, level: groups, random: &random)
+            let (decoded, lower) = try topDown(from: topGroup.sample, features: features, random: &random)
             try body(VariationalPass(reconstruction: try reconstruction(decoded), groups: [topGroup] + lower, decoded: decoded))
         }
     }
@@ -159,9 +173,30 @@ public final class TopDownVAE: Module, VariationalModel, DifferentiableSampler {
         try topDown(from: top, features: nil, random: &random).0
     }
 
-    /// The mean of `q(z_L | x)` for images `[B] + imageShape`: `[B, Z, H/2^L, W/2^L]`.
+    /// The mean of `q(z_L | x)` for images `[B] + imageShape` (through the posterior flow when
+    /// there is one: the flow's image of the Gaussian's mean): `[B, Z, H/2^L, W/2^L]`.
     public func topPosteriorMean(_ x: Tensor) throws -> Tensor {
-        try gaussian(topPosterior(bottomUp(x)[groups])).mean
+        let parameters = try topPosterior(bottomUp(x)[groups])
+        let mean = try gaussian(parameters).mean
+        guard posteriorFlow == .iaf else { return mean }
+        return try posteriorSteps[groups - 1](mean, context: context(parameters)).sample
+    }
+
+    /// The IAF context `ELU(c)` of a posterior convolution's output `[B, 2Z + F, h, w]`.
+    private func context(_ parameters: Tensor) throws -> Tensor {
+        try elu(parameters.narrowed(axis: 1, start: 2 * latentChannels, length: parameters.shape[1] - 2 * latentChannels))
+    }
+
+    /// A draw from `q(z_level | ·)` given its convolution's output `parameters`: the Gaussian's
+    /// reparameterised sample, through the level's IAF step when the model has a posterior flow.
+    private func posteriorDraw(_ parameters: Tensor, prior: DiagonalGaussian, level: Int,
+                               random: inout RandomStream) throws -> LatentGroup {
+        let posterior = try gaussian(parameters)
+        let base = try posterior.sample(random: &random)
+        guard posteriorFlow == .iaf else { return LatentGroup(posterior: posterior, prior: prior, sample: base) }
+        let (sample, logDiagonal) = try posteriorSteps[level - 1](base, context: context(parameters))
+        return LatentGroup(posterior: posterior, prior: prior, sample: sample,
+                           flow: PosteriorFlowTrace(base: base, logDiagonal: logDiagonal))
     }
 
     /// The bottom-up features `d_0 … d_L` of images `[B] + imageShape`, `d_l` at `H / 2^l`.
@@ -175,4 +210,10 @@ public final class TopDownVAE: Module, VariationalModel, DifferentiableSampler {
     public func sample(count: Int, random: inout RandomStream) throws -> Tensor {
         try withoutGradient { try generate(count: count, random: &random) }
     }
+}
+
+/// What a top-down VAE's posterior is: the factorised Gaussian, or that Gaussian followed by one
+/// step of inverse autoregressive flow per stochastic layer (`iaf`).
+public enum PosteriorFlow: String, Codable, CaseIterable, Sendable {
+    case none, iaf
 }

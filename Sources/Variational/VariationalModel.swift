@@ -4,17 +4,52 @@ import NeuralNet
 import TensorCore
 import Training
 
-/// One stochastic layer of a pass through a latent-variable model: the posterior it was
-/// drawn from, its prior (given the layers above it) and the reparameterised sample, all
-/// `[B, …]`.
+/// One stochastic layer of a pass through a latent-variable model: the Gaussian posterior the
+/// draw started from, its prior (given the layers above it) and the reparameterised sample, all
+/// `[B, …]`. With a posterior flow (IAF) the sample is the flow's output and `flow` keeps the
+/// Gaussian draw and the log-diagonal of the flow's triangular Jacobian, so that
+/// `ln q(z | ·) = ln N(z₀; μ, σ²) − Σ ln|∂z_i/∂z₀_i|`.
 public struct LatentGroup {
     public let posterior: DiagonalGaussian
     public let prior: DiagonalGaussian
     public let sample: Tensor
+    public let flow: PosteriorFlowTrace?
 
-    public init(posterior: DiagonalGaussian, prior: DiagonalGaussian, sample: Tensor) {
-        (self.posterior, self.prior, self.sample) = (posterior, prior, sample)
+    public init(posterior: DiagonalGaussian, prior: DiagonalGaussian, sample: Tensor, flow: PosteriorFlowTrace? = nil) {
+        (self.posterior, self.prior, self.sample, self.flow) = (posterior, prior, sample, flow)
     }
+
+    /// The KL term of each coordinate `[B, …]` (what free bits clamp): in closed form without a
+    /// flow; with one, the one-sample estimate `ln q(z_i | ·) − ln p(z_i | ·)` at the sample
+    /// (Kingma et al. 2016), unbiased for the KL and exact in the importance weights.
+    public func klPerElement() throws -> Tensor {
+        guard let flow else { return try posterior.klPerElement(to: prior) }
+        return try posterior.logDensityPerElement(flow.base) - flow.logDiagonal - prior.logDensityPerElement(sample)
+    }
+
+    /// `Σ_i klPerElement` per row: `[B]`.
+    public func kl() throws -> Tensor { try sumOverRows(klPerElement()) }
+
+    /// `ln q(z | ·)` of the sample per row: `[B]`.
+    public func logPosteriorDensity() throws -> Tensor {
+        guard let flow else { return try posterior.logDensity(sample) }
+        return try posterior.logDensity(flow.base) - sumOverRows(flow.logDiagonal)
+    }
+}
+
+/// What a posterior flow leaves of one draw: the Gaussian draw `z₀` it started from and
+/// `ln|∂z_i/∂z₀_i|` per coordinate, both shaped like the sample (the Jacobian is triangular, so
+/// these diagonal terms are its whole log-determinant).
+public struct PosteriorFlowTrace {
+    public let base: Tensor
+    public let logDiagonal: Tensor
+
+    public init(base: Tensor, logDiagonal: Tensor) { (self.base, self.logDiagonal) = (base, logDiagonal) }
+}
+
+/// Sums every axis but the first: `[B, …] -> [B]`.
+private func sumOverRows(_ tensor: Tensor) throws -> Tensor {
+    tensor.rank == 1 ? tensor : try tensor.sum(alongAxes: Array(1..<tensor.rank))
 }
 
 /// One encode–decode pass for a batch `x` `[B, …]`: `ln p(x | z)` per row `[B]`, the latent
@@ -29,15 +64,16 @@ public struct VariationalPass {
         (self.reconstruction, self.groups, self.decoded) = (reconstruction, groups, decoded)
     }
 
-    /// `Σ_i KL(q_i ‖ p_i)` in closed form given the sampled groups above each: `[B]`.
+    /// `Σ_i KL(q_i ‖ p_i)` given the sampled groups above each (in closed form for Gaussian
+    /// posteriors, sampled through a posterior flow): `[B]`.
     public func kl() throws -> Tensor {
-        try groups.map { try $0.posterior.kl(to: $0.prior) }.reduce(Tensor.zeros([reconstruction.shape[0]]), +)
+        try groups.map { try $0.kl() }.reduce(Tensor.zeros([reconstruction.shape[0]]), +)
     }
 
     /// `ln p(x, z) − ln q(z | x)` per row `[B]`: the log importance weight of this sample.
     public func logWeight() throws -> Tensor {
         try groups.reduce(reconstruction) { total, group in
-            try total + group.prior.logDensity(group.sample) - group.posterior.logDensity(group.sample)
+            try total + group.prior.logDensity(group.sample) - group.logPosteriorDensity()
         }
     }
 }
@@ -47,7 +83,7 @@ public struct VariationalPass {
 /// pass; the bounds, the likelihood and the training player are shared:
 ///
 /// - `elbo`: `ln p(x | z) − Σ_i KL(q(z_i | x, z_{>i}) ‖ p(z_i | z_{>i}))`, one sample, each KL in
-///   closed form given the groups sampled above it;
+///   closed form given the groups sampled above it (sampled for a group drawn through an IAF);
 /// - `importanceWeightedBound(k:)`: `L_k = logsumexp_i ln w_i − ln k` (spec §1.2); L_1 is the
 ///   ELBO estimated with sampled KLs, and L_k grows with k towards ln p(x).
 public protocol VariationalModel: Module, LikelihoodModel, SampleGenerator {
@@ -77,7 +113,7 @@ extension VariationalModel {
         return made!
     }
 
-    /// The ELBO with closed-form KLs, one sample: `[B]` each.
+    /// The ELBO with closed-form KLs (sampled ones through a posterior flow), one sample: `[B]` each.
     public func elbo(_ x: Tensor, random: inout RandomStream) throws -> (elbo: Tensor, kl: Tensor) {
         let pass = try pass(x, random: &random)
         let kl = try pass.kl()
@@ -161,7 +197,7 @@ public struct VariationalObjective: Codable, Equatable, Sendable {
     public func klPenalty(_ groups: [LatentGroup], step: Int) throws -> Tensor {
         let warmup = klWarmupSteps == 0 ? 1 : min(1, Float(step) / Float(klWarmupSteps))
         let total = try groups.map { group -> Tensor in
-            let perElement = try group.posterior.klPerElement(to: group.prior)
+            let perElement = try group.klPerElement()
             guard freeBits > 0 else { return perElement.sum() * (1 / Float(perElement.shape[0])) }
             // [B, C, …] -> per channel: summed over positions, averaged over the batch.
             let perChannel = try perElement.rank == 2 ? perElement.mean(alongAxes: [0])

@@ -255,6 +255,14 @@ enum Fixture {
         #expect(actnormMetrics["generator.quality"].map(\.isFinite) == true)
         #expect(actnormMap.namedBuffers.filter { $0.path.hasSuffix("initialized") }.allSatisfy { $0.buffer.wrappedValue.scalars == [1] })
         #expect(throws: (any Error).self) { _ = try Fixture.config(.avade, ["flow_normalization": "layer-norm"]) }
+        // (iaf, rd): one IAF step on every stochastic layer's posterior; the bound still trains.
+        let iaf: [String: Any] = ["posterior_flow": "iaf", "discriminator": "residual"]
+        #expect(try Fixture.config(.avade, iaf).modelLabel == "AV-ADE (iaf, rd)")
+        let (iafModel, iafProcedure, _) = try Fixture.model(.avade, iaf.merging(["compensate_parameters": false]) { $1 })
+        #expect(iafModel.vae.posteriorSteps.count == iafModel.vae.groups)
+        let iafMetrics = try iafProcedure.trainIteration()
+        #expect(iafMetrics["generator.coverage"].map(\.isFinite) == true, "\(iafMetrics)")
+        #expect(throws: (any Error).self) { _ = try Fixture.config(.avade, ["posterior_flow": "planar"]) }
     }
 
     /// The residual discriminator: one logit per image, its blocks halve the side three times,
