@@ -173,7 +173,7 @@ let package = Package(
         ]),
         .testTarget(name: "AdaptiveDensityTests", dependencies: [
             "AdaptiveDensity", "Adversarial", "Variational", "DensityExperiments", "Distributions", "Datasets", "Evaluation", "ExperimentRuns",
-            "NeuralNet", "TensorCore", "Training",
+            "NeuralNet", "Reporting", "TensorCore", "Training",
         ]),
         .testTarget(name: "FlowGANTests", dependencies: [
             "FlowGAN", "DensityExperiments", "Datasets", "Evaluation", "ExperimentRuns", "NeuralNet", "TensorCore", "Training",

@@ -126,18 +126,20 @@ struct Chapter5Scale {
 
 extension Chapter5Scale {
     /// Table 5.2's refinement rows beyond Table 5.1's GAN and AV-ADE: (variant, residual
-    /// discriminator, wide generator, f_ψ scales), in the thesis' order.
-    static let refinements: [(ADEVariant, residual: Bool, wide: Bool, scales: Int)] = [
-        (.gan, true, false, 1), (.avade, true, false, 1), (.avade, true, true, 1), (.avade, false, false, 2),
+    /// discriminator, wide generator, IAF posterior, f_ψ scales), in the thesis' order.
+    static let refinements: [(ADEVariant, residual: Bool, wide: Bool, iaf: Bool, scales: Int)] = [
+        (.gan, true, false, false, 1), (.avade, true, false, false, 1), (.avade, true, true, false, 1),
+        (.avade, true, false, true, 1), (.avade, false, false, false, 2),
     ]
 
     /// Table 5.2's extra runs: each refinement at each of `ade.refinementSeeds`.
     func refinementConfigs(prefix: String, classifier: String?) -> [ADERunConfig] {
         (ade.refinementSeeds ?? [seeds[0]]).flatMap { seed in
-            Self.refinements.map { variant, residual, wide, scales in
+            Self.refinements.map { variant, residual, wide, iaf, scales in
                 var config = adeConfig(variant, seed: seed, prefix: prefix, classifier: classifier)
                 config.discriminator = residual ? .residual : .standard
                 config.wideGenerator = wide
+                config.posteriorFlow = iaf ? .iaf : .none
                 config.flowScales = scales
                 return config
             }
@@ -167,6 +169,8 @@ extension Chapter5Scale {
         config.metricSamples = ade.metricSamples
         config.evaluationImportanceSamples = ade.importanceSamples
         config.classifier = classifier
+        // Without a classifier (CIFAR-10) the samples go to a file for Inception-v3's IS / FID.
+        config.exportSamples = classifier == nil
         return config
     }
 }

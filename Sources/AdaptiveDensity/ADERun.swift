@@ -45,6 +45,9 @@ public final class ADERun: ExperimentRun {
     public let config: ADERunConfig
     public let folder: String
 
+    /// The scored samples, with `export_samples` (uint8 `[N, C, H, W]`).
+    public var evaluationSamplesPath: String { folder + "/evaluation_samples.h5" }
+
     public init(config: ADERunConfig, folder: String) {
         self.config = config
         self.folder = folder
@@ -87,8 +90,13 @@ public final class ADERun: ExperimentRun {
         // Samples first: the GAN's post-hoc phase trains σ, which its noisy samples use.
         let samples = try sampleQuality(of: density, train: dataset, test: testSet)
         if training.isWriter {
+            let after = "after \(procedure.iteration) iterations"
             try density.writeSampleFiles(to: folder, count: config.gridSamples, seed: config.schedule.seed,
-                                         source: "\(config.runName) samples after \(procedure.iteration) iterations")
+                                         source: "\(config.runName) samples \(after)")
+            if config.exportSamples {
+                try ImageDataset(images: scoredSamples(of: density).images, source: "\(config.runName): \(config.metricSamples) samples \(after)")
+                    .write(toHDF5: evaluationSamplesPath, overwrite: true)
+            }
         }
         let measuresDensity = config.variant.trainsCoverage || config.posthocIterations > 0
         if !config.variant.trainsCoverage, config.posthocIterations > 0 {
@@ -118,13 +126,19 @@ public final class ADERun: ExperimentRun {
         return result
     }
 
-    private func sampleQuality(of density: DensityModel, train: ImageDataset, test: ImageDataset?) throws -> SampleQuality? {
-        guard let path = config.classifier, let test else { return nil }
-        let classifier = try GlyphClassifier.load(from: path).classifier
+    /// The `metric_samples` images the sample metrics score, in [−1, 1], in evaluation mode from
+    /// the seed's `sample-metrics` stream (the same images every call), and that stream after them.
+    private func scoredSamples(of density: DensityModel) throws -> (images: Tensor, random: RandomStream) {
         var random = RandomStream(seed: config.schedule.seed).split("sample-metrics")
         density.module.eval()
         defer { density.module.train() }
-        let generated = try density.sampleImages(count: config.metricSamples, random: &random)
+        return (try density.sampleImages(count: config.metricSamples, random: &random), random)
+    }
+
+    private func sampleQuality(of density: DensityModel, train: ImageDataset, test: ImageDataset?) throws -> SampleQuality? {
+        guard let path = config.classifier, let test else { return nil }
+        let classifier = try GlyphClassifier.load(from: path).classifier
+        let (generated, random) = try scoredSamples(of: density)
         let real = try test.batch(Array(0..<min(test.count, config.metricSamples)))
         let (realFeatures, generatedFeatures) = try withoutGradient {
             (try classifier.features(real), try classifier.features(generated))

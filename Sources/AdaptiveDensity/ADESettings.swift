@@ -95,6 +95,9 @@ public struct ADESettings: SettingsGroup {
     public var classifier: String?
     public var metricSamples = 1_000
     public var gridSamples = 64
+    /// Write the `metric_samples` samples (the ones the metrics score, drawn even without a
+    /// classifier) to `evaluation_samples.h5` for `mixedbatch evaluate` (Inception-v3 IS / FID).
+    public var exportSamples = false
 
     public init() {}
 
@@ -127,7 +130,7 @@ public struct ADESettings: SettingsGroup {
         case qualityWeight = "quality_weight", penaltyWeight = "penalty_weight", noisySamples = "noisy_samples"
         case qualityTrainsFeatureMap = "quality_trains_feature_map", posthocIterations = "posthoc_iterations"
         case evaluationImportanceSamples = "evaluation_importance_samples", evaluationRows = "evaluation_rows"
-        case classifier, metricSamples = "metric_samples", gridSamples = "grid_samples"
+        case classifier, metricSamples = "metric_samples", gridSamples = "grid_samples", exportSamples = "export_samples"
     }
 
     public static var keys: [String] { CodingKeys.allCases.map(\.rawValue) }

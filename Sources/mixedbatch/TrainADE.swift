@@ -13,7 +13,7 @@ struct TrainADE: ParsableCommand {
         --config, then the flags and --set (every key of the ADE settings, e.g. --set noisy_samples=false). \
         BPD: the IWAE-k bound on held-out images (an upper bound). Images must be 32×32, 48×48 or 64×64 \
         (`mixedbatch data mnist5k --pad 32` writes MNIST-5k at 32×32). Table 5.2's refinements: \
-        --set discriminator=residual (rd), --set wide_generator=true (wg), --set flow_scales=2 (s2). \
+        --set discriminator=residual (rd), --set wide_generator=true (wg), --set posterior_flow=iaf (iaf), --set flow_scales=2 (s2). \
         Exit status: 0 trained, 3 the loss diverged (the summary says where), 2 bad input.
         Example:
           mixedbatch data mnist5k --pad 32 --output data/mnist5k-32

@@ -7,6 +7,7 @@ import Evaluation
 import ExperimentRuns
 import Foundation
 import NeuralNet
+import Reporting
 import TensorCore
 import Testing
 import Training
@@ -163,6 +164,23 @@ enum Fixture {
         (resumed.seconds, resumed.secondsPerIteration) = (expected.seconds, expected.secondsPerIteration)
         #expect(resumed.metrics == expected.metrics)
         #expect(resumed.history == expected.history)
+        // Table 5.3: every published row; ours beside the row of the same model only.
+        var refined = expected
+        (refined.config.posteriorFlow, refined.config.discriminator) = (.iaf, .residual)
+        let comparison = try ADEReport.publishedComparison([expected, refined])
+        #expect(comparison.rows.count == ADEReport.published.count)
+        let ours = try comparison.column("ours: BPD"), models = try comparison.column("model")
+        for (model, value) in zip(models, ours) {
+            guard model == .text("AV-ADE (iaf, rd)") else {
+                #expect(value == .missing, "\(model): \(value)")
+                continue
+            }
+            guard case let .summary(mean, _, count) = value else {
+                Issue.record("no BPD of ours beside AV-ADE (iaf, rd): \(value)")
+                continue
+            }
+            #expect(mean == test.bpd && count == 1)
+        }
         let gan = try ADERun(config: Fixture.config(.gan, ["iterations": 2, "posthoc_iterations": 2]), folder: TemporaryFolder().path)
             .execute(resume: false)
         #expect(gan.metrics.test.map { $0.bpd.isFinite && $0.bpd > 0 } == true && gan.metrics.samples != nil)

@@ -97,7 +97,7 @@ import Training
         config.gan.optimizer.optimizer = .sgd
         config.gan.optimizer.learningRate = 0.01
         let mixture = try config.makeMixture()
-        try Trained.compare { group in
+        try Trained.compare { [config] group in
             let networks = try MixtureRun.makeHybridNetworks(config, model: .bms)
             return try HybridTraining.procedure(networks, objective: try #require(try config.hybrid.makeObjective()),
                                                 batchSize: config.batchSize, criticSteps: 2, optimizer: config.gan.optimizer,
