@@ -62,8 +62,8 @@ import TensorCore
             let x = data.uniform([conv.inputShape[0], conv.inputShape[1], h, w])
             let weight = data.uniform([conv.inputShape[1], outChannels, g.kernel.height, g.kernel.width])
             let outputPadding = Swift.min(g.stride.height, g.stride.width) > 1 ? Int(seed % 2) : 0
-            let outHeight = (h - 1) * g.stride.height - 2 * g.padding.height + g.kernel.height + outputPadding
-            let outWidth = (w - 1) * g.stride.width - 2 * g.padding.width + g.kernel.width + outputPadding
+            let outHeight = (h - 1) * g.stride.height - g.padding.height - g.paddingEnd.height + g.kernel.height + outputPadding
+            let outWidth = (w - 1) * g.stride.width - g.padding.width - g.paddingEnd.width + g.kernel.width + outputPadding
             guard outHeight > 0 && outWidth > 0 else {
                 // Padding that swallows the whole output is an error, not a trap.
                 #expect(throws: TensorError.self) { try convTranspose2d(x, weight: weight, geometry: g, outputPadding: outputPadding) }

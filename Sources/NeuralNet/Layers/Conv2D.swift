@@ -69,7 +69,8 @@ func validateConvolution(weight: Tensor, bias: Tensor?, outputAxis: Int, geometr
                                        expected: "the weight must be 4-D with positive extents and a \(geometry.kernel.height)×\(geometry.kernel.width) kernel")
     }
     guard geometry.stride.height > 0, geometry.stride.width > 0,
-          geometry.padding.height >= 0, geometry.padding.width >= 0 else {
+          geometry.padding.height >= 0, geometry.padding.width >= 0, geometry.paddingEnd.height >= 0,
+          geometry.paddingEnd.width >= 0 else {
         throw TensorError.invalidArgument(operation: operation,
                                           detail: "stride must be positive and padding non-negative (got \(geometry))")
     }

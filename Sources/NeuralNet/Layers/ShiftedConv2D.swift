@@ -3,7 +3,8 @@ import TensorCore
 /// The causal convolutions of PixelCNN++ (Salimans et al. 2017, spec §1.7 and §3): a
 /// convolution whose window never reaches below (down-shifted) or below and to the right of
 /// (down-right-shifted) the output pixel, made by zero padding the input on the top and the
-/// sides it may see, and nowhere else.
+/// sides it may see, and nowhere else — the convolution's own asymmetric padding, so the input
+/// is never copied into a padded tensor.
 ///
 /// - `.down`, kernel `[kh, kw]` (odd kw; PixelCNN++ uses 2×3): padding kh − 1 rows on top and
 ///   (kw − 1)/2 columns on each side; output pixel (i, j) sees rows i − kh + 1 … i, columns
@@ -40,20 +41,18 @@ public final class ShiftedConv2D: Module, Layer {
         let (weight, bias) = try initialConvolutionParameters(
             shape: [outputChannels, inputChannels, kernelHeight, kernelWidth], outputAxis: 0, bias: true,
             weightInitializer: .pytorchDefaultWeight, biasInitializer: nil, random: &random, operation: "ShiftedConv2D")
-        convolution = try weightNormalization.apply(
-            to: Conv2D(weight: weight, bias: bias,
-                       geometry: ConvGeometry(kernel: (kernelHeight, kernelWidth), stride: (stride, stride), padding: (0, 0))))
+        let (left, right) = shift == .down ? ((kernelWidth - 1) / 2, (kernelWidth - 1) / 2) : (kernelWidth - 1, 0)
+        let geometry = ConvGeometry(kernel: (kernelHeight, kernelWidth), stride: (stride, stride),
+                                    padding: (kernelHeight - 1, left), paddingEnd: (0, right))
+        convolution = try weightNormalization.apply(to: Conv2D(weight: weight, bias: bias, geometry: geometry))
         super.init()
     }
 
     public func callAsFunction(_ input: Tensor) throws -> Tensor {
-        let (kh, kw) = (convolution.geometry.kernel.height, convolution.geometry.kernel.width)
         guard input.rank == 4 else {
             throw TensorError.invalidShape(operation: "ShiftedConv2D", shape: input.shape, expected: "[B, C, H, W]")
         }
-        let (left, right) = shift == .down ? ((kw - 1) / 2, (kw - 1) / 2) : (kw - 1, 0)
-        let padded = try input.padded(axis: 2, before: kh - 1, after: 0).padded(axis: 3, before: left, after: right)
-        return try convolution(padded)
+        return try convolution(input)
     }
 }
 

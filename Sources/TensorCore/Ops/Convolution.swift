@@ -7,44 +7,57 @@ import CKernels
 // Either way second derivatives (gradient penalties) work.
 
 /// Kernel size, stride and zero padding of a 2-D sliding window.
+///
+/// The zero padding may differ before and after the input: `padding` rows on top and columns
+/// on the left, `paddingEnd` rows at the bottom and columns on the right (equal to `padding`
+/// unless given). Causal convolutions (PixelCNN++'s shifted windows) pad only the top and the
+/// sides they may see, without copying the input into a padded tensor.
 public struct ConvGeometry: Equatable, Sendable {
     public var kernel: (height: Int, width: Int)
     public var stride: (height: Int, width: Int)
     public var padding: (height: Int, width: Int)
+    public var paddingEnd: (height: Int, width: Int)
 
     public init(kernel: Int, stride: Int = 1, padding: Int = 0) {
         self.init(kernel: (kernel, kernel), stride: (stride, stride), padding: (padding, padding))
     }
 
-    public init(kernel: (height: Int, width: Int), stride: (height: Int, width: Int), padding: (height: Int, width: Int)) {
+    public init(kernel: (height: Int, width: Int), stride: (height: Int, width: Int), padding: (height: Int, width: Int),
+                paddingEnd: (height: Int, width: Int)? = nil) {
         self.kernel = kernel
         self.stride = stride
         self.padding = padding
+        self.paddingEnd = paddingEnd ?? padding
     }
 
     public static func == (l: ConvGeometry, r: ConvGeometry) -> Bool {
-        l.kernel == r.kernel && l.stride == r.stride && l.padding == r.padding
+        l.kernel == r.kernel && l.stride == r.stride && l.padding == r.padding && l.paddingEnd == r.paddingEnd
     }
 
-    /// Output extent of the window sliding over `inputExtent` along one axis.
-    func outputExtent(_ inputExtent: Int, kernel k: Int, stride s: Int, padding p: Int) -> Int {
-        (inputExtent + 2 * p - k) / s + 1
+    /// Whether the padding is the same before and after the input on both axes.
+    public var isSymmetric: Bool { padding == paddingEnd }
+
+    /// The padded extents `[H + top + bottom, W + left + right]` of an `H × W` input.
+    func paddedSize(height: Int, width: Int) -> (height: Int, width: Int) {
+        (height + padding.height + paddingEnd.height, width + padding.width + paddingEnd.width)
     }
 
-    /// `[H, W] -> [H', W']`, throwing when the window does not fit.
+    /// `[H, W] -> [H', W']`, `H' = ⌊(H + top + bottom − kh) / sh⌋ + 1` (likewise W'), throwing when
+    /// the window does not fit.
     public func outputSize(height: Int, width: Int, operation: String) throws -> (height: Int, width: Int) {
         guard kernel.height > 0, kernel.width > 0, stride.height > 0, stride.width > 0,
-              padding.height >= 0, padding.width >= 0 else {
+              padding.height >= 0, padding.width >= 0, paddingEnd.height >= 0, paddingEnd.width >= 0 else {
             throw TensorError.invalidArgument(operation: operation,
                                               detail: "kernel and stride must be positive and padding non-negative (got \(self))")
         }
-        guard height + 2 * padding.height >= kernel.height, width + 2 * padding.width >= kernel.width else {
+        let padded = paddedSize(height: height, width: width)
+        guard padded.height >= kernel.height, padded.width >= kernel.width else {
             throw TensorError.invalidArgument(
                 operation: operation,
-                detail: "a \(kernel.height)×\(kernel.width) kernel does not fit a \(height)×\(width) input with padding \(padding)")
+                detail: "a \(kernel.height)×\(kernel.width) kernel does not fit a \(height)×\(width) input with padding "
+                    + "\(padding) before and \(paddingEnd) after")
         }
-        return (outputExtent(height, kernel: kernel.height, stride: stride.height, padding: padding.height),
-                outputExtent(width, kernel: kernel.width, stride: stride.width, padding: padding.width))
+        return ((padded.height - kernel.height) / stride.height + 1, (padded.width - kernel.width) / stride.width + 1)
     }
 }
 
@@ -123,7 +136,9 @@ func im2colConvolution(_ x: Tensor, weight: Tensor, outputSize: (Int, Int), geom
 
 /// Transposed 2-D convolution (the adjoint of `conv2d` in its input, as in PyTorch):
 /// `[B, C, H, W]` with weight `[C, C', kh, kw]` -> `[B, C', H', W']`,
-/// `H' = (H − 1)·stride − 2·padding + kh + outputPadding`.
+/// `H' = (H − 1)·stride − top − bottom + kh + outputPadding` (top = bottom = padding unless the
+/// geometry pads asymmetrically: the output is then cropped by `padding` at the start and
+/// `paddingEnd` at the end).
 public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, geometry: ConvGeometry,
                             outputPadding: Int = 0) throws -> Tensor {
     guard x.rank == 4, weight.rank == 4, x.shape[1] == weight.shape[0],
@@ -140,8 +155,10 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, ge
     }
     let (b, h, w) = (x.shape[0], x.shape[2], x.shape[3])
     let outChannels = weight.shape[1]
-    let oh = (h - 1) * geometry.stride.height - 2 * geometry.padding.height + geometry.kernel.height + outputPadding
-    let ow = (w - 1) * geometry.stride.width - 2 * geometry.padding.width + geometry.kernel.width + outputPadding
+    let oh = (h - 1) * geometry.stride.height - geometry.padding.height - geometry.paddingEnd.height + geometry.kernel.height
+        + outputPadding
+    let ow = (w - 1) * geometry.stride.width - geometry.padding.width - geometry.paddingEnd.width + geometry.kernel.width
+        + outputPadding
     guard oh > 0, ow > 0 else {
         throw TensorError.invalidArgument(
             operation: "convTranspose2d",

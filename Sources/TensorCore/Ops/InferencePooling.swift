@@ -22,9 +22,10 @@ public func inferencePool2d(_ x: Tensor, _ kind: PoolingKind, geometry g: ConvGe
         throw TensorError.invalidArgument(operation: "inferencePool2d",
                                           detail: "records no gradient; use avgPool2d or maxPool2d on tensors that need one")
     }
-    guard g.padding.height < g.kernel.height, g.padding.width < g.kernel.width else {
+    guard g.padding.height < g.kernel.height, g.padding.width < g.kernel.width,
+          g.paddingEnd.height < g.kernel.height, g.paddingEnd.width < g.kernel.width else {
         throw TensorError.invalidArgument(operation: "inferencePool2d",
-                                          detail: "padding \(g.padding) must be smaller than the window \(g.kernel)")
+                                          detail: "padding \(g.padding) / \(g.paddingEnd) must be smaller than the window \(g.kernel)")
     }
     let (oh, ow) = try g.outputSize(height: x.shape[2], width: x.shape[3], operation: "inferencePool2d")
     var description = mixedbatch_dnnl_pooling(

@@ -11,7 +11,7 @@ public func avgPool2d(_ x: Tensor, geometry: ConvGeometry) throws -> Tensor {
 /// Max pooling `[B, C, H, W] -> [B, C, H', W']` without padding; the gradient goes to
 /// the first maximal element of each window.
 public func maxPool2d(_ x: Tensor, geometry: ConvGeometry) throws -> Tensor {
-    guard geometry.padding == (0, 0) else {
+    guard geometry.padding == (0, 0), geometry.paddingEnd == (0, 0) else {
         throw TensorError.invalidArgument(operation: "maxPool2d",
                                           detail: "padding \(geometry.padding) is not supported; pad the input explicitly or use padding 0")
     }

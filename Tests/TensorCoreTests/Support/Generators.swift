@@ -24,13 +24,27 @@ enum Generators {
         }
     }
 
-    /// A valid convolution: batch, channels, input size, kernel, stride and padding
-    /// (padding may exceed the kernel; the input is enlarged until the window fits).
-    static let convolution = zip(Gen.int(in: 1...2), Gen.int(in: 1...3), Gen.int(in: 1...7), Gen.int(in: 1...7),
-                                 Gen.int(in: 1...4), Gen.int(in: 1...4), Gen.int(in: 1...3), Gen.int(in: 1...3),
-                                 Gen.int(in: 0...3), Gen.int(in: 0...3))
+    /// A valid convolution: batch, channels, input size, kernel, stride and padding before and
+    /// after the input (the same on both sides for about half the cases; padding may exceed the
+    /// kernel; the input is enlarged until the window fits).
+    static let convolution = zip(symmetricConvolution, Gen.int(in: -3...3), Gen.int(in: -3...3))
+        .map { base, endHeight, endWidth in
+            // A negative draw keeps that axis' padding symmetric.
+            var geometry = base.geometry
+            geometry.paddingEnd = (endHeight < 0 ? geometry.padding.height : endHeight,
+                                   endWidth < 0 ? geometry.padding.width : endWidth)
+            let shape = base.inputShape
+            let padded = (geometry.padding.height + geometry.paddingEnd.height, geometry.padding.width + geometry.paddingEnd.width)
+            return ConvolutionCase(inputShape: [shape[0], shape[1], Swift.max(shape[2], geometry.kernel.height - padded.0),
+                                                Swift.max(shape[3], geometry.kernel.width - padded.1)],
+                                   geometry: geometry)
+        }
+
+    private static let symmetricConvolution = zip(Gen.int(in: 1...2), Gen.int(in: 1...3), Gen.int(in: 1...7), Gen.int(in: 1...7),
+                                                  Gen.int(in: 1...4), Gen.int(in: 1...4), Gen.int(in: 1...3), Gen.int(in: 1...3),
+                                                  Gen.int(in: 0...3), Gen.int(in: 0...3))
         .map { batch, channels, height, width, kh, kw, sh, sw, ph, pw in
-            ConvolutionCase(inputShape: [batch, channels, Swift.max(height, kh - 2 * ph), Swift.max(width, kw - 2 * pw)],
+            ConvolutionCase(inputShape: [batch, channels, height, width],
                             geometry: ConvGeometry(kernel: (kh, kw), stride: (sh, sw), padding: (ph, pw)))
         }
 }
@@ -41,11 +55,11 @@ struct ConvolutionCase: Sendable, CustomStringConvertible {
     var geometry: ConvGeometry
 
     var outputSize: (height: Int, width: Int) {
-        ((inputShape[2] + 2 * geometry.padding.height - geometry.kernel.height) / geometry.stride.height + 1,
-         (inputShape[3] + 2 * geometry.padding.width - geometry.kernel.width) / geometry.stride.width + 1)
+        ((inputShape[2] + geometry.padding.height + geometry.paddingEnd.height - geometry.kernel.height) / geometry.stride.height + 1,
+         (inputShape[3] + geometry.padding.width + geometry.paddingEnd.width - geometry.kernel.width) / geometry.stride.width + 1)
     }
 
     var description: String {
-        "input \(inputShape), kernel \(geometry.kernel), stride \(geometry.stride), padding \(geometry.padding)"
+        "input \(inputShape), kernel \(geometry.kernel), stride \(geometry.stride), padding \(geometry.padding) / \(geometry.paddingEnd)"
     }
 }

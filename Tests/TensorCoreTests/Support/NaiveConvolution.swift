@@ -10,8 +10,8 @@ enum NaiveConvolution {
     }
 
     private static func outputSize(_ shape: [Int], _ g: ConvGeometry) -> (Int, Int) {
-        ((shape[2] + 2 * g.padding.height - g.kernel.height) / g.stride.height + 1,
-         (shape[3] + 2 * g.padding.width - g.kernel.width) / g.stride.width + 1)
+        ((shape[2] + g.padding.height + g.paddingEnd.height - g.kernel.height) / g.stride.height + 1,
+         (shape[3] + g.padding.width + g.paddingEnd.width - g.kernel.width) / g.stride.width + 1)
     }
 
     /// `[B, C, H, W] -> [C·kh·kw, B·H'·W']`, row `(c·kh + i)·kw + j`, column `(b·H' + y)·W' + x`.
@@ -54,8 +54,8 @@ enum NaiveConvolution {
         let s = input.shape, x = input.scalars, w = weight.scalars
         let (kh, kw) = g.kernel
         let outChannels = weight.shape[1]
-        let oh = (s[2] - 1) * g.stride.height - 2 * g.padding.height + kh + outputPadding
-        let ow = (s[3] - 1) * g.stride.width - 2 * g.padding.width + kw + outputPadding
+        let oh = (s[2] - 1) * g.stride.height - g.padding.height - g.paddingEnd.height + kh + outputPadding
+        let ow = (s[3] - 1) * g.stride.width - g.padding.width - g.paddingEnd.width + kw + outputPadding
         var out = [Double](repeating: 0, count: s[0] * outChannels * oh * ow)
         for b in 0..<s[0] { for c in 0..<s[1] { for y in 0..<s[2] { for xx in 0..<s[3] {
             let v = Double(x[((b * s[1] + c) * s[2] + y) * s[3] + xx])
