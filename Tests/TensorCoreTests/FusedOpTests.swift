@@ -63,6 +63,35 @@ import TensorCore
         #expect(throws: TensorError.self) { try concatenatedELU(Tensor([1, 2])) }
     }
 
+    /// `x + a ⊙ σ(b)` for gates `[a, b]` `[B, 2C, H, W]`, against split, sigmoid, product and sum:
+    /// value (large |b| included, where σ saturates), the fused first-order kernel against the
+    /// composition's gradient in x and in the gates, and second order.
+    @Test func gatedResidualMatchesTheComposition() throws {
+        var data = TestData(seed: 305)
+        let x = try data.uniform([2, 3, 2, 2]) - 0.5
+        var gates = try (data.uniform([2, 6, 2, 2]) - 0.5) * 8
+        gates = try gates + Tensor(shape: gates.shape) { out, n in
+            for i in 0..<n { out[i] = i % 7 == 0 ? (i % 2 == 0 ? 90 : -90) : 0 }
+        }
+        let composition = { (x: Tensor, gates: Tensor) throws -> Tensor in
+            let halves = try gates.split(sizes: [3, 3], axis: 1)
+            return try x + halves[0] * sigmoid(halves[1])
+        }
+        let fused = try gatedResidual(x, gates: gates)
+        #expect(zip(fused.scalars, try composition(x, gates).scalars).allSatisfy { abs($0 - $1) < 1e-6 })
+        let cotangent = data.uniform([2, 3, 2, 2])
+        let (xLeaf, gateLeaf) = (x.requiringGradient(), gates.requiringGradient())
+        let fusedGradients = try gradients(of: gatedResidual(xLeaf, gates: gateLeaf), wrt: [xLeaf, gateLeaf], seed: cotangent)
+        let composedGradients = try gradients(of: composition(xLeaf, gateLeaf), wrt: [xLeaf, gateLeaf], seed: cotangent)
+        for (f, c) in zip(fusedGradients, composedGradients) {
+            #expect(zip(f.scalars, c.scalars).allSatisfy { abs($0 - $1) < 1e-6 })
+        }
+        let moderate = try (data.uniform([2, 6, 2, 2]) - 0.5) * 4
+        try expectGradientsMatch([x, moderate]) { try gatedResidual($0[0], gates: $0[1]) }
+        try expectSecondOrderGradientsMatch([x, moderate]) { try gatedResidual($0[0], gates: $0[1]) * 2 }
+        #expect(throws: TensorError.self) { try gatedResidual(x, gates: x) }
+    }
+
     /// `[B, C, K] -> [B, K]`, against Σ_j exp(−D_ij) − 1 over `pairwiseL1Distances`: value, the
     /// fused first-order kernel against the composition's gradient, and second order (the rule
     /// built from differentiable pieces while recording).

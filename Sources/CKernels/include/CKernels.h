@@ -48,6 +48,12 @@ void mixedbatch_concatenated_elu(const float *x, float *out, long batch, long in
 void mixedbatch_concatenated_elu_backward(const float *x, const float *y, const float *g, float *dx, long batch,
                                           long inner);
 
+/// PixelCNN++'s gated residual output (TensorCore's `gatedResidual`) for x `[batch, inner]` and gates
+/// `[batch, 2, inner]` = [a, b] per sample: out = x + a ⊙ σ(b); its gradient with respect to the gates,
+/// [dy ⊙ σ(b), dy ⊙ a ⊙ σ(b)(1 − σ(b))] (same layout as gates), from the gates and the output's gradient dy.
+void mixedbatch_gated_residual(const float *x, const float *gates, float *out, long batch, long inner);
+void mixedbatch_gated_residual_backward(const float *gates, const float *dy, float *dgates, long batch, long inner);
+
 /// The sliding window of a 2-D convolution over `[batch, channels, height, width]` images,
 /// giving `out_height × out_width` positions (TensorCore's `ConvGeometry` and `Im2Col`).
 struct mixedbatch_conv_geometry {

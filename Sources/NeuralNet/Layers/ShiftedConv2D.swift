@@ -179,7 +179,6 @@ public final class GatedResidualBlock: Module, Layer {
         if let dropout { inner = try dropout(inner) }
         var gates = try second(inner)
         if let h, let condition { gates = try gates + condition(h) }
-        let halves = try gates.split(sizes: [filters, filters], axis: 1)
-        return try x + halves[0] * sigmoid(halves[1])
+        return try gatedResidual(x, gates: gates)
     }
 }

@@ -31,3 +31,34 @@ public func concatenatedELU(_ x: Tensor) throws -> Tensor {
             - g.narrowed(axis: 1, start: channels, length: channels) * mirrored]
     }
 }
+
+/// PixelCNN++'s gated residual output `x + a ⊙ σ(b)` where `[a, b]` are the two halves of
+/// `gates` along the channels: x `[B, C, …]`, gates `[B, 2C, …]` -> `[B, C, …]`, fused — one C
+/// pass forward and one back instead of a split (two copies), a sigmoid, a product and a sum.
+/// σ's exponential comes from the vectorised exp. When the backward pass is itself recorded (a
+/// gradient of a gradient), the rule is built from differentiable ops instead:
+/// `∂x = g`, `∂a = g ⊙ σ(b)`, `∂b = g ⊙ a ⊙ σ(b)(1 − σ(b))`.
+public func gatedResidual(_ x: Tensor, gates: Tensor) throws -> Tensor {
+    var gateShape = x.shape
+    if gateShape.count >= 2 { gateShape[1] *= 2 }
+    guard x.rank >= 2, x.shape[0] > 0, gates.shape == gateShape else {
+        throw TensorError.shapeMismatch(operation: "gatedResidual", lhs: x.shape, rhs: gates.shape,
+                                        expected: "x [B, C, …] with B ≥ 1 and gates [B, 2C, …]")
+    }
+    let batch = x.shape[0], inner = x.count / batch, channels = x.shape[1]
+    let output = Tensor(shape: x.shape) { out, _ in
+        mixedbatch_gated_residual(x.storage.pointer, gates.storage.pointer, out, batch, inner)
+    }
+    let fixedGates = gates.detached
+    return output.recording("gatedResidual", inputs: [x, gates]) { g, _ in
+        guard GradMode.isEnabled else {
+            let dGates = Tensor(shape: fixedGates.shape) { d, _ in
+                mixedbatch_gated_residual_backward(fixedGates.storage.pointer, g.storage.pointer, d, batch, inner)
+            }
+            return [g, dGates]
+        }
+        let a = try gates.narrowed(axis: 1, start: 0, length: channels)
+        let s = sigmoid(try gates.narrowed(axis: 1, start: channels, length: channels))
+        return [g, try Tensor.concatenate([g * s, g * a * s * (1 - s)], axis: 1)]
+    }
+}
