@@ -47,10 +47,9 @@ final class IAFPosterior: Module {
         var z0 = z
         for _ in 0..<(z.count / rows) {
             // With z₀ fixed, z = s ⊙ z₀ + (1 − s) ⊙ m: m and s from a pass at z₀.
-            let zero = try step(z0, context: context).sample
-            let unit = try step(z0, context: context).logDiagonal
-            let s = exp(unit)
-            let m = try (zero - s * z0) / (1 - s)
+            let (image, logDiagonal) = try step(z0, context: context)
+            let s = exp(logDiagonal)
+            let m = try (image - s * z0) / (1 - s)
             z0 = try (z - (1 - s) * m) / s
         }
         let (check, logDiagonal) = try step(z0, context: context)
