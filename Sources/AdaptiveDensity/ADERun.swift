@@ -87,14 +87,16 @@ public final class ADERun: ExperimentRun {
         let outcome = try training.train(procedure, resume: resume, log: TrainingLog(extras: NoExtras()), onIteration: onIteration)
         let clock = ContinuousClock(), start = clock.now
         let density = DensityModel(module: model, scaling: .unit, imageShape: model.imageShape)
-        // Samples first: the GAN's post-hoc phase trains σ, which its noisy samples use.
-        let samples = try sampleQuality(of: density, train: dataset, test: testSet)
+        // Samples first: the GAN's post-hoc phase trains σ, which its noisy samples use. Drawn
+        // once, for the metrics and for the exported file.
+        let scored = (config.classifier != nil && testSet != nil) || config.exportSamples ? try scoredSamples(of: density) : nil
+        let samples = try scored.flatMap { try sampleQuality(of: $0, train: dataset, test: testSet) }
         if training.isWriter {
             let after = "after \(procedure.iteration) iterations"
             try density.writeSampleFiles(to: folder, count: config.gridSamples, seed: config.schedule.seed,
                                          source: "\(config.runName) samples \(after)")
-            if config.exportSamples {
-                try ImageDataset(images: scoredSamples(of: density).images, source: "\(config.runName): \(config.metricSamples) samples \(after)")
+            if config.exportSamples, let scored {
+                try ImageDataset(images: scored.images, source: "\(config.runName): \(config.metricSamples) samples \(after)")
                     .write(toHDF5: evaluationSamplesPath, overwrite: true)
             }
         }
@@ -135,10 +137,13 @@ public final class ADERun: ExperimentRun {
         return (try density.sampleImages(count: config.metricSamples, random: &random), random)
     }
 
-    private func sampleQuality(of density: DensityModel, train: ImageDataset, test: ImageDataset?) throws -> SampleQuality? {
+    /// The sample metrics of `scored` (from `scoredSamples`) against the held-out images, in the
+    /// classifier's features; nil without a classifier or held-out images.
+    private func sampleQuality(of scored: (images: Tensor, random: RandomStream), train: ImageDataset,
+                               test: ImageDataset?) throws -> SampleQuality? {
         guard let path = config.classifier, let test else { return nil }
         let classifier = try GlyphClassifier.load(from: path).classifier
-        let (generated, random) = try scoredSamples(of: density)
+        let (generated, random) = scored
         let real = try test.batch(Array(0..<min(test.count, config.metricSamples)))
         let (realFeatures, generatedFeatures) = try withoutGradient {
             (try classifier.features(real), try classifier.features(generated))

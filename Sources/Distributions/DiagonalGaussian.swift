@@ -56,7 +56,8 @@ public struct DiagonalGaussian {
     }
 }
 
-/// Sums every axis but the first: `[B, …] -> [B]`.
-func sumOverRows(_ tensor: Tensor) throws -> Tensor {
+/// Sums every axis but the first: `[B, …] -> [B]` (a per-row log density or KL from its
+/// per-coordinate terms).
+public func sumOverRows(_ tensor: Tensor) throws -> Tensor {
     tensor.rank == 1 ? tensor : try tensor.sum(alongAxes: Array(1..<tensor.rank))
 }

@@ -146,7 +146,9 @@ public final class TopDownVAE: Module, VariationalModel, DifferentiableSampler {
         }
         let features = try bottomUp(x)
         let topParameters = try self.topPosterior(features[groups])
-        let topPrior = try DiagonalGaussian.standard(gaussian(topParameters).mean.shape)
+        var topShape = topParameters.shape
+        topShape[1] = latentChannels
+        let topPrior = try DiagonalGaussian.standard(topShape)
         for _ in 0..<count {
             let topGroup = try posteriorDraw(topParameters, prior: topPrior, level: groups, random: &random)
             let (decoded, lower) = try topDown(from: topGroup.sample, features: features, random: &random)

@@ -47,11 +47,6 @@ public struct PosteriorFlowTrace {
     public init(base: Tensor, logDiagonal: Tensor) { (self.base, self.logDiagonal) = (base, logDiagonal) }
 }
 
-/// Sums every axis but the first: `[B, …] -> [B]`.
-private func sumOverRows(_ tensor: Tensor) throws -> Tensor {
-    tensor.rank == 1 ? tensor : try tensor.sum(alongAxes: Array(1..<tensor.rank))
-}
-
 /// One encode–decode pass for a batch `x` `[B, …]`: `ln p(x | z)` per row `[B]`, the latent
 /// groups (top first) and, where the model has one, the decoder's output (`[B] + image shape`,
 /// on the data's scale: what the observation model's likelihood took).

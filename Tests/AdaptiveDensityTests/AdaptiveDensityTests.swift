@@ -184,9 +184,13 @@ enum Fixture {
         let gan = try ADERun(config: Fixture.config(.gan, ["iterations": 2, "posthoc_iterations": 2]), folder: TemporaryFolder().path)
             .execute(resume: false)
         #expect(gan.metrics.test.map { $0.bpd.isFinite && $0.bpd > 0 } == true && gan.metrics.samples != nil)
-        let noDensity = try ADERun(config: Fixture.config(.gan, ["iterations": 2, "posthoc_iterations": 0]),
-                                   folder: TemporaryFolder().path).execute(resume: false)
+        let exporting = ADERun(config: try Fixture.config(.gan, ["iterations": 2, "posthoc_iterations": 0, "export_samples": true]),
+                               folder: TemporaryFolder().path)
+        let noDensity = try exporting.execute(resume: false)
         #expect(noDensity.metrics.test == nil)
+        // The exported file holds the very samples the metrics scored.
+        let exported = try ImageDataset.read(fromHDF5: exporting.evaluationSamplesPath)
+        #expect(exported.shape == [exporting.config.metricSamples] + Array(try ImageDataset.read(fromHDF5: exporting.config.data).shape.dropFirst()))
     }
 
     /// The GAN's post-hoc phase (§4.7) trains only the inference network and σ around the frozen

@@ -34,9 +34,6 @@ public struct ConvGeometry: Equatable, Sendable {
         l.kernel == r.kernel && l.stride == r.stride && l.padding == r.padding && l.paddingEnd == r.paddingEnd
     }
 
-    /// Whether the padding is the same before and after the input on both axes.
-    public var isSymmetric: Bool { padding == paddingEnd }
-
     /// The padded extents `[H + top + bottom, W + left + right]` of an `H × W` input.
     func paddedSize(height: Int, width: Int) -> (height: Int, width: Int) {
         (height + padding.height + paddingEnd.height, width + padding.width + paddingEnd.width)
