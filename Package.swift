@@ -37,8 +37,9 @@ let package = Package(
         // libjpeg behind an error manager that returns instead of calling exit(); its own
         // target so that TensorCore (through CKernels) never links libjpeg.
         .target(name: "CJPEGDecoder", dependencies: ["CJPEG"], linkerSettings: [.linkedLibrary("jpeg")]),
-        // oneDNN's convolution primitives behind a small C API (Debian's libdnnl-dev).
-        .target(name: "CDNNLConvolution", linkerSettings: [.linkedLibrary("dnnl")]),
+        // oneDNN's convolution primitives behind a small C API (Debian's libdnnl-dev), and the
+        // OpenMP team they run on (GCC's libgomp, which Debian's oneDNN uses), shared with our kernels.
+        .target(name: "CDNNLConvolution", linkerSettings: [.linkedLibrary("dnnl"), .linkedLibrary("gomp")]),
         .target(name: "TensorCore", dependencies: ["CBLAS", "CKernels", "CDNNLConvolution"]),
         .target(name: "AtomicFiles"),
         // MPI_COMM_WORLD as a ProcessGroup: data parallelism across processes and machines.

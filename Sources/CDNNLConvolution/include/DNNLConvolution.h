@@ -39,4 +39,13 @@ typedef struct {
 /// oneDNN's status.
 int mixedbatch_dnnl_pooling_forward(const mixedbatch_dnnl_pooling *geometry, const float *x, float *y);
 
+/// The number of threads of the OpenMP team that runs oneDNN's primitives (OMP_NUM_THREADS,
+/// else one per core).
+int64_t mixedbatch_team_size(void);
+
+/// Calls body(context, part, parts) once on every thread of that team (part in 0..<parts,
+/// parts the team's size now) and returns when all calls have; 0 on success. body must not
+/// itself call oneDNN or this function (the team's master is busy running it).
+int mixedbatch_team_run(void (*body)(void *context, int64_t part, int64_t parts), void *context);
+
 #endif

@@ -5,6 +5,39 @@
 /// is lowered lane by lane). Plain C, no flags: the compiler vectorises them for the
 /// target it is given (`make` passes -march=native).
 
+/// The four arithmetic operations of `mixedbatch_binary`.
+enum { MIXEDBATCH_ADD, MIXEDBATCH_SUBTRACT, MIXEDBATCH_MULTIPLY, MIXEDBATCH_DIVIDE };
+
+/// `out[i] = a[i·a_step] ∘ b[i·b_step]` for i < count, ∘ one of the operations above and each
+/// step 1 (an array) or 0 (a scalar broadcast): TensorCore's `+ − × ÷` on contiguous runs.
+/// `out` must not overlap the inputs.
+void mixedbatch_binary(int operation, const float *a, long a_step, const float *b, long b_step, float *out,
+                       long count);
+
+/// Leaky ReLU `out = x > 0 ? x : slope·x` (ReLU at slope 0), and its gradient in one pass,
+/// `out = x > 0 ? g : slope·g` (the mask never materialised).
+void mixedbatch_leaky_relu(const float *x, float slope, float *out, long count);
+void mixedbatch_leaky_relu_backward(const float *g, const float *x, float slope, float *out, long count);
+
+/// Batch normalisation in training mode (TensorCore's `batchNormalization`) over
+/// x `[batch, channels, inner]`, each call for the channels `first_channel ..< end_channel` only:
+/// - statistics: per channel the mean and the biased variance over batch and inner (two passes);
+/// - apply: y = (x − mean_c)·scale_c + shift_c;
+/// - backward sums: Σ dy and Σ dy·(x − mean_c) per channel;
+/// - backward data: dx = gain_c·(dy − offset_c − (x − mean_c)·slope_c), which with
+///   gain = γ·invstd, offset = Σdy / n and slope = Σdy(x − μ)·invstd² / n is the gradient
+///   through the batch statistics.
+void mixedbatch_batch_norm_statistics(const float *x, long batch, long channels, long inner, long first_channel,
+                                      long end_channel, float *mean, float *variance);
+void mixedbatch_batch_norm_apply(const float *x, const float *mean, const float *scale, const float *shift, float *y,
+                                 long batch, long channels, long inner, long first_channel, long end_channel);
+void mixedbatch_batch_norm_backward_sums(const float *x, const float *dy, const float *mean, long batch, long channels,
+                                         long inner, long first_channel, long end_channel, float *sum_dy,
+                                         float *sum_dy_centered);
+void mixedbatch_batch_norm_backward_data(const float *x, const float *dy, const float *mean, const float *gain,
+                                         const float *offset, const float *slope, float *dx, long batch, long channels,
+                                         long inner, long first_channel, long end_channel);
+
 /// One Adam step over `count` scalars, in place (PyTorch's torch.optim.Adam, L2 decay):
 ///   g' = g + weight_decay·p;  m = β1·m + (1−β1)·g';  v = β2·v + (1−β2)·g'²;
 ///   p -= step_size · m / (sqrt(v) / correction2 + epsilon)

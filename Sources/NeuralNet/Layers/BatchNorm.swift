@@ -63,14 +63,15 @@ public final class BatchNorm: Module, Layer {
                 throw TensorError.invalidShape(operation: "BatchNorm(\(channels))", shape: input.shape,
                                                expected: "training needs more than one value per channel; use a larger batch or eval()")
             }
+            if DataParallel.current.size == 1 {  // one fused op; across processes the composition below
+                let (output, mean, variance) = try batchNormalization(input, weight: weight, bias: bias, epsilon: epsilon)
+                try updateRunningStatistics(mean: mean, variance: variance, count: n)
+                return output
+            }
             let mean = try input.batchMean(alongAxes: axes, keepingDimensions: true)
             centered = try input - mean
             variance = try square(centered).batchMean(alongAxes: axes, keepingDimensions: true)
-            try withoutGradient {
-                let unbiased = variance.detached * (Float(n) / Float(n - 1))
-                runningMean = try runningMean * (1 - momentum) + (try mean.detached.reshaped([channels]) * momentum)
-                runningVariance = try runningVariance * (1 - momentum) + (try unbiased.reshaped([channels]) * momentum)
-            }
+            try updateRunningStatistics(mean: mean.reshaped([channels]), variance: variance.reshaped([channels]), count: n)
         } else {
             centered = try input - runningMean.reshaped(statisticsShape)
             variance = try runningVariance.reshaped(statisticsShape)
@@ -80,5 +81,15 @@ public final class BatchNorm: Module, Layer {
         let normalized = try centered * scale
         guard let bias else { return normalized }
         return try normalized + bias.reshaped(statisticsShape)
+    }
+
+    /// `r ← (1 − momentum)·r + momentum·s` for the batch mean and the unbiased batch variance
+    /// (`variance` is biased, over `count` scalars per channel), both `[C]`.
+    private func updateRunningStatistics(mean: Tensor, variance: Tensor, count n: Int) throws {
+        try withoutGradient {
+            let unbiased = variance.detached * (Float(n) / Float(n - 1))
+            runningMean = try runningMean * (1 - momentum) + mean.detached * momentum
+            runningVariance = try runningVariance * (1 - momentum) + unbiased * momentum
+        }
     }
 }

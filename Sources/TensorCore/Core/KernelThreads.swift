@@ -1,24 +1,40 @@
-import CBLAS
-import Dispatch
+import CDNNLConvolution
 
-/// How many threads TensorCore's own kernels (im2col, col2im) use: as many as
-/// OpenBLAS does (`OPENBLAS_NUM_THREADS`; 1 in `make chapter4`'s workers, which run one per
-/// core), read once. Outside GEMM the other OpenBLAS threads' cores are idle.
+/// How TensorCore's own kernels (elementwise passes, reductions, im2col) use the cores: on
+/// the OpenMP team that runs oneDNN's primitives (`OMP_NUM_THREADS` threads, else one per
+/// core; 1 in `make chapter4`'s workers, which run one per core). Between two primitives
+/// that team's threads spin, waiting for work; a pool of our own beside it would fight them
+/// for the cores, so large passes are handed to the team instead.
 enum KernelThreads {
-    static let count: Int = max(1, Int(openblas_get_num_threads()))
+    /// The team's size, read once.
+    static let count: Int = max(1, Int(mixedbatch_team_size()))
 
-    /// Below this many elements touched, one thread does the whole job (a split costs more).
-    static let minimumParallelWork = 1 << 20
+    /// Below this many elements touched, one thread does the whole job: handing a job to the
+    /// team costs tens of microseconds, what a pass over about 256 K floats takes alone.
+    static let minimumParallelWork = 1 << 18
 
     /// Calls `body` on disjoint ranges covering `0..<count`: the whole range at once, or, when
-    /// `work` reaches `minimumParallelWork` and there are several threads, one range per
-    /// thread, concurrently. `body` must only write what its range owns.
+    /// `work` reaches `minimumParallelWork` and the team has several threads, one range per
+    /// thread, concurrently. `body` must only write what its range owns, and must not call
+    /// convolutions or other parallel kernels (the team is busy running it).
     @inline(__always)
     static func forEachPart(of count: Int, work: Int, _ body: (Range<Int>) -> Void) {
-        let parts = work >= minimumParallelWork ? min(count, Self.count) : 1
-        guard parts > 1 else { return body(0..<count) }
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            body(part * count / parts ..< (part + 1) * count / parts)
+        guard work >= minimumParallelWork, count > 1, Self.count > 1 else { return body(0..<count) }
+        withoutActuallyEscaping(body) { body in
+            var job = Job(count: count, body: body)
+            let status = withUnsafeMutablePointer(to: &job) { job in
+                mixedbatch_team_run({ context, part, parts in
+                    let job = context!.assumingMemoryBound(to: Job.self).pointee
+                    let (part, parts) = (Int(part), Int(parts))
+                    job.body(part * job.count / parts ..< (part + 1) * job.count / parts)
+                }, job)
+            }
+            if status != 0 { body(0..<count) }  // the worker thread could not start: do it here
         }
+    }
+
+    private struct Job {
+        let count: Int
+        let body: (Range<Int>) -> Void
     }
 }

@@ -42,20 +42,30 @@ struct StridedLayout {
     /// Length of the innermost run.
     @usableFromInline var innerCount: Int { shape[shape.count - 1] }
 
-    /// Calls `body(runIndex, offsets)` for every inner run, where `runIndex` counts runs
-    /// (the output offset is `runIndex * innerCount`) and `offsets[k]` is operand k's
-    /// offset of the run's first element.
+    /// The number of inner runs.
+    @usableFromInline var runCount: Int { shape.dropLast().reduce(1, *) }
+
+    /// Calls `body(runIndex, offsets)` for every inner run of `runs` (all of them when nil),
+    /// in order, where `runIndex` counts runs (the output offset is `runIndex * innerCount`)
+    /// and `offsets[k]` is operand k's offset of the run's first element.
     @inlinable @inline(__always)
-    func forEachRun(_ body: (Int, UnsafeMutablePointer<Int>) -> Void) {
+    func forEachRun(in runs: Range<Int>? = nil, _ body: (Int, UnsafeMutablePointer<Int>) -> Void) {
         let outerRank = shape.count - 1
         let operands = strides.count
-        let runs = shape.dropLast().reduce(1, *)
+        let runs = runs ?? 0..<runCount
         let offsets = UnsafeMutablePointer<Int>.allocate(capacity: max(operands, 1))
         offsets.initialize(repeating: 0, count: max(operands, 1))
         let counter = UnsafeMutablePointer<Int>.allocate(capacity: max(outerRank, 1))
         counter.initialize(repeating: 0, count: max(outerRank, 1))
         defer { offsets.deallocate(); counter.deallocate() }
-        for run in 0..<runs {
+        // Start the odometer at the first run.
+        var rest = runs.lowerBound
+        for axis in stride(from: outerRank - 1, through: 0, by: -1) {
+            counter[axis] = rest % shape[axis]
+            rest /= shape[axis]
+            for k in 0..<operands { offsets[k] += counter[axis] * strides[k][axis] }
+        }
+        for run in runs {
             body(run, offsets)
             // Advance the odometer over the outer axes.
             var axis = outerRank - 1

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 // Elementwise binary arithmetic with NumPy broadcasting. Gradients of broadcast
@@ -54,22 +55,59 @@ extension Tensor {
         }
     }
 
+    /// The four arithmetic operations with broadcasting, on `mixedbatch_binary`'s vectorised
+    /// loops (one per contiguous run), large outputs split over the kernel threads.
+    static func arithmetic(_ lhs: Tensor, _ rhs: Tensor, _ operation: ArithmeticOperation) throws -> Tensor {
+        let code = operation.code
+        if lhs.shape == rhs.shape || lhs.count == 1 || rhs.count == 1 {
+            let shape = lhs.shape == rhs.shape ? lhs.shape : try Shape.broadcast(lhs.shape, rhs.shape, operation: operation.name)
+            if shape.reduce(1, *) == Swift.max(lhs.count, rhs.count) {  // one operand is the output's shape
+                let aStep = lhs.count == 1 && rhs.count != 1 ? 0 : 1, bStep = rhs.count == 1 && lhs.count != 1 ? 0 : 1
+                return Tensor(shape: shape) { out, n in
+                    let a = lhs.storage.pointer, b = rhs.storage.pointer
+                    KernelThreads.forEachPart(of: n, work: n) { part in
+                        mixedbatch_binary(code, a + aStep * part.lowerBound, aStep, b + bStep * part.lowerBound, bStep,
+                                          out + part.lowerBound, part.count)
+                    }
+                }
+            }
+        }
+        let shape = try Shape.broadcast(lhs.shape, rhs.shape, operation: operation.name)
+        let layout = StridedLayout(shape: shape, strides: [
+            Shape.broadcastStrides(from: lhs.shape, to: shape),
+            Shape.broadcastStrides(from: rhs.shape, to: shape),
+        ])
+        let inner = layout.innerCount
+        let sa = layout.strides[0].last!, sb = layout.strides[1].last!
+        guard sa <= 1 && sb <= 1 else {  // a transposed inner axis: not a hot path
+            return try broadcastKernel(lhs, rhs, operation: operation.name, operation.function)
+        }
+        return Tensor(shape: shape) { out, n in
+            let a = lhs.storage.pointer, b = rhs.storage.pointer
+            KernelThreads.forEachPart(of: layout.runCount, work: n) { runs in
+                layout.forEachRun(in: runs) { run, offsets in
+                    mixedbatch_binary(code, a + offsets[0], sa, b + offsets[1], sb, out + run * inner, inner)
+                }
+            }
+        }
+    }
+
     public static func + (lhs: Tensor, rhs: Tensor) throws -> Tensor {
-        try broadcastKernel(lhs, rhs, operation: "add", +)
+        try arithmetic(lhs, rhs, .add)
             .recording("add", inputs: [lhs, rhs]) { g, _ in
                 [try g.sum(toShape: lhs.shape), try g.sum(toShape: rhs.shape)]
             }
     }
 
     public static func - (lhs: Tensor, rhs: Tensor) throws -> Tensor {
-        try broadcastKernel(lhs, rhs, operation: "subtract", -)
+        try arithmetic(lhs, rhs, .subtract)
             .recording("subtract", inputs: [lhs, rhs]) { g, _ in
                 [try g.sum(toShape: lhs.shape), try (-g).sum(toShape: rhs.shape)]
             }
     }
 
     public static func * (lhs: Tensor, rhs: Tensor) throws -> Tensor {
-        try broadcastKernel(lhs, rhs, operation: "multiply", *)
+        try arithmetic(lhs, rhs, .multiply)
             .recording("multiply", inputs: [lhs, rhs]) { g, _ in
                 [lhs.requiresGradient ? try (g * rhs).sum(toShape: lhs.shape) : nil,
                  rhs.requiresGradient ? try (g * lhs).sum(toShape: rhs.shape) : nil]
@@ -77,7 +115,7 @@ extension Tensor {
     }
 
     public static func / (lhs: Tensor, rhs: Tensor) throws -> Tensor {
-        try broadcastKernel(lhs, rhs, operation: "divide", /)
+        try arithmetic(lhs, rhs, .divide)
             .recording("divide", inputs: [lhs, rhs]) { g, y in
                 [lhs.requiresGradient ? try (g / rhs).sum(toShape: lhs.shape) : nil,
                  rhs.requiresGradient ? try (-(g * y) / rhs).sum(toShape: rhs.shape) : nil]
@@ -137,5 +175,30 @@ extension Tensor {
     }
     public func isEqual(to other: Tensor) throws -> Tensor {
         try Tensor.broadcastKernel(detached, other.detached, operation: "isEqual") { $0 == $1 ? 1 : 0 }
+    }
+}
+
+/// `+ − × ÷` as `mixedbatch_binary` codes.
+enum ArithmeticOperation {
+    case add, subtract, multiply, divide
+
+    var code: Int32 {
+        switch self {
+        case .add: Int32(MIXEDBATCH_ADD)
+        case .subtract: Int32(MIXEDBATCH_SUBTRACT)
+        case .multiply: Int32(MIXEDBATCH_MULTIPLY)
+        case .divide: Int32(MIXEDBATCH_DIVIDE)
+        }
+    }
+
+    var name: String { "\(self)" }
+
+    var function: (Float, Float) -> Float {
+        switch self {
+        case .add: (+)
+        case .subtract: (-)
+        case .multiply: (*)
+        case .divide: (/)
+        }
     }
 }

@@ -10,22 +10,28 @@ extension Tensor {
         let extent = shape[axis], inner = blocks.inner
         var outShape = shape
         outShape[axis] = 1
+        // Each output is summed in the same order however the work is split: over the outer
+        // blocks when there are several, else over the inner positions.
+        let splitOuter = blocks.outer > 1 || inner == 1
         return Tensor(shape: outShape) { out, _ in
             let x = storage.pointer
-            for o in 0..<blocks.outer {
-                let dst = out + o * inner, src = x + o * extent * inner
-                if inner == 1 {
-                    var acc: Float = 0
-                    for k in 0..<extent { acc += src[k] }
-                    dst[0] = acc
-                } else if extent == 0 {
-                    // An empty axis sums to zero; `src` holds no row to read.
-                    dst.update(repeating: 0, count: inner)
-                } else {
-                    dst.update(from: src, count: inner)
-                    for k in 1..<extent {
-                        let row = src + k * inner
-                        for i in 0..<inner { dst[i] += row[i] }
+            KernelThreads.forEachPart(of: splitOuter ? blocks.outer : inner, work: count) { part in
+                let (outer, positions) = splitOuter ? (part, 0..<inner) : (0..<1, part)
+                for o in outer {
+                    let dst = out + o * inner, src = x + o * extent * inner
+                    if inner == 1 {
+                        var acc: Float = 0
+                        for k in 0..<extent { acc += src[k] }
+                        dst[0] = acc
+                    } else if extent == 0 {
+                        // An empty axis sums to zero; `src` holds no row to read.
+                        (dst + positions.lowerBound).update(repeating: 0, count: positions.count)
+                    } else {
+                        (dst + positions.lowerBound).update(from: src + positions.lowerBound, count: positions.count)
+                        for k in 1..<extent {
+                            let row = src + k * inner
+                            for i in positions { dst[i] += row[i] }
+                        }
                     }
                 }
             }

@@ -21,7 +21,11 @@ extension Tensor {
 
 /// `eˣ`, through the vectorised `mixedbatch_exp` kernel (a few ulp from libm's expf).
 public func exp(_ x: Tensor) -> Tensor {
-    let y = Tensor(shape: x.shape) { out, n in mixedbatch_exp(x.storage.pointer, out, n) }
+    let y = Tensor(shape: x.shape) { out, n in
+        KernelThreads.forEachPart(of: n, work: n) { part in
+            mixedbatch_exp(x.storage.pointer + part.lowerBound, out + part.lowerBound, part.count)
+        }
+    }
     return y.recording("exp", inputs: [x]) { g, y in [try g * y] }
 }
 
@@ -51,18 +55,36 @@ public func softplus(_ x: Tensor) -> Tensor {
 
 /// `tanh x`, through the vectorised `mixedbatch_tanh` kernel (a few ulp from libm's tanhf).
 public func tanh(_ x: Tensor) -> Tensor {
-    Tensor(shape: x.shape) { out, n in mixedbatch_tanh(x.storage.pointer, out, n) }.recording("tanh", inputs: [x]) { g, y in [try g * (1 - y * y)] }
+    Tensor(shape: x.shape) { out, n in
+        KernelThreads.forEachPart(of: n, work: n) { part in
+            mixedbatch_tanh(x.storage.pointer + part.lowerBound, out + part.lowerBound, part.count)
+        }
+    }.recording("tanh", inputs: [x]) { g, y in [try g * (1 - y * y)] }
 }
 
-public func relu(_ x: Tensor) -> Tensor {
-    x.map { max($0, 0) }.recording("relu", inputs: [x]) { g, _ in [try g * x.mask { $0 > 0 }] }
-}
+public func relu(_ x: Tensor) -> Tensor { leakyRelu(x, slope: 0) }
 
-/// `x` for positive inputs, `slope · x` otherwise.
+/// `x` for positive inputs, `slope · x` otherwise (ReLU at slope 0, where negative inputs
+/// give +0). One fused pass each way; the gradient `g ↦ g · (x > 0 ? 1 : slope)` is itself
+/// a recorded op, linear in `g` with a constant mask, so second derivatives work.
 public func leakyRelu(_ x: Tensor, slope: Float = 0.01) -> Tensor {
-    x.map { $0 > 0 ? $0 : slope * $0 }.recording("leakyRelu", inputs: [x]) { g, _ in
-        [try g * x.map { $0 > 0 ? 1 : slope }]
+    let y = Tensor(shape: x.shape) { out, n in
+        KernelThreads.forEachPart(of: n, work: n) { part in
+            mixedbatch_leaky_relu(x.storage.pointer + part.lowerBound, slope, out + part.lowerBound, part.count)
+        }
     }
+    return y.recording(slope == 0 ? "relu" : "leakyRelu", inputs: [x]) { g, _ in [leakyReluGradient(g, x, slope: slope)] }
+}
+
+/// `g · (x > 0 ? 1 : slope)`, differentiable in `g` (the mask is a constant of `x`).
+private func leakyReluGradient(_ g: Tensor, _ x: Tensor, slope: Float) -> Tensor {
+    let dx = Tensor(shape: g.shape) { out, n in
+        KernelThreads.forEachPart(of: n, work: n) { part in
+            mixedbatch_leaky_relu_backward(g.storage.pointer + part.lowerBound, x.storage.pointer + part.lowerBound,
+                                           slope, out + part.lowerBound, part.count)
+        }
+    }
+    return dx.recording("leakyReluGradient", inputs: [g]) { gg, _ in [leakyReluGradient(gg, x, slope: slope)] }
 }
 
 /// ELU (Clevert et al. 2016): `x` for positive inputs, `eˣ − 1` otherwise; the

@@ -1,0 +1,119 @@
+import CKernels
+
+/// Batch normalisation in training mode as one op (Ioffe & Szegedy 2015; NeuralNet's
+/// `BatchNorm` uses it on one process): for x `[B, C, …]`, per channel c over every axis but 1,
+///
+///     y = (x − μ_c) · r_c · γ_c + β_c,   r_c = 1 / √(σ²_c + ε),
+///
+/// μ and σ² the batch mean and biased variance, returned too (as constants `[C]`, for the
+/// running statistics). `weight` γ and `bias` β are `[C]` or nil (1 and 0). Two passes
+/// forward (statistics, then y) and two backward (per-channel sums, then dx) on fused
+/// kernels, channels split over the kernel threads, instead of the dozen full-size passes
+/// of the composition. The backward pass is the gradient through the batch statistics,
+///
+///     dβ = Σ dy,   dγ = r · Σ dy (x − μ),
+///     dx = γ r (dy − Σ dy / n − (x − μ) r² Σ dy (x − μ) / n),   n = B · H · W;
+///
+/// when it is itself recorded (a gradient of a gradient) the same formulas are built from
+/// differentiable ops instead.
+public func batchNormalization(_ x: Tensor, weight: Tensor?, bias: Tensor?, epsilon: Float) throws
+    -> (output: Tensor, mean: Tensor, variance: Tensor) {
+    guard x.rank >= 2, x.shape[0] > 0, x.shape[1] > 0 else {
+        throw TensorError.invalidShape(operation: "batchNormalization", shape: x.shape,
+                                       expected: "[B, C, …] with B, C > 0")
+    }
+    let channels = x.shape[1]
+    for (name, parameter) in [("weight", weight), ("bias", bias)] {
+        guard let parameter else { continue }
+        guard parameter.shape == [channels] else {
+            throw TensorError.shapeMismatch(operation: "batchNormalization", lhs: x.shape, rhs: parameter.shape,
+                                            expected: "the \(name) must be [\(channels)]")
+        }
+    }
+    let geometry = ChannelGeometry(x.shape)
+    let meanStorage = TensorStorage(uninitializedCount: channels), varianceStorage = TensorStorage(uninitializedCount: channels)
+    geometry.forEachChannelRange { channels in
+        mixedbatch_batch_norm_statistics(x.storage.pointer, geometry.batch, geometry.channels, geometry.inner,
+                                         channels.lowerBound, channels.upperBound, meanStorage.pointer, varianceStorage.pointer)
+    }
+    let mean = Tensor(storage: meanStorage, shape: [channels]), variance = Tensor(storage: varianceStorage, shape: [channels])
+    let inverseDeviation = (1 / sqrt(variance + epsilon)).detached
+    let scale = try weight.map { try inverseDeviation * $0.detached } ?? inverseDeviation
+    let shift = bias?.detached ?? Tensor.zeros([channels])
+    let y = Tensor(shape: x.shape) { out, _ in
+        geometry.forEachChannelRange { channels in
+            mixedbatch_batch_norm_apply(x.storage.pointer, mean.storage.pointer, scale.storage.pointer,
+                                        shift.storage.pointer, out, geometry.batch, geometry.channels, geometry.inner,
+                                        channels.lowerBound, channels.upperBound)
+        }
+    }
+    let inputs = [x] + [weight, bias].compactMap { $0 }
+    let output = y.recording("batchNormalization", inputs: inputs) { dy, _ in
+        let (dx, dWeight, dBias) = GradMode.isEnabled
+            ? try batchNormalizationGradients(x, weight: weight, dy: dy, epsilon: epsilon)
+            : try batchNormalizationGradients(x, weight: weight, dy: dy, mean: mean, inverseDeviation: inverseDeviation,
+                                              geometry: geometry)
+        return [dx] + (weight == nil ? [] : [dWeight]) + (bias == nil ? [] : [dBias])
+    }
+    return (output, mean, variance)
+}
+
+/// The backward pass on the fused kernels (constants: not recorded).
+private func batchNormalizationGradients(_ x: Tensor, weight: Tensor?, dy: Tensor, mean: Tensor, inverseDeviation: Tensor,
+                                         geometry: ChannelGeometry) throws -> (Tensor, Tensor, Tensor) {
+    let channels = geometry.channels
+    let sumStorage = TensorStorage(uninitializedCount: channels), weightedStorage = TensorStorage(uninitializedCount: channels)
+    geometry.forEachChannelRange { channels in
+        mixedbatch_batch_norm_backward_sums(x.storage.pointer, dy.storage.pointer, mean.storage.pointer, geometry.batch,
+                                            geometry.channels, geometry.inner, channels.lowerBound, channels.upperBound,
+                                            sumStorage.pointer, weightedStorage.pointer)
+    }
+    let sumDy = Tensor(storage: sumStorage, shape: [channels]), sumDyCentered = Tensor(storage: weightedStorage, shape: [channels])
+    let n = Float(geometry.batch * geometry.inner)
+    let gain = try weight.map { try inverseDeviation * $0.detached } ?? inverseDeviation
+    let offset = sumDy / n
+    let slope = try square(inverseDeviation) * sumDyCentered / n
+    let dx = Tensor(shape: x.shape) { out, _ in
+        geometry.forEachChannelRange { channels in
+            mixedbatch_batch_norm_backward_data(x.storage.pointer, dy.storage.pointer, mean.storage.pointer,
+                                                gain.storage.pointer, offset.storage.pointer, slope.storage.pointer, out,
+                                                geometry.batch, geometry.channels, geometry.inner,
+                                                channels.lowerBound, channels.upperBound)
+        }
+    }
+    return (dx, try inverseDeviation * sumDyCentered, sumDy)
+}
+
+/// The same gradients from differentiable ops (recorded when a gradient of a gradient is
+/// taken); the statistics are recomputed from `x` so that they take part in the graph.
+private func batchNormalizationGradients(_ x: Tensor, weight: Tensor?, dy: Tensor, epsilon: Float) throws
+    -> (Tensor, Tensor, Tensor) {
+    let channels = x.shape[1]
+    let axes = [0] + Array(2..<x.rank)
+    let statisticsShape = [1, channels] + Array(repeating: 1, count: x.rank - 2)
+    let n = Float(x.count / channels)
+    let centered = try x - x.mean(alongAxes: axes, keepingDimensions: true)
+    let inverseDeviation = 1 / sqrt(try square(centered).mean(alongAxes: axes, keepingDimensions: true) + epsilon)
+    let normalized = try centered * inverseDeviation
+    let sumDy = try dy.sum(alongAxes: axes, keepingDimensions: true)
+    let sumDyNormalized = try (dy * normalized).sum(alongAxes: axes, keepingDimensions: true)
+    let gain = try weight.map { try inverseDeviation * $0.reshaped(statisticsShape) } ?? inverseDeviation
+    let dx = try gain * (dy - sumDy / n - normalized * (sumDyNormalized / n))
+    return (dx, try sumDyNormalized.reshaped([channels]), try sumDy.reshaped([channels]))
+}
+
+/// x `[B, C, …]` as `[batch, channels, inner]`, and the split of its channels over the
+/// kernel threads.
+private struct ChannelGeometry {
+    let batch: Int, channels: Int, inner: Int
+
+    init(_ shape: [Int]) {
+        batch = shape[0]
+        channels = shape[1]
+        inner = shape.dropFirst(2).reduce(1, *)
+    }
+
+    func forEachChannelRange(_ body: (Range<Int>) -> Void) {
+        KernelThreads.forEachPart(of: channels, work: batch * channels * inner, body)
+    }
+}
