@@ -17,7 +17,7 @@ typedef struct {
     dnnl_primitive_t primitive;
     int argument[3];                    // two inputs, then the output
     dnnl_memory_desc_t plain[3], actual[3];
-    dnnl_memory_desc_t bias;            // the forward primitive's bias [out_channels] (geometry has_bias)
+    dnnl_memory_desc_t bias;            // the bias [out_channels] of forward, its gradient of backward-weights (has_bias)
     dnnl_primitive_t reorder[3];        // plain -> actual for inputs, actual -> plain for the output
 } operation;
 
@@ -63,24 +63,21 @@ static void window(const mixedbatch_dnnl_convolution *g, dnnl_dims_t strides, dn
 
 /// The descriptor of a primitive of `kind` with any layouts.
 static dnnl_status_t describe(int kind, const mixedbatch_dnnl_convolution *g, dnnl_convolution_desc_t *description) {
-    dnnl_memory_desc_t src, weights, dst;
-    dnnl_dims_t strides, left, right;
+    dnnl_memory_desc_t src, weights, dst, bias;
+    dnnl_dims_t strides, left, right, bias_dims = {g->out_channels};
     descriptors(g, dnnl_format_tag_any, &src, &weights, &dst);
+    dnnl_memory_desc_init_by_tag(&bias, 1, bias_dims, dnnl_f32, dnnl_a);
     window(g, strides, left, right);
     switch (kind) {
-    case FORWARD: {
-        dnnl_dims_t bias_dims = {g->out_channels};
-        dnnl_memory_desc_t bias;
-        dnnl_memory_desc_init_by_tag(&bias, 1, bias_dims, dnnl_f32, dnnl_a);
+    case FORWARD:
         return dnnl_convolution_forward_desc_init(description, dnnl_forward_training, dnnl_convolution_direct, &src,
                                                   &weights, g->has_bias ? &bias : NULL, &dst, strides, left, right);
-    }
     case BACKWARD_DATA:
         return dnnl_convolution_backward_data_desc_init(description, dnnl_convolution_direct, &src, &weights, &dst,
                                                         strides, left, right);
     default:
-        return dnnl_convolution_backward_weights_desc_init(description, dnnl_convolution_direct, &src, &weights, NULL,
-                                                           &dst, strides, left, right);
+        return dnnl_convolution_backward_weights_desc_init(description, dnnl_convolution_direct, &src, &weights,
+                                                           g->has_bias ? &bias : NULL, &dst, strides, left, right);
     }
 }
 
@@ -119,7 +116,9 @@ static dnnl_status_t make_operation(int kind, const mixedbatch_dnnl_convolution 
         status = dnnl_primitive_create(&op->reorder[i], reorder_pd);
         dnnl_primitive_desc_destroy(reorder_pd);
     }
-    if (status == dnnl_success && kind == FORWARD && g->has_bias) op->bias = *dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 1);
+    if (status == dnnl_success && kind != BACKWARD_DATA && g->has_bias) {
+        op->bias = *dnnl_primitive_desc_query_md(pd, kind == FORWARD ? dnnl_query_weights_md : dnnl_query_diff_weights_md, 1);
+    }
     if (status == dnnl_success) status = dnnl_primitive_create(&op->primitive, pd);
     if (status != dnnl_success) {
         free(op);
@@ -163,12 +162,13 @@ static dnnl_status_t lookup(int kind, const mixedbatch_dnnl_convolution *g, oper
     return status;
 }
 
-/// The blocked copies of one call's three arguments. Calls run one at a time on the worker
-/// thread, so three buffers serve them all; each grows to the largest size asked for and is
-/// kept, so that a training step writes into pages it has touched before (fresh ones cost
-/// page faults inside the primitives: about a third of their time on full-width SNGAN steps).
-static void *scratch_buffer[3];
-static size_t scratch_capacity[3];
+/// The blocked copies of a call's arguments. Calls run one at a time on the worker thread, so
+/// four buffers serve them all; each grows to the largest size asked for and is kept, so that a
+/// training step writes into pages it has touched before (fresh ones cost page faults inside
+/// the primitives: about a third of their time on full-width SNGAN steps).
+enum { SCRATCH_SLOTS = 4 };
+static void *scratch_buffer[SCRATCH_SLOTS];
+static size_t scratch_capacity[SCRATCH_SLOTS];
 
 static void *scratch(int slot, size_t size) {
     size = (size + 63) / 64 * 64;
@@ -180,45 +180,66 @@ static void *scratch(int slot, size_t size) {
     return scratch_buffer[slot];
 }
 
-static dnnl_status_t execute(const operation *op, const void *first, const void *second, const void *bias,
-                              void *output) {
+/// Argument i of `op` bound to the caller's plain buffer and, where the primitive wants another
+/// layout, to a copy in scratch buffer `slot` (filled now for inputs, i < 2).
+typedef struct {
+    dnnl_memory_t plain, actual;
+} binding;
+
+static dnnl_status_t bind(const operation *op, int i, const void *buffer, int slot, dnnl_stream_t stream, binding *b) {
     dnnl_engine_t engine = mixedbatch_dnnl_engine();
-    dnnl_stream_t stream;
-    dnnl_status_t status = dnnl_stream_create(&stream, engine, dnnl_stream_default_flags);
-    if (status != dnnl_success) return status;
-    void *buffers[3] = {(void *)first, (void *)second, output};
-    dnnl_memory_t plain[3] = {NULL, NULL, NULL}, actual[3] = {NULL, NULL, NULL}, bias_memory = NULL;
+    dnnl_status_t status = dnnl_memory_create(&b->plain, &op->plain[i], engine, (void *)buffer);
+    if (status != dnnl_success || !op->reorder[i]) return status;
+    void *copy = scratch(slot, dnnl_memory_desc_get_size(&op->actual[i]));
+    status = copy ? dnnl_memory_create(&b->actual, &op->actual[i], engine, copy) : dnnl_out_of_memory;
+    if (status != dnnl_success || i == 2) return status;
+    dnnl_exec_arg_t arguments[2] = {{DNNL_ARG_FROM, b->plain}, {DNNL_ARG_TO, b->actual}};
+    return dnnl_primitive_execute(op->reorder[i], stream, 2, arguments);
+}
+
+/// The memory the primitive reads or writes for a binding.
+static dnnl_memory_t used(const binding *b) { return b->actual ? b->actual : b->plain; }
+
+/// Runs `op` on its three bound arguments (and a bias or bias gradient, or NULL), then copies a
+/// blocked output back to the caller's buffer.
+static dnnl_status_t run_bound(const operation *op, binding bound[3], const void *bias, dnnl_stream_t stream) {
+    dnnl_memory_t bias_memory = NULL;
     dnnl_exec_arg_t arguments[4];
-    int argument_count = 3;
-    for (int i = 0; i < 3 && status == dnnl_success; i++) {
-        status = dnnl_memory_create(&plain[i], &op->plain[i], engine, buffers[i]);
-        if (status != dnnl_success) break;
-        if (op->reorder[i]) {
-            void *buffer = scratch(i, dnnl_memory_desc_get_size(&op->actual[i]));
-            status = buffer ? dnnl_memory_create(&actual[i], &op->actual[i], engine, buffer) : dnnl_out_of_memory;
-            if (status == dnnl_success && i < 2) {
-                dnnl_exec_arg_t reorder_arguments[2] = {{DNNL_ARG_FROM, plain[i]}, {DNNL_ARG_TO, actual[i]}};
-                status = dnnl_primitive_execute(op->reorder[i], stream, 2, reorder_arguments);
-            }
-        }
-        arguments[i].arg = op->argument[i];
-        arguments[i].memory = op->reorder[i] ? actual[i] : plain[i];
+    for (int i = 0; i < 3; i++) arguments[i] = (dnnl_exec_arg_t){op->argument[i], used(&bound[i])};
+    int count = 3;
+    dnnl_status_t status = dnnl_success;
+    if (bias) {
+        status = dnnl_memory_create(&bias_memory, &op->bias, mixedbatch_dnnl_engine(), (void *)bias);
+        arguments[count++] = (dnnl_exec_arg_t){op->argument[2] == DNNL_ARG_DST ? DNNL_ARG_BIAS : DNNL_ARG_DIFF_BIAS,
+                                               bias_memory};
     }
-    if (status == dnnl_success && bias) {
-        status = dnnl_memory_create(&bias_memory, &op->bias, engine, (void *)bias);
-        arguments[argument_count++] = (dnnl_exec_arg_t){DNNL_ARG_BIAS, bias_memory};
-    }
-    if (status == dnnl_success) status = dnnl_primitive_execute(op->primitive, stream, argument_count, arguments);
-    if (status == dnnl_success && op->reorder[2]) {
-        dnnl_exec_arg_t reorder_arguments[2] = {{DNNL_ARG_FROM, actual[2]}, {DNNL_ARG_TO, plain[2]}};
-        status = dnnl_primitive_execute(op->reorder[2], stream, 2, reorder_arguments);
+    if (status == dnnl_success) status = dnnl_primitive_execute(op->primitive, stream, count, arguments);
+    if (status == dnnl_success && bound[2].actual) {
+        dnnl_exec_arg_t copy_back[2] = {{DNNL_ARG_FROM, bound[2].actual}, {DNNL_ARG_TO, bound[2].plain}};
+        status = dnnl_primitive_execute(op->reorder[2], stream, 2, copy_back);
     }
     if (status == dnnl_success) status = dnnl_stream_wait(stream);
     if (bias_memory) dnnl_memory_destroy(bias_memory);
-    for (int i = 0; i < 3; i++) {
-        if (plain[i]) dnnl_memory_destroy(plain[i]);
-        if (actual[i]) dnnl_memory_destroy(actual[i]);
+    return status;
+}
+
+static void release(binding *bindings, int count) {
+    for (int i = 0; i < count; i++) {
+        if (bindings[i].plain) dnnl_memory_destroy(bindings[i].plain);
+        if (bindings[i].actual) dnnl_memory_destroy(bindings[i].actual);
     }
+}
+
+static dnnl_status_t execute(const operation *op, const void *first, const void *second, const void *bias,
+                             void *output) {
+    dnnl_stream_t stream;
+    dnnl_status_t status = dnnl_stream_create(&stream, mixedbatch_dnnl_engine(), dnnl_stream_default_flags);
+    if (status != dnnl_success) return status;
+    const void *buffers[3] = {first, second, output};
+    binding bound[3] = {{NULL, NULL}, {NULL, NULL}, {NULL, NULL}};
+    for (int i = 0; i < 3 && status == dnnl_success; i++) status = bind(op, i, buffers[i], i, stream, &bound[i]);
+    if (status == dnnl_success) status = run_bound(op, bound, bias, stream);
+    release(bound, 3);
     dnnl_stream_destroy(stream);
     return status;
 }
@@ -244,6 +265,44 @@ static int run(int kind, const mixedbatch_dnnl_convolution *g, const void *first
     return (int)mixedbatch_dnnl_run(perform, &r);
 }
 
+typedef struct {
+    const mixedbatch_dnnl_convolution *geometry;
+    const float *x, *w, *dy;
+    float *dx, *dw, *db;
+} backward_request;
+
+/// Backward-data (when dx is wanted), then backward-weights with the bias gradient, dy copied
+/// into the primitives' layout once when both want the same one.
+static dnnl_status_t perform_backward(void *context) {
+    const backward_request *r = context;
+    operation *data = NULL, *weights = NULL;
+    dnnl_status_t status = r->dx ? lookup(BACKWARD_DATA, r->geometry, &data) : dnnl_success;
+    if (status == dnnl_success) status = lookup(BACKWARD_WEIGHTS, r->geometry, &weights);
+    if (status != dnnl_success) return status;
+    dnnl_stream_t stream;
+    status = dnnl_stream_create(&stream, mixedbatch_dnnl_engine(), dnnl_stream_default_flags);
+    if (status != dnnl_success) return status;
+    binding data_bound[3] = {{NULL, NULL}, {NULL, NULL}, {NULL, NULL}}, weight_bound[3] = {{NULL, NULL}, {NULL, NULL}, {NULL, NULL}};
+    if (data) {
+        const void *buffers[3] = {r->dy, r->w, r->dx};
+        for (int i = 0; i < 3 && status == dnnl_success; i++) status = bind(data, i, buffers[i], i, stream, &data_bound[i]);
+        if (status == dnnl_success) status = run_bound(data, data_bound, NULL, stream);
+    }
+    // The stream runs in order: slots 1 and 2 are free again once backward-data has run.
+    if (status == dnnl_success) status = bind(weights, 0, r->x, 1, stream, &weight_bound[0]);
+    int shared_dy = data && dnnl_memory_desc_equal(&data->actual[0], &weights->actual[1]);
+    if (status == dnnl_success && !shared_dy) status = bind(weights, 1, r->dy, 3, stream, &weight_bound[1]);
+    if (status == dnnl_success) status = bind(weights, 2, r->dw, 2, stream, &weight_bound[2]);
+    if (status == dnnl_success) {
+        binding bound[3] = {weight_bound[0], shared_dy ? data_bound[0] : weight_bound[1], weight_bound[2]};
+        status = run_bound(weights, bound, r->db, stream);
+    }
+    release(data_bound, 3);
+    release(weight_bound, 3);
+    dnnl_stream_destroy(stream);
+    return status;
+}
+
 int mixedbatch_dnnl_convolution_forward(const mixedbatch_dnnl_convolution *g, const float *x, const float *w,
                                         const float *bias, float *y) {
     return run(FORWARD, g, x, w, bias, y);
@@ -257,4 +316,11 @@ int mixedbatch_dnnl_convolution_backward_data(const mixedbatch_dnnl_convolution 
 int mixedbatch_dnnl_convolution_backward_weights(const mixedbatch_dnnl_convolution *g, const float *x, const float *dy,
                                                  float *dw) {
     return run(BACKWARD_WEIGHTS, g, x, dy, NULL, dw);
+}
+
+int mixedbatch_dnnl_convolution_backward(const mixedbatch_dnnl_convolution *g, const float *x, const float *w,
+                                         const float *dy, float *dx, float *dw, float *db) {
+    if ((db != NULL) != (g->has_bias != 0)) return (int)dnnl_invalid_arguments;
+    backward_request r = {g, x, w, dy, dx, dw, db};
+    return (int)mixedbatch_dnnl_run(perform_backward, &r);
 }

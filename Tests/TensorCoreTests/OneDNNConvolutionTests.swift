@@ -34,7 +34,8 @@ import Testing
     }
 
     /// The bias added inside the forward primitive: the same values as adding it afterwards, its
-    /// gradient the sum of dy over batch and positions, and a penalty on ∂/∂x differentiable in it
+    /// gradient (from backward-weights, in the one first-order call) the sum of dy over batch and
+    /// positions, with and without ∂x, and a penalty on ∂/∂x differentiable in it
     /// (zero: the bias does not enter ∂y/∂x) and in w; one primitive per has-bias geometry.
     @Test func theBiasInsideThePrimitiveMatchesAddingItAfterwards() throws {
         var data = TestData(seed: 4)
@@ -48,6 +49,10 @@ import Testing
         let actual = try gradients(of: (fused * r).sum(), wrt: [x, w, b])
         let expected = try gradients(of: (separate * r).sum(), wrt: [x, w, b])
         for (a, e) in zip(actual, expected) { #expect(isClose(a, e, tolerance: 1e-5)) }
+        // A constant input (an image batch): one backward call without ∂x gives the same ∂w and ∂b.
+        let constantInput = try OneDNNConvolution.forward(x.detached, w, bias: b, outputShape: [2, 5, 6, 6], g)
+        let withoutInput = try gradients(of: (constantInput * r).sum(), wrt: [w, b])
+        #expect(isClose(withoutInput[0], expected[1], tolerance: 1e-5) && isClose(withoutInput[1], expected[2], tolerance: 1e-5))
         let penalty = { (y: Tensor) throws -> Tensor in square(try gradients(of: (y * r).sum(), wrt: [x], createGraph: true)[0]).sum() }
         let secondOrder = try gradients(of: penalty(fused), wrt: [w, b])
         let secondOrderExpected = try gradients(of: penalty(separate), wrt: [w, b])

@@ -7,7 +7,8 @@
 /// [out_channels, in_channels, kernel_h, kernel_w], NCHW output [batch, out_channels,
 /// out_height, out_width], zero padding pad_h / pad_w on the top / left (the bottom / right
 /// padding is whatever makes the output size, as PyTorch's floor division does). has_bias (0 or
-/// 1) makes the forward primitive add a bias [out_channels]; the backward ones take none.
+/// 1) makes the forward primitive add a bias [out_channels] and the combined backward call give
+/// its gradient; the separate backward calls take none.
 typedef struct {
     int64_t batch, in_channels, height, width;
     int64_t out_channels, out_height, out_width;
@@ -25,6 +26,12 @@ int mixedbatch_dnnl_convolution_backward_data(const mixedbatch_dnnl_convolution 
 /// dw = ∂⟨dy, conv(x, w)⟩/∂w.
 int mixedbatch_dnnl_convolution_backward_weights(const mixedbatch_dnnl_convolution *geometry,
                                                  const float *x, const float *dy, float *dw);
+
+/// The first-order backward pass in one call: dx (skipped when dx is NULL), dw and, when
+/// has_bias is 1, the bias gradient db = Σ dy over batch and positions (NULL exactly when
+/// has_bias is 0); dy is copied into the primitives' layout once for both.
+int mixedbatch_dnnl_convolution_backward(const mixedbatch_dnnl_convolution *geometry, const float *x, const float *w,
+                                         const float *dy, float *dx, float *dw, float *db);
 
 /// One 2-D pooling window over NCHW [batch, channels, height, width] -> [batch, channels,
 /// out_height, out_width], padding as for convolutions. algorithm: 0 max (padding never wins),

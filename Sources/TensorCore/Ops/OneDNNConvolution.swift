@@ -35,11 +35,13 @@ enum OneDNNConvolution {
                                  _ fill: (UnsafeMutablePointer<Float>) -> Int32) throws -> Tensor {
         var status: Int32 = 0
         let result = Tensor(shape: shape) { out, _ in status = fill(out) }
-        guard status == 0 else {
-            throw TensorError.invalidArgument(operation: operation, detail: "oneDNN failed with status \(status); "
-                                              + "MIXEDBATCH_CONVOLUTION=im2col uses the reference implementation")
-        }
+        guard status == 0 else { throw failure(operation, status: status) }
         return result
+    }
+
+    private static func failure(_ operation: String, status: Int32) -> TensorError {
+        .invalidArgument(operation: operation, detail: "oneDNN failed with status \(status); "
+                         + "MIXEDBATCH_CONVOLUTION=im2col uses the reference implementation")
     }
 
     /// `conv(x, w) + b`, the bias `[C']` (optional) added inside the primitive; its gradient is
@@ -51,11 +53,32 @@ enum OneDNNConvolution {
             mixedbatch_dnnl_convolution_forward(&description, x.storage.pointer, w.storage.pointer, bias?.storage.pointer, $0)
         }
         return y.recording("conv2d", inputs: [x, w] + (bias.map { [$0] } ?? [])) { dy, _ in
+            if !GradMode.isEnabled && w.gradNode != nil {
+                let gradients = try firstOrderBackward(x, w, dy, input: x.gradNode != nil, bias: bias?.gradNode != nil, g)
+                return bias == nil ? Array(gradients.prefix(2)) : gradients
+            }
             let gradients = [x.gradNode == nil ? nil : try backwardData(dy, w, inputShape: x.shape, g),
                              w.gradNode == nil ? nil : try backwardWeights(x, dy, weightShape: w.shape, g)]
             guard let bias else { return gradients }
             return gradients + [bias.gradNode == nil ? nil : try dy.sum(alongAxes: [0, 2, 3])]
         }
+    }
+
+    /// `[∂x, ∂w, ∂b]` (∂x and ∂b nil unless asked for) in one oneDNN call: dy is copied into the
+    /// primitives' layout once, the bias gradient comes from backward-weights. Constants: only
+    /// for a backward pass that is not itself recorded.
+    private static func firstOrderBackward(_ x: Tensor, _ w: Tensor, _ dy: Tensor, input: Bool, bias: Bool,
+                                           _ g: ConvGeometry) throws -> [Tensor?] {
+        var description = geometry(input: x.shape, weight: w.shape, output: dy.shape, g)
+        description.has_bias = bias ? 1 : 0
+        let dx = input ? TensorStorage(uninitializedCount: x.count) : nil
+        let dw = TensorStorage(uninitializedCount: w.count)
+        let db = bias ? TensorStorage(uninitializedCount: w.shape[0]) : nil
+        let status = mixedbatch_dnnl_convolution_backward(&description, x.storage.pointer, w.storage.pointer,
+                                                          dy.storage.pointer, dx?.pointer, dw.pointer, db?.pointer)
+        guard status == 0 else { throw failure("conv2d backward", status: status) }
+        return [dx.map { Tensor(storage: $0, shape: x.shape) }, Tensor(storage: dw, shape: w.shape),
+                db.map { Tensor(storage: $0, shape: [w.shape[0]]) }]
     }
 
     static func backwardData(_ dy: Tensor, _ w: Tensor, inputShape: [Int], _ g: ConvGeometry) throws -> Tensor {
