@@ -36,7 +36,10 @@ static int entry_count, entry_capacity;
 /// pad the channels to 16 (one AVX-512 register), which made the 1/16-width networks of
 /// `make chapter4`'s default image scale (3–32 channels) 30–40 % slower; at full width the
 /// blocked layouts are as fast or faster.
-enum { CHANNELS_LAST_BELOW = 16 };
+/// The exception: an image input (at most 4 channels) into a full-width layer is read in plain
+/// NCHW by oneDNN's first-layer kernels, which write a blocked output (PyTorch's choice too),
+/// instead of both sides channels-last; no copy of the input, a cheaper one of the output.
+enum { CHANNELS_LAST_BELOW = 16, IMAGE_CHANNELS_AT_MOST = 4 };
 
 /// The plain layouts (`tag` nchw: NCHW / OIHW, the tensors' own) or those the primitive is
 /// created with (`tag` any: oneDNN's choice, with activations channels-last for few channels).
@@ -46,10 +49,13 @@ static void descriptors(const mixedbatch_dnnl_convolution *g, dnnl_format_tag_t 
     dnnl_dims_t weight_dims = {g->out_channels, g->in_channels, g->kernel_h, g->kernel_w};
     dnnl_dims_t dst_dims = {g->batch, g->out_channels, g->out_height, g->out_width};
     int few_channels = g->in_channels < CHANNELS_LAST_BELOW || g->out_channels < CHANNELS_LAST_BELOW;
-    dnnl_format_tag_t activations = tag != dnnl_format_tag_any ? dnnl_nchw : few_channels ? dnnl_nhwc : tag;
-    dnnl_memory_desc_init_by_tag(src, 4, src_dims, dnnl_f32, activations);
+    int first_layer = g->in_channels <= IMAGE_CHANNELS_AT_MOST && g->out_channels >= CHANNELS_LAST_BELOW;
+    int plain = tag != dnnl_format_tag_any;
+    dnnl_format_tag_t output = plain ? dnnl_nchw : first_layer ? tag : few_channels ? dnnl_nhwc : tag;
+    dnnl_format_tag_t input = first_layer ? dnnl_nchw : output;
+    dnnl_memory_desc_init_by_tag(src, 4, src_dims, dnnl_f32, input);
     dnnl_memory_desc_init_by_tag(weights, 4, weight_dims, dnnl_f32, tag == dnnl_format_tag_any ? tag : dnnl_oihw);
-    dnnl_memory_desc_init_by_tag(dst, 4, dst_dims, dnnl_f32, activations);
+    dnnl_memory_desc_init_by_tag(dst, 4, dst_dims, dnnl_f32, output);
 }
 
 static void window(const mixedbatch_dnnl_convolution *g, dnnl_dims_t strides, dnnl_dims_t left, dnnl_dims_t right) {
