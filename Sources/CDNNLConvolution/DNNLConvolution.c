@@ -87,6 +87,20 @@ static dnnl_status_t describe(int kind, const mixedbatch_dnnl_convolution *g, dn
     }
 }
 
+/// Attributes with the geometry's activation as an eltwise post-op.
+static dnnl_status_t activation_attributes(const mixedbatch_dnnl_convolution *g, dnnl_primitive_attr_t *attributes) {
+    if (g->activation != 1 && g->activation != 2) return dnnl_invalid_arguments;
+    dnnl_post_ops_t post_ops;
+    dnnl_status_t status = dnnl_post_ops_create(&post_ops);
+    if (status != dnnl_success) return status;
+    status = dnnl_post_ops_append_eltwise(post_ops, 1.0f, g->activation == 1 ? dnnl_eltwise_relu : dnnl_eltwise_elu,
+                                          (float)g->activation_alpha, 0.0f);
+    if (status == dnnl_success) status = dnnl_primitive_attr_create(attributes);
+    if (status == dnnl_success) status = dnnl_primitive_attr_set_post_ops(*attributes, post_ops);
+    dnnl_post_ops_destroy(post_ops);
+    return status;
+}
+
 static dnnl_status_t make_operation(int kind, const mixedbatch_dnnl_convolution *g, dnnl_primitive_desc_t hint,
                                     dnnl_primitive_desc_t *kept, operation **made) {
     dnnl_engine_t engine = mixedbatch_dnnl_engine();
@@ -94,7 +108,12 @@ static dnnl_status_t make_operation(int kind, const mixedbatch_dnnl_convolution 
     dnnl_primitive_desc_t pd;
     dnnl_status_t status = describe(kind, g, &description);
     if (status != dnnl_success) return status;
-    status = dnnl_primitive_desc_create(&pd, &description, NULL, engine, kind == FORWARD ? NULL : hint);
+    dnnl_primitive_attr_t attributes = NULL;
+    if (kind == FORWARD && g->activation) status = activation_attributes(g, &attributes);
+    if (status == dnnl_success) {
+        status = dnnl_primitive_desc_create(&pd, &description, attributes, engine, kind == FORWARD ? NULL : hint);
+    }
+    if (attributes) dnnl_primitive_attr_destroy(attributes);
     if (status != dnnl_success) return status;
     operation *op = calloc(1, sizeof(operation));
     dnnl_memory_desc_t src, weights, dst;

@@ -31,6 +31,33 @@ import TensorCore
         #expect(try network(random.normal([2, 1, 4, 4])).shape == [2, 3])
     }
 
+    /// A convolution followed by ReLU, leaky ReLU (slope ≥ 0) or ELU runs as one fused op: the
+    /// same output and parameter gradients as the layers one by one, the same parameter paths; a
+    /// negative slope, or an activation after another layer, is applied on its own.
+    @Test func sequentialFusesAConvolutionWithTheActivationAfterIt() throws {
+        var random = RandomStream(seed: 62)
+        let layers: [any Layer] = [
+            try Conv2D(inputChannels: 3, outputChannels: 16, kernelSize: 3, padding: 1, random: &random), LeakyReLU(slope: 0.2),
+            try Conv2D(inputChannels: 16, outputChannels: 16, kernelSize: 3, stride: 2, padding: 1, random: &random), ELU(),
+            try Conv2D(inputChannels: 16, outputChannels: 4, kernelSize: 3, padding: 1, random: &random), LeakyReLU(slope: -0.5),
+            Flatten(), ReLU(),
+        ]
+        let network = Sequential(layers)
+        let x = random.normal([2, 3, 8, 8])
+        let fused = try network(x)
+        let oneByOne = try layers.reduce(x) { try $1($0) }
+        #expect(zip(fused.scalars, oneByOne.scalars).allSatisfy { Swift.abs($0 - $1) <= 1e-5 * (1 + Swift.abs($1)) })
+        #expect(network.namedParameters.map(\.path) == ["layers.0.weight", "layers.0.bias", "layers.2.weight", "layers.2.bias",
+                                                        "layers.4.weight", "layers.4.bias"])
+        let viaNetwork = try valueAndGradient(of: network) { try square(network(x)).sum() }.gradients
+        let viaLayers = try valueAndGradient(of: network) { try square(layers.reduce(x) { try $1($0) }).sum() }.gradients
+        #expect(viaNetwork.paths == viaLayers.paths && viaNetwork.paths.count == 6)
+        for path in viaNetwork.paths {
+            let (a, b) = (viaNetwork[path]!, viaLayers[path]!)
+            #expect(zip(a.scalars, b.scalars).allSatisfy { Swift.abs($0 - $1) <= 1e-4 * (1 + Swift.abs($1)) }, "\(path)")
+        }
+    }
+
     @Test func resultBuilderSupportsConditionsAndLoops() throws {
         var random = RandomStream(seed: 61)
         let widths = [2, 4, 4, 1]

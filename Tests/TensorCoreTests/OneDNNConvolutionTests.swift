@@ -73,6 +73,29 @@ import Testing
         #expect(throws: TensorError.self) { try conv2d(x, weight: w, bias: data.uniform([4]), geometry: g) }
     }
 
+    /// Leaky ReLU, ReLU and ELU as oneDNN post-ops: the same values as the convolution followed by
+    /// the function, the same gradients in x, w and b (the activation's derivative read from the
+    /// output), and a penalty on ∂/∂x differentiable through the fused op; a negative slope refused.
+    @Test(arguments: [ConvolutionActivation.leakyRelu(slope: 0.1), .relu, .elu])
+    func anActivationInsideTheConvolutionMatchesApplyingItAfterwards(activation: ConvolutionActivation) throws {
+        var data = TestData(seed: 6)
+        let g = ConvGeometry(kernel: 3, stride: 2, padding: 1)
+        let x = data.uniform([2, 3, 7, 7]).requiringGradient()
+        let w = data.uniform([16, 3, 3, 3]).requiringGradient(), b = data.uniform([16]).requiringGradient()
+        let fused = try conv2d(x, weight: w, bias: b, geometry: g, activation: activation)
+        let separate = activation(try conv2d(x, weight: w, bias: b, geometry: g))
+        #expect(isClose(fused, separate, tolerance: 1e-6))
+        let r = data.uniform(fused.shape)
+        let actual = try gradients(of: (fused * r).sum(), wrt: [x, w, b])
+        let expected = try gradients(of: (separate * r).sum(), wrt: [x, w, b])
+        for (a, e) in zip(actual, expected) { #expect(isClose(a, e, tolerance: 1e-5)) }
+        let penalty = { (y: Tensor) throws -> Tensor in square(try gradients(of: (y * r).sum(), wrt: [x], createGraph: true)[0]).sum() }
+        let secondOrder = try gradients(of: penalty(fused), wrt: [w, b])
+        let secondOrderExpected = try gradients(of: penalty(separate), wrt: [w, b])
+        for (a, e) in zip(secondOrder, secondOrderExpected) { #expect(isClose(a, e, tolerance: 1e-3)) }
+        #expect(throws: TensorError.self) { try conv2d(x, weight: w, geometry: g, activation: .leakyRelu(slope: -0.1)) }
+    }
+
     @Test func theTransposedConvolutionMatchesItsReference() throws {
         var data = TestData(seed: 3)
         let g = ConvGeometry(kernel: 4, stride: 2, padding: 1)

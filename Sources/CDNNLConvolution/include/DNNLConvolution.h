@@ -14,9 +14,14 @@ typedef struct {
     int64_t out_channels, out_height, out_width;
     int64_t kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w;
     int64_t has_bias;
+    /// A pointwise function the forward primitive applies to its output (a post-op): 0 none,
+    /// 1 leaky ReLU with negative slope activation_alpha (ReLU at 0), 2 ELU (activation_alpha 1).
+    /// The backward calls take 0: they are the convolution's alone.
+    int64_t activation;
+    double activation_alpha;
 } mixedbatch_dnnl_convolution;
 
-/// y = conv(x, w) + bias, plain NCHW / OIHW buffers; bias is NULL exactly when has_bias is 0.
+/// y = act(conv(x, w) + bias), plain NCHW / OIHW buffers; bias is NULL exactly when has_bias is 0.
 /// Returns 0 on success, else oneDNN's status.
 int mixedbatch_dnnl_convolution_forward(const mixedbatch_dnnl_convolution *geometry,
                                         const float *x, const float *w, const float *bias, float *y);

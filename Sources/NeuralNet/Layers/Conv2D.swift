@@ -50,12 +50,22 @@ extension Conv2D: WeightNormalizable {
     public var biasParameter: Parameter? { _bias }
 
     public func callAsFunction(_ input: Tensor, weight: Tensor) throws -> Tensor {
+        try callAsFunction(input, weight: weight, activation: nil)
+    }
+
+    private func callAsFunction(_ input: Tensor, weight: Tensor, activation: ConvolutionActivation?) throws -> Tensor {
         guard input.rank == 4, input.shape[1] == inputChannels else {
             throw TensorError.shapeMismatch(operation: "Conv2D(\(inputChannels) → \(outputChannels))",
                                             lhs: input.shape, rhs: weight.shape,
                                             expected: "the input must be [B, \(inputChannels), H, W]")
         }
-        return try conv2d(input, weight: weight, bias: bias, geometry: geometry)
+        return try conv2d(input, weight: weight, bias: bias, geometry: geometry, activation: activation)
+    }
+}
+
+extension Conv2D: ActivationFusing {
+    public func callAsFunction(_ input: Tensor, activation: ConvolutionActivation) throws -> Tensor {
+        try callAsFunction(input, weight: weight, activation: activation)
     }
 }
 

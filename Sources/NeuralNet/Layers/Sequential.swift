@@ -12,11 +12,30 @@ import TensorCore
 ///     try Linear(inputFeatures: 64, outputFeatures: 1, random: &random)
 /// }
 /// ```
+///
+/// A layer that can fuse an activation (`ActivationFusing`: `Conv2D`) followed by one it can
+/// fuse (`FusableActivation`: `ReLU`, `LeakyReLU` with slope ≥ 0, `ELU`) runs as one op — the
+/// same values, one pass over the output fewer.
 public final class Sequential: Module, Layer {
     public let layers: [any Layer]
+    /// For each layer, the activation of the next one it applies itself (then the next one is
+    /// skipped), or nil. Plain values, so that module reflection finds each layer once.
+    private let fusedActivations: [ConvolutionActivation?]
 
     public init(_ layers: [any Layer]) {
         self.layers = layers
+        var fused = [ConvolutionActivation?](repeating: nil, count: layers.count)
+        var index = 0
+        while index + 1 < layers.count {
+            let next = (layers[index + 1] as? any FusableActivation)?.fusedForm
+            if layers[index] is any ActivationFusing, let next {
+                fused[index] = next
+                index += 2
+            } else {
+                index += 1
+            }
+        }
+        fusedActivations = fused
         super.init()
     }
 
@@ -25,7 +44,17 @@ public final class Sequential: Module, Layer {
     }
 
     public func callAsFunction(_ input: Tensor) throws -> Tensor {
-        try layers.reduce(input) { x, layer in try layer(x) }
+        var x = input, index = 0
+        while index < layers.count {
+            if let activation = fusedActivations[index], let layer = layers[index] as? any ActivationFusing {
+                x = try layer(x, activation: activation)
+                index += 2
+            } else {
+                x = try layers[index](x)
+                index += 1
+            }
+        }
+        return x
     }
 }
 

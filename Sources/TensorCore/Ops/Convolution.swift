@@ -107,8 +107,11 @@ extension Tensor {
 }
 
 /// 2-D convolution (cross-correlation, as in PyTorch):
-/// `[B, C, H, W] ⊛ [C', C, kh, kw] (+ bias [C']) -> [B, C', H', W']`.
-public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, geometry: ConvGeometry) throws -> Tensor {
+/// `[B, C, H, W] ⊛ [C', C, kh, kw] (+ bias [C']) -> [B, C', H', W']`, then `activation` when
+/// given — inside oneDNN's forward primitive (a post-op: no separate pass over the output, no
+/// pre-activation tensor kept), its gradient taken from the output.
+public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, geometry: ConvGeometry,
+                   activation: ConvolutionActivation? = nil) throws -> Tensor {
     guard x.rank == 4, weight.rank == 4, x.shape[1] == weight.shape[1],
           weight.shape[2] == geometry.kernel.height, weight.shape[3] == geometry.kernel.width else {
         throw TensorError.shapeMismatch(operation: "conv2d", lhs: x.shape, rhs: weight.shape,
@@ -119,9 +122,50 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, geometry: C
     let outputShape = [b, outChannels, oh, ow]
     try checkChannelBias(bias, outputShape: outputShape, operation: "conv2d")
     guard ConvolutionBackend.current == .oneDNN else {
-        return try addChannelBias(im2colConvolution(x, weight: weight, outputSize: (oh, ow), geometry: geometry), bias)
+        let y = try addChannelBias(im2colConvolution(x, weight: weight, outputSize: (oh, ow), geometry: geometry), bias)
+        return activation.map { $0(y) } ?? y
     }
-    return try OneDNNConvolution.forward(x, weight, bias: bias, outputShape: outputShape, geometry)
+    return try OneDNNConvolution.forward(x, weight, bias: bias, activation: activation, outputShape: outputShape, geometry)
+}
+
+/// A pointwise function that `conv2d` can apply inside the convolution. Each is monotone with
+/// the sign of its input kept, so its derivative can be read from the output `y`.
+public enum ConvolutionActivation: Sendable, Equatable {
+    /// `leakyRelu(·, slope:)` (ReLU at slope 0); the slope must not be negative.
+    case leakyRelu(slope: Float)
+    /// `elu`.
+    case elu
+
+    public static let relu = ConvolutionActivation.leakyRelu(slope: 0)
+
+    /// The function alone (the composition the fused op equals).
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        switch self {
+        case .leakyRelu(let slope): TensorCore.leakyRelu(x, slope: slope)
+        case .elu: TensorCore.elu(x)
+        }
+    }
+
+    /// The gradient with respect to the pre-activation, from the output `y` and its gradient
+    /// `dy`: `dy · (y > 0 ? 1 : slope)`, or `dy · (y > 0 ? 1 : y + 1)` for ELU; differentiable
+    /// (in `y` too, for ELU), so a gradient of a gradient works.
+    func gradient(_ dy: Tensor, output y: Tensor) throws -> Tensor {
+        switch self {
+        case .leakyRelu(let slope):
+            return leakyReluGradient(dy, y.detached, slope: slope)
+        case .elu:
+            let positive = y.detached.mask { $0 > 0 }
+            return try dy * (positive + (1 - positive) * (y + 1))
+        }
+    }
+
+    /// oneDNN's post-op: the `activation` code and `activation_alpha` of a geometry.
+    var postOp: (code: Int64, alpha: Double) {
+        switch self {
+        case .leakyRelu(let slope): (1, Double(slope))
+        case .elu: (2, 1)
+        }
+    }
 }
 
 /// The reference convolution without bias: im2col, one GEMM, a layout permutation.

@@ -26,7 +26,8 @@ enum OneDNNConvolution {
             batch: Int64(input[0]), in_channels: Int64(input[1]), height: Int64(input[2]), width: Int64(input[3]),
             out_channels: Int64(weight[0]), out_height: Int64(output[2]), out_width: Int64(output[3]),
             kernel_h: Int64(g.kernel.height), kernel_w: Int64(g.kernel.width), stride_h: Int64(g.stride.height),
-            stride_w: Int64(g.stride.width), pad_h: Int64(g.padding.height), pad_w: Int64(g.padding.width), has_bias: 0)
+            stride_w: Int64(g.stride.width), pad_h: Int64(g.padding.height), pad_w: Int64(g.padding.width), has_bias: 0,
+            activation: 0, activation_alpha: 0)
     }
 
     /// A tensor of `shape` filled by the C call `fill` (given the output buffer), which
@@ -44,15 +45,22 @@ enum OneDNNConvolution {
                          + "MIXEDBATCH_CONVOLUTION=im2col uses the reference implementation")
     }
 
-    /// `conv(x, w) + b`, the bias `[C']` (optional) added inside the primitive; its gradient is
-    /// the sum of `dy` over batch and positions.
-    static func forward(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil, outputShape: [Int], _ g: ConvGeometry) throws -> Tensor {
+    /// `act(conv(x, w) + b)`, the bias `[C']` (optional) added and the activation (optional)
+    /// applied inside the primitive; the bias's gradient is the sum of the pre-activation's
+    /// gradient over batch and positions.
+    static func forward(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil, activation: ConvolutionActivation? = nil,
+                        outputShape: [Int], _ g: ConvGeometry) throws -> Tensor {
+        if case .leakyRelu(let slope) = activation, !(slope >= 0) {
+            throw TensorError.invalidArgument(operation: "conv2d", detail: "a fused leaky ReLU needs a slope ≥ 0 (got \(slope))")
+        }
         var description = geometry(input: x.shape, weight: w.shape, output: outputShape, g)
         description.has_bias = bias == nil ? 0 : 1
+        (description.activation, description.activation_alpha) = activation?.postOp ?? (0, 0)
         let y = try computed(outputShape, "conv2d") {
             mixedbatch_dnnl_convolution_forward(&description, x.storage.pointer, w.storage.pointer, bias?.storage.pointer, $0)
         }
-        return y.recording("conv2d", inputs: [x, w] + (bias.map { [$0] } ?? [])) { dy, _ in
+        return y.recording(activation == nil ? "conv2d" : "conv2d+activation", inputs: [x, w] + (bias.map { [$0] } ?? [])) { output, y in
+            let dy = try activation?.gradient(output, output: y) ?? output
             if !GradMode.isEnabled && w.gradNode != nil {
                 let gradients = try firstOrderBackward(x, w, dy, input: x.gradNode != nil, bias: bias?.gradNode != nil, g)
                 return bias == nil ? Array(gradients.prefix(2)) : gradients

@@ -76,8 +76,9 @@ public func leakyRelu(_ x: Tensor, slope: Float = 0.01) -> Tensor {
     return y.recording(slope == 0 ? "relu" : "leakyRelu", inputs: [x]) { g, _ in [leakyReluGradient(g, x, slope: slope)] }
 }
 
-/// `g · (x > 0 ? 1 : slope)`, differentiable in `g` (the mask is a constant of `x`).
-private func leakyReluGradient(_ g: Tensor, _ x: Tensor, slope: Float) -> Tensor {
+/// `g · (x > 0 ? 1 : slope)`, differentiable in `g` (the mask is a constant of `x`; the output
+/// of a leaky ReLU with slope ≥ 0 has the sign of its input, so `x` may be either).
+func leakyReluGradient(_ g: Tensor, _ x: Tensor, slope: Float) -> Tensor {
     let dx = Tensor(shape: g.shape) { out, n in
         KernelThreads.forEachPart(of: n, work: n) { part in
             mixedbatch_leaky_relu_backward(g.storage.pointer + part.lowerBound, x.storage.pointer + part.lowerBound,
