@@ -1,5 +1,5 @@
 import Foundation
-import HDF5IO
+@testable import HDF5IO
 import PropertyBased
 import TensorCore
 import Testing
@@ -223,7 +223,10 @@ final class ScratchFolder {
         var child: pid_t = 0
         let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sleep"), strdup("30"), nil]
         defer { argv.forEach { free($0) } }
-        #expect(posix_spawn(&child, "/bin/sleep", nil, nil, argv, environ) == 0)
+        // Started while no other test is between HDF5's open and the close-on-exec mark (a raw
+        // posix_spawn, unlike Foundation's Process, passes every inheritable descriptor on):
+        // the child may only see this test's file, fully opened.
+        #expect(HDF5Library.serialized { posix_spawn(&child, "/bin/sleep", nil, nil, argv, environ) } == 0)
         defer { kill(child, SIGKILL); waitpid(child, nil, 0) }
         let descriptors = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(child)/fd")
         let open = descriptors.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(child)/fd/\($0)") }

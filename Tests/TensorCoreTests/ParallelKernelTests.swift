@@ -110,6 +110,34 @@ import TensorCore
         #expect(throws: TensorError.self) { try batchNormalization(Tensor([1, 2]), weight: nil, bias: nil, epsilon: epsilon) }
     }
 
+    /// Evaluation mode: `(x − μ)/√(σ² + ε)·γ + β` with given (constant) statistics, one fused
+    /// pass: value, gradients in x, γ and β against the composition, finite differences, second order.
+    @Test(arguments: [[6, 3], [4, 3, 2, 5], [8, 16, 48, 48]])
+    func batchNormalizationWithGivenStatisticsMatchesTheComposition(shape: [Int]) throws {
+        var data = TestData(seed: 314)
+        let channels = shape[1], statistics = [1, channels] + Array(repeating: 1, count: shape.count - 2)
+        let x = data.uniform(shape), weight = data.uniform([channels], in: 0.5...2), bias = data.uniform([channels])
+        let mean = data.uniform([channels]), variance = data.uniform([channels], in: 0.5...2), cotangent = data.uniform(shape)
+        func fused(_ x: Tensor, _ weight: Tensor, _ bias: Tensor) throws -> Tensor {
+            try batchNormalization(x, weight: weight, bias: bias, mean: mean, variance: variance, epsilon: 1e-5)
+        }
+        func composition(_ x: Tensor, _ weight: Tensor, _ bias: Tensor) throws -> Tensor {
+            try (x - mean.reshaped(statistics)) / sqrt(variance.reshaped(statistics) + 1e-5) * weight.reshaped(statistics)
+                + bias.reshaped(statistics)
+        }
+        #expect(try maximumDifference(fused(x, weight, bias), composition(x, weight, bias)) < 1e-5)
+        let leaves = [x, weight, bias].map { $0.requiringGradient() }
+        let actual = try gradients(of: fused(leaves[0], leaves[1], leaves[2]), wrt: leaves, seed: cotangent)
+        let expected = try gradients(of: composition(leaves[0], leaves[1], leaves[2]), wrt: leaves, seed: cotangent)
+        for (a, e) in zip(actual, expected) { #expect(try maximumDifference(a, e) < 1e-4 * (e.scalars.map(abs).max()! + 1)) }
+        guard shape.count < 4 || shape[2] < 10 else { return }
+        try expectGradientsMatch([x, weight, bias]) { try fused($0[0], $0[1], $0[2]) * cotangent }
+        try expectSecondOrderGradientsMatch([x, weight, bias]) { tanh(try fused($0[0], $0[1], $0[2])) }
+        #expect(throws: TensorError.self) {
+            try batchNormalization(x, weight: nil, bias: nil, mean: Tensor([0]), variance: variance, epsilon: 1e-5)
+        }
+    }
+
     private func maximumDifference(_ a: Tensor, _ b: Tensor) throws -> Float {
         #expect(a.shape == b.shape)
         return zip(a.scalars, b.scalars).map { abs($0 - $1) }.max() ?? 0

@@ -53,29 +53,27 @@ public final class BatchNorm: Module, Layer {
             throw TensorError.invalidShape(operation: "BatchNorm(\(channels))", shape: input.shape,
                                            expected: "the input must be [B, \(channels)] or [B, \(channels), H, W]")
         }
-        // Statistics broadcast as [1, C, 1, …].
+        guard isTraining else {  // one fused pass with the running statistics
+            return try batchNormalization(input, weight: weight, bias: bias, mean: runningMean, variance: runningVariance,
+                                          epsilon: epsilon)
+        }
+        let n = input.count / channels * DataParallel.current.size
+        guard n > 1 else {
+            throw TensorError.invalidShape(operation: "BatchNorm(\(channels))", shape: input.shape,
+                                           expected: "training needs more than one value per channel; use a larger batch or eval()")
+        }
+        if DataParallel.current.size == 1 {  // one fused op
+            let (output, mean, variance) = try batchNormalization(input, weight: weight, bias: bias, epsilon: epsilon)
+            try updateRunningStatistics(mean: mean, variance: variance, count: n)
+            return output
+        }
+        // Across processes: the global batch's statistics, by composition, broadcast as [1, C, 1, …].
         let statisticsShape = [1, channels] + Array(repeating: 1, count: input.rank - 2)
         let axes = [0] + Array(2..<input.rank)
-        let centered: Tensor, variance: Tensor
-        if isTraining {
-            let n = input.count / channels * DataParallel.current.size
-            guard n > 1 else {
-                throw TensorError.invalidShape(operation: "BatchNorm(\(channels))", shape: input.shape,
-                                               expected: "training needs more than one value per channel; use a larger batch or eval()")
-            }
-            if DataParallel.current.size == 1 {  // one fused op; across processes the composition below
-                let (output, mean, variance) = try batchNormalization(input, weight: weight, bias: bias, epsilon: epsilon)
-                try updateRunningStatistics(mean: mean, variance: variance, count: n)
-                return output
-            }
-            let mean = try input.batchMean(alongAxes: axes, keepingDimensions: true)
-            centered = try input - mean
-            variance = try square(centered).batchMean(alongAxes: axes, keepingDimensions: true)
-            try updateRunningStatistics(mean: mean.reshaped([channels]), variance: variance.reshaped([channels]), count: n)
-        } else {
-            centered = try input - runningMean.reshaped(statisticsShape)
-            variance = try runningVariance.reshaped(statisticsShape)
-        }
+        let mean = try input.batchMean(alongAxes: axes, keepingDimensions: true)
+        let centered = try input - mean
+        let variance = try square(centered).batchMean(alongAxes: axes, keepingDimensions: true)
+        try updateRunningStatistics(mean: mean.reshaped([channels]), variance: variance.reshaped([channels]), count: n)
         var scale = 1 / sqrt(variance + epsilon)
         if let weight { scale = try scale * weight.reshaped(statisticsShape) }
         let normalized = try centered * scale

@@ -58,6 +58,41 @@ public func batchNormalization(_ x: Tensor, weight: Tensor?, bias: Tensor?, epsi
     return (output, mean, variance)
 }
 
+/// Batch normalisation in evaluation mode as one op: `y = (x − μ_c) · s_c + β_c` with
+/// `s = γ / √(σ² + ε)` from given statistics `mean` μ and `variance` σ² `[C]` (the running ones:
+/// constants), one pass forward; `weight` γ and `bias` β `[C]` or nil (1 and 0). Gradients:
+/// `dx = dy · s`, `dγ = Σ dy (x − μ) / √(σ² + ε)`, `dβ = Σ dy`, all from differentiable ops.
+public func batchNormalization(_ x: Tensor, weight: Tensor?, bias: Tensor?, mean: Tensor, variance: Tensor,
+                               epsilon: Float) throws -> Tensor {
+    guard x.rank >= 2, x.shape[0] > 0, x.shape[1] > 0 else {
+        throw TensorError.invalidShape(operation: "batchNormalization", shape: x.shape, expected: "[B, C, …] with B, C > 0")
+    }
+    let channels = x.shape[1]
+    for (name, parameter) in [("weight", weight), ("bias", bias), ("mean", mean), ("variance", variance)] {
+        guard let parameter, parameter.shape != [channels] else { continue }
+        throw TensorError.shapeMismatch(operation: "batchNormalization", lhs: x.shape, rhs: parameter.shape,
+                                        expected: "the \(name) must be [\(channels)]")
+    }
+    let (mean, inverseDeviation) = (mean.detached, (1 / sqrt(variance.detached + epsilon)))
+    let scale = try weight.map { try inverseDeviation * $0 } ?? inverseDeviation
+    let shift = bias?.detached ?? Tensor.zeros([channels])
+    let geometry = ChannelGeometry(x.shape)
+    let y = Tensor(shape: x.shape) { out, _ in
+        geometry.forEachChannelRange { channels in
+            mixedbatch_batch_norm_apply(x.storage.pointer, mean.storage.pointer, scale.storage.pointer,
+                                        shift.storage.pointer, out, geometry.batch, geometry.channels, geometry.inner,
+                                        channels.lowerBound, channels.upperBound)
+        }
+    }
+    let statisticsShape = [1, channels] + Array(repeating: 1, count: x.rank - 2)
+    let axes = [0] + Array(2..<x.rank)
+    return y.recording("batchNormalization", inputs: [x, scale] + (bias.map { [$0] } ?? [])) { dy, _ in
+        let dScale = scale.gradNode == nil ? nil
+            : try (dy * (x - mean.reshaped(statisticsShape))).sum(alongAxes: axes)
+        return [try dy * scale.reshaped(statisticsShape), dScale] + (bias == nil ? [] : [try dy.sum(alongAxes: axes)])
+    }
+}
+
 /// The backward pass on the fused kernels (constants: not recorded).
 private func batchNormalizationGradients(_ x: Tensor, weight: Tensor?, dy: Tensor, mean: Tensor, inverseDeviation: Tensor,
                                          geometry: ChannelGeometry) throws -> (Tensor, Tensor, Tensor) {
