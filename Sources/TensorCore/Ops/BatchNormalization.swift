@@ -18,19 +18,8 @@ import CKernels
 /// differentiable ops instead.
 public func batchNormalization(_ x: Tensor, weight: Tensor?, bias: Tensor?, epsilon: Float) throws
     -> (output: Tensor, mean: Tensor, variance: Tensor) {
-    guard x.rank >= 2, x.shape[0] > 0, x.shape[1] > 0 else {
-        throw TensorError.invalidShape(operation: "batchNormalization", shape: x.shape,
-                                       expected: "[B, C, …] with B, C > 0")
-    }
-    let channels = x.shape[1]
-    for (name, parameter) in [("weight", weight), ("bias", bias)] {
-        guard let parameter else { continue }
-        guard parameter.shape == [channels] else {
-            throw TensorError.shapeMismatch(operation: "batchNormalization", lhs: x.shape, rhs: parameter.shape,
-                                            expected: "the \(name) must be [\(channels)]")
-        }
-    }
-    let geometry = ChannelGeometry(x.shape)
+    let geometry = try ChannelGeometry(x, perChannel: [("weight", weight), ("bias", bias)])
+    let channels = geometry.channels
     let meanStorage = TensorStorage(uninitializedCount: channels), varianceStorage = TensorStorage(uninitializedCount: channels)
     geometry.forEachChannelRange { channels in
         mixedbatch_batch_norm_statistics(x.storage.pointer, geometry.batch, geometry.channels, geometry.inner,
@@ -40,13 +29,7 @@ public func batchNormalization(_ x: Tensor, weight: Tensor?, bias: Tensor?, epsi
     let inverseDeviation = (1 / sqrt(variance + epsilon)).detached
     let scale = try weight.map { try inverseDeviation * $0.detached } ?? inverseDeviation
     let shift = bias?.detached ?? Tensor.zeros([channels])
-    let y = Tensor(shape: x.shape) { out, _ in
-        geometry.forEachChannelRange { channels in
-            mixedbatch_batch_norm_apply(x.storage.pointer, mean.storage.pointer, scale.storage.pointer,
-                                        shift.storage.pointer, out, geometry.batch, geometry.channels, geometry.inner,
-                                        channels.lowerBound, channels.upperBound)
-        }
-    }
+    let y = geometry.normalized(x, mean: mean, scale: scale, shift: shift)
     let inputs = [x] + [weight, bias].compactMap { $0 }
     let output = y.recording("batchNormalization", inputs: inputs) { dy, _ in
         let (dx, dWeight, dBias) = GradMode.isEnabled
@@ -64,26 +47,11 @@ public func batchNormalization(_ x: Tensor, weight: Tensor?, bias: Tensor?, epsi
 /// `dx = dy · s`, `dγ = Σ dy (x − μ) / √(σ² + ε)`, `dβ = Σ dy`, all from differentiable ops.
 public func batchNormalization(_ x: Tensor, weight: Tensor?, bias: Tensor?, mean: Tensor, variance: Tensor,
                                epsilon: Float) throws -> Tensor {
-    guard x.rank >= 2, x.shape[0] > 0, x.shape[1] > 0 else {
-        throw TensorError.invalidShape(operation: "batchNormalization", shape: x.shape, expected: "[B, C, …] with B, C > 0")
-    }
-    let channels = x.shape[1]
-    for (name, parameter) in [("weight", weight), ("bias", bias), ("mean", mean), ("variance", variance)] {
-        guard let parameter, parameter.shape != [channels] else { continue }
-        throw TensorError.shapeMismatch(operation: "batchNormalization", lhs: x.shape, rhs: parameter.shape,
-                                        expected: "the \(name) must be [\(channels)]")
-    }
+    let geometry = try ChannelGeometry(x, perChannel: [("weight", weight), ("bias", bias), ("mean", mean), ("variance", variance)])
+    let channels = geometry.channels
     let (mean, inverseDeviation) = (mean.detached, (1 / sqrt(variance.detached + epsilon)))
     let scale = try weight.map { try inverseDeviation * $0 } ?? inverseDeviation
-    let shift = bias?.detached ?? Tensor.zeros([channels])
-    let geometry = ChannelGeometry(x.shape)
-    let y = Tensor(shape: x.shape) { out, _ in
-        geometry.forEachChannelRange { channels in
-            mixedbatch_batch_norm_apply(x.storage.pointer, mean.storage.pointer, scale.storage.pointer,
-                                        shift.storage.pointer, out, geometry.batch, geometry.channels, geometry.inner,
-                                        channels.lowerBound, channels.upperBound)
-        }
-    }
+    let y = geometry.normalized(x, mean: mean, scale: scale.detached, shift: bias?.detached ?? Tensor.zeros([channels]))
     let statisticsShape = [1, channels] + Array(repeating: 1, count: x.rank - 2)
     let axes = [0] + Array(2..<x.rank)
     return y.recording("batchNormalization", inputs: [x, scale] + (bias.map { [$0] } ?? [])) { dy, _ in
@@ -142,13 +110,32 @@ private func batchNormalizationGradients(_ x: Tensor, weight: Tensor?, dy: Tenso
 private struct ChannelGeometry {
     let batch: Int, channels: Int, inner: Int
 
-    init(_ shape: [Int]) {
-        batch = shape[0]
-        channels = shape[1]
-        inner = shape.dropFirst(2).reduce(1, *)
+    /// The geometry of `x`, after checking that it is `[B, C, …]` with B, C > 0 and that each
+    /// given per-channel tensor is `[C]`.
+    init(_ x: Tensor, perChannel: [(name: String, tensor: Tensor?)]) throws {
+        guard x.rank >= 2, x.shape[0] > 0, x.shape[1] > 0 else {
+            throw TensorError.invalidShape(operation: "batchNormalization", shape: x.shape, expected: "[B, C, …] with B, C > 0")
+        }
+        (batch, channels, inner) = (x.shape[0], x.shape[1], x.shape.dropFirst(2).reduce(1, *))
+        for (name, tensor) in perChannel {
+            guard let tensor, tensor.shape != [channels] else { continue }
+            throw TensorError.shapeMismatch(operation: "batchNormalization", lhs: x.shape, rhs: tensor.shape,
+                                            expected: "the \(name) must be [\(channels)]")
+        }
     }
 
     func forEachChannelRange(_ body: (Range<Int>) -> Void) {
         KernelThreads.forEachPart(of: channels, work: batch * channels * inner, body)
+    }
+
+    /// `(x − mean_c) · scale_c + shift_c`, constants `[C]`, in one pass.
+    func normalized(_ x: Tensor, mean: Tensor, scale: Tensor, shift: Tensor) -> Tensor {
+        Tensor(shape: x.shape) { out, _ in
+            forEachChannelRange { channels in
+                mixedbatch_batch_norm_apply(x.storage.pointer, mean.storage.pointer, scale.storage.pointer,
+                                            shift.storage.pointer, out, batch, self.channels, inner,
+                                            channels.lowerBound, channels.upperBound)
+            }
+        }
     }
 }
