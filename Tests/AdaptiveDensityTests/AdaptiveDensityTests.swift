@@ -188,7 +188,7 @@ enum Fixture {
                                folder: TemporaryFolder().path)
         let noDensity = try exporting.execute(resume: false)
         #expect(noDensity.metrics.test == nil)
-        // The exported file holds the very samples the metrics scored.
+        // export_samples writes metric_samples images of the data's shape.
         let exported = try ImageDataset.read(fromHDF5: exporting.evaluationSamplesPath)
         #expect(exported.shape == [exporting.config.metricSamples] + Array(try ImageDataset.read(fromHDF5: exporting.config.data).shape.dropFirst()))
     }

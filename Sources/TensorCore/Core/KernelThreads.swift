@@ -38,3 +38,11 @@ enum KernelThreads {
         let body: (Range<Int>) -> Void
     }
 }
+
+extension Tensor {
+    /// A tensor of `shape` whose scalars `fill(range, out)` writes, range by range (disjoint
+    /// ranges of flat indices; one range, or one per kernel thread for large tensors).
+    static func filledInParts(_ shape: [Int], _ fill: (Range<Int>, UnsafeMutablePointer<Float>) -> Void) -> Tensor {
+        Tensor(shape: shape) { out, n in KernelThreads.forEachPart(of: n, work: n) { fill($0, out) } }
+    }
+}

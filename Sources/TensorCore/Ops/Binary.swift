@@ -59,20 +59,17 @@ extension Tensor {
     /// loops (one per contiguous run), large outputs split over the kernel threads.
     static func arithmetic(_ lhs: Tensor, _ rhs: Tensor, _ operation: ArithmeticOperation) throws -> Tensor {
         let code = operation.code
-        if lhs.shape == rhs.shape || lhs.count == 1 || rhs.count == 1 {
-            let shape = lhs.shape == rhs.shape ? lhs.shape : try Shape.broadcast(lhs.shape, rhs.shape, operation: operation.name)
-            if shape.reduce(1, *) == Swift.max(lhs.count, rhs.count) {  // one operand is the output's shape
-                let aStep = lhs.count == 1 && rhs.count != 1 ? 0 : 1, bStep = rhs.count == 1 && lhs.count != 1 ? 0 : 1
-                return Tensor(shape: shape) { out, n in
-                    let a = lhs.storage.pointer, b = rhs.storage.pointer
-                    KernelThreads.forEachPart(of: n, work: n) { part in
-                        mixedbatch_binary(code, a + aStep * part.lowerBound, aStep, b + bStep * part.lowerBound, bStep,
-                                          out + part.lowerBound, part.count)
-                    }
-                }
+        let shape = lhs.shape == rhs.shape ? lhs.shape : try Shape.broadcast(lhs.shape, rhs.shape, operation: operation.name)
+        let count = Shape.count(shape)
+        if (lhs.count == count || lhs.count == 1) && (rhs.count == count || rhs.count == 1) {
+            // Each operand is the whole output in memory order, or one scalar: one run.
+            let aStep = lhs.count == count ? 1 : 0, bStep = rhs.count == count ? 1 : 0
+            let a = lhs.storage.pointer, b = rhs.storage.pointer
+            return Tensor.filledInParts(shape) { part, out in
+                mixedbatch_binary(code, a + aStep * part.lowerBound, aStep, b + bStep * part.lowerBound, bStep,
+                                  out + part.lowerBound, part.count)
             }
         }
-        let shape = try Shape.broadcast(lhs.shape, rhs.shape, operation: operation.name)
         let layout = StridedLayout(shape: shape, strides: [
             Shape.broadcastStrides(from: lhs.shape, to: shape),
             Shape.broadcastStrides(from: rhs.shape, to: shape),

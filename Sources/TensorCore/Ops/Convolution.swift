@@ -121,6 +121,10 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, geometry: C
     let (oh, ow) = try geometry.outputSize(height: x.shape[2], width: x.shape[3], operation: "conv2d")
     let outputShape = [b, outChannels, oh, ow]
     try checkChannelBias(bias, outputShape: outputShape, operation: "conv2d")
+    if case .leakyRelu(let slope) = activation, !(slope >= 0) {
+        throw TensorError.invalidArgument(operation: "conv2d", detail: "a fused leaky ReLU needs a slope ≥ 0 (got \(slope)); "
+                                          + "apply leakyRelu after the convolution instead")
+    }
     guard ConvolutionBackend.current == .oneDNN else {
         let y = try addChannelBias(im2colConvolution(x, weight: weight, outputSize: (oh, ow), geometry: geometry), bias)
         return activation.map { $0(y) } ?? y

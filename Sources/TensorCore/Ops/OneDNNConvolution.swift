@@ -50,9 +50,6 @@ enum OneDNNConvolution {
     /// gradient over batch and positions.
     static func forward(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil, activation: ConvolutionActivation? = nil,
                         outputShape: [Int], _ g: ConvGeometry) throws -> Tensor {
-        if case .leakyRelu(let slope) = activation, !(slope >= 0) {
-            throw TensorError.invalidArgument(operation: "conv2d", detail: "a fused leaky ReLU needs a slope ≥ 0 (got \(slope))")
-        }
         var description = geometry(input: x.shape, weight: w.shape, output: outputShape, g)
         description.has_bias = bias == nil ? 0 : 1
         (description.activation, description.activation_alpha) = activation?.postOp ?? (0, 0)

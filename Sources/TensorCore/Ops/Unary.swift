@@ -21,10 +21,8 @@ extension Tensor {
 
 /// `eˣ`, through the vectorised `mixedbatch_exp` kernel (a few ulp from libm's expf).
 public func exp(_ x: Tensor) -> Tensor {
-    let y = Tensor(shape: x.shape) { out, n in
-        KernelThreads.forEachPart(of: n, work: n) { part in
-            mixedbatch_exp(x.storage.pointer + part.lowerBound, out + part.lowerBound, part.count)
-        }
+    let y = Tensor.filledInParts(x.shape) { part, out in
+        mixedbatch_exp(x.storage.pointer + part.lowerBound, out + part.lowerBound, part.count)
     }
     return y.recording("exp", inputs: [x]) { g, y in [try g * y] }
 }
@@ -55,10 +53,8 @@ public func softplus(_ x: Tensor) -> Tensor {
 
 /// `tanh x`, through the vectorised `mixedbatch_tanh` kernel (a few ulp from libm's tanhf).
 public func tanh(_ x: Tensor) -> Tensor {
-    Tensor(shape: x.shape) { out, n in
-        KernelThreads.forEachPart(of: n, work: n) { part in
-            mixedbatch_tanh(x.storage.pointer + part.lowerBound, out + part.lowerBound, part.count)
-        }
+    Tensor.filledInParts(x.shape) { part, out in
+        mixedbatch_tanh(x.storage.pointer + part.lowerBound, out + part.lowerBound, part.count)
     }.recording("tanh", inputs: [x]) { g, y in [try g * (1 - y * y)] }
 }
 
@@ -68,10 +64,8 @@ public func relu(_ x: Tensor) -> Tensor { leakyRelu(x, slope: 0) }
 /// give +0). One fused pass each way; the gradient `g ↦ g · (x > 0 ? 1 : slope)` is itself
 /// a recorded op, linear in `g` with a constant mask, so second derivatives work.
 public func leakyRelu(_ x: Tensor, slope: Float = 0.01) -> Tensor {
-    let y = Tensor(shape: x.shape) { out, n in
-        KernelThreads.forEachPart(of: n, work: n) { part in
-            mixedbatch_leaky_relu(x.storage.pointer + part.lowerBound, slope, out + part.lowerBound, part.count)
-        }
+    let y = Tensor.filledInParts(x.shape) { part, out in
+        mixedbatch_leaky_relu(x.storage.pointer + part.lowerBound, slope, out + part.lowerBound, part.count)
     }
     return y.recording(slope == 0 ? "relu" : "leakyRelu", inputs: [x]) { g, _ in [leakyReluGradient(g, x, slope: slope)] }
 }
@@ -79,11 +73,9 @@ public func leakyRelu(_ x: Tensor, slope: Float = 0.01) -> Tensor {
 /// `g · (x > 0 ? 1 : slope)`, differentiable in `g` (the mask is a constant of `x`; the output
 /// of a leaky ReLU with slope ≥ 0 has the sign of its input, so `x` may be either).
 func leakyReluGradient(_ g: Tensor, _ x: Tensor, slope: Float) -> Tensor {
-    let dx = Tensor(shape: g.shape) { out, n in
-        KernelThreads.forEachPart(of: n, work: n) { part in
-            mixedbatch_leaky_relu_backward(g.storage.pointer + part.lowerBound, x.storage.pointer + part.lowerBound,
-                                           slope, out + part.lowerBound, part.count)
-        }
+    let dx = Tensor.filledInParts(g.shape) { part, out in
+        mixedbatch_leaky_relu_backward(g.storage.pointer + part.lowerBound, x.storage.pointer + part.lowerBound, slope,
+                                       out + part.lowerBound, part.count)
     }
     return dx.recording("leakyReluGradient", inputs: [g]) { gg, _ in [leakyReluGradient(gg, x, slope: slope)] }
 }
