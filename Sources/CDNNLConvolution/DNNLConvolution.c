@@ -205,21 +205,98 @@ static void *scratch(int slot, size_t size) {
     return scratch_buffer[slot];
 }
 
+struct mixedbatch_dnnl_layout_copy {
+    dnnl_memory_desc_t layout;
+    void *data;
+    size_t capacity;
+};
+
+/// Released copies, whose buffers serve the next ones (smallest that fits): a step makes and
+/// releases the same sizes each time, and reused pages spare the primitives page faults, as
+/// the scratch buffers do. Beyond POOLED copies, released ones are freed.
+enum { POOLED = 32 };
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static mixedbatch_dnnl_layout_copy *pool[POOLED];
+static int pool_count;
+
+static mixedbatch_dnnl_layout_copy *layout_copy(const dnnl_memory_desc_t *layout) {
+    size_t size = dnnl_memory_desc_get_size(layout);
+    mixedbatch_dnnl_layout_copy *copy = NULL;
+    pthread_mutex_lock(&pool_lock);
+    int best = -1;
+    for (int i = 0; i < pool_count; i++) {
+        if (pool[i]->capacity >= size && (best < 0 || pool[i]->capacity < pool[best]->capacity)) best = i;
+    }
+    if (best >= 0) {
+        copy = pool[best];
+        pool[best] = pool[--pool_count];
+    }
+    pthread_mutex_unlock(&pool_lock);
+    if (!copy) {
+        copy = malloc(sizeof(*copy));
+        if (!copy) return NULL;
+        copy->capacity = (size + 63) / 64 * 64;
+        copy->data = aligned_alloc(64, copy->capacity);
+        if (!copy->data) {
+            free(copy);
+            return NULL;
+        }
+    }
+    copy->layout = *layout;
+    return copy;
+}
+
+void mixedbatch_dnnl_layout_copy_release(mixedbatch_dnnl_layout_copy *copy) {
+    if (!copy) return;
+    pthread_mutex_lock(&pool_lock);
+    int pooled = pool_count < POOLED;
+    if (pooled) pool[pool_count++] = copy;
+    pthread_mutex_unlock(&pool_lock);
+    if (!pooled) {
+        free(copy->data);
+        free(copy);
+    }
+}
+
+/// Reorders run by the job now on the worker thread (one job at a time), and by the calling
+/// thread's last call.
+static int64_t job_reorders;
+static _Thread_local int64_t last_call_reorders;
+
+int64_t mixedbatch_dnnl_reorders_of_last_call(void) { return last_call_reorders; }
+
+static dnnl_status_t reorder(dnnl_primitive_t primitive, dnnl_memory_t from, dnnl_memory_t to, dnnl_stream_t stream) {
+    job_reorders++;
+    dnnl_exec_arg_t arguments[2] = {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}};
+    return dnnl_primitive_execute(primitive, stream, 2, arguments);
+}
+
 /// Argument i of `op` bound to the caller's plain buffer and, where the primitive wants another
-/// layout, to a copy in scratch buffer `slot` (filled now for inputs, i < 2).
+/// layout, to a copy in it (filled now for inputs, i < 2): `given` when it has that layout (no
+/// reorder), else a new layout copy handed out through `kept` when kept is not NULL, else
+/// scratch buffer `slot`.
 typedef struct {
     dnnl_memory_t plain, actual;
 } binding;
 
-static dnnl_status_t bind(const operation *op, int i, const void *buffer, int slot, dnnl_stream_t stream, binding *b) {
+static dnnl_status_t bind(const operation *op, int i, const void *buffer, int slot, dnnl_stream_t stream, binding *b,
+                          const mixedbatch_dnnl_layout_copy *given, mixedbatch_dnnl_layout_copy **kept) {
     dnnl_engine_t engine = mixedbatch_dnnl_engine();
     dnnl_status_t status = dnnl_memory_create(&b->plain, &op->plain[i], engine, (void *)buffer);
     if (status != dnnl_success || !op->reorder[i]) return status;
-    void *copy = scratch(slot, dnnl_memory_desc_get_size(&op->actual[i]));
+    if (i < 2 && given && dnnl_memory_desc_equal(&given->layout, &op->actual[i])) {
+        return dnnl_memory_create(&b->actual, &op->actual[i], engine, given->data);
+    }
+    void *copy;
+    if (kept) {
+        *kept = layout_copy(&op->actual[i]);
+        copy = *kept ? (*kept)->data : NULL;
+    } else {
+        copy = scratch(slot, dnnl_memory_desc_get_size(&op->actual[i]));
+    }
     status = copy ? dnnl_memory_create(&b->actual, &op->actual[i], engine, copy) : dnnl_out_of_memory;
     if (status != dnnl_success || i == 2) return status;
-    dnnl_exec_arg_t arguments[2] = {{DNNL_ARG_FROM, b->plain}, {DNNL_ARG_TO, b->actual}};
-    return dnnl_primitive_execute(op->reorder[i], stream, 2, arguments);
+    return reorder(op->reorder[i], b->plain, b->actual, stream);
 }
 
 /// The memory the primitive reads or writes for a binding.
@@ -239,10 +316,7 @@ static dnnl_status_t run_bound(const operation *op, binding bound[3], const void
                                                bias_memory};
     }
     if (status == dnnl_success) status = dnnl_primitive_execute(op->primitive, stream, count, arguments);
-    if (status == dnnl_success && bound[2].actual) {
-        dnnl_exec_arg_t copy_back[2] = {{DNNL_ARG_FROM, bound[2].actual}, {DNNL_ARG_TO, bound[2].plain}};
-        status = dnnl_primitive_execute(op->reorder[2], stream, 2, copy_back);
-    }
+    if (status == dnnl_success && bound[2].actual) status = reorder(op->reorder[2], bound[2].actual, bound[2].plain, stream);
     if (status == dnnl_success) status = dnnl_stream_wait(stream);
     if (bias_memory) dnnl_memory_destroy(bias_memory);
     return status;
@@ -255,17 +329,28 @@ static void release(binding *bindings, int count) {
     }
 }
 
+/// Runs `op`; with `copies` (forward calls only), reads and keeps layout copies as it says.
 static dnnl_status_t execute(const operation *op, const void *first, const void *second, const void *bias,
-                             void *output) {
+                             void *output, mixedbatch_dnnl_layout_copies *copies) {
     dnnl_stream_t stream;
     dnnl_status_t status = dnnl_stream_create(&stream, mixedbatch_dnnl_engine(), dnnl_stream_default_flags);
     if (status != dnnl_success) return status;
     const void *buffers[3] = {first, second, output};
+    mixedbatch_dnnl_layout_copy **kept[3] = {
+        copies && copies->keep_input ? &copies->made_input : NULL, NULL,
+        copies && copies->keep_output ? &copies->made_output : NULL};
     binding bound[3] = {{NULL, NULL}, {NULL, NULL}, {NULL, NULL}};
-    for (int i = 0; i < 3 && status == dnnl_success; i++) status = bind(op, i, buffers[i], i, stream, &bound[i]);
+    for (int i = 0; i < 3 && status == dnnl_success; i++) {
+        status = bind(op, i, buffers[i], i, stream, &bound[i], i == 0 && copies ? copies->input : NULL, kept[i]);
+    }
     if (status == dnnl_success) status = run_bound(op, bound, bias, stream);
     release(bound, 3);
     dnnl_stream_destroy(stream);
+    if (status != dnnl_success && copies) {
+        mixedbatch_dnnl_layout_copy_release(copies->made_input);
+        mixedbatch_dnnl_layout_copy_release(copies->made_output);
+        copies->made_input = copies->made_output = NULL;
+    }
     return status;
 }
 
@@ -274,32 +359,44 @@ typedef struct {
     const mixedbatch_dnnl_convolution *geometry;
     const void *first, *second, *bias;
     void *output;
+    mixedbatch_dnnl_layout_copies *copies;
+    int64_t reorders;
 } request;
 
 static dnnl_status_t perform(void *context) {
-    const request *r = context;
+    request *r = context;
     operation *op = NULL;
+    job_reorders = 0;
     dnnl_status_t status = lookup(r->kind, r->geometry, &op);
-    return status == dnnl_success ? execute(op, r->first, r->second, r->bias, r->output) : status;
+    if (status == dnnl_success) status = execute(op, r->first, r->second, r->bias, r->output, r->copies);
+    r->reorders = job_reorders;
+    return status;
 }
 
 static int run(int kind, const mixedbatch_dnnl_convolution *g, const void *first, const void *second, const void *bias,
-               void *output) {
+               void *output, mixedbatch_dnnl_layout_copies *copies) {
     if ((bias != NULL) != (kind == FORWARD && g->has_bias)) return (int)dnnl_invalid_arguments;
-    request r = {kind, g, first, second, bias, output};
-    return (int)mixedbatch_dnnl_run(perform, &r);
+    if (copies) copies->made_input = copies->made_output = NULL;
+    request r = {kind, g, first, second, bias, output, copies, 0};
+    int status = (int)mixedbatch_dnnl_run(perform, &r);
+    last_call_reorders = r.reorders;
+    return status;
 }
 
 typedef struct {
     const mixedbatch_dnnl_convolution *geometry;
-    const float *x, *w, *dy;
+    const float *x;
+    const mixedbatch_dnnl_layout_copy *x_copy;
+    const float *w, *dy;
     float *dx, *dw, *db;
+    int64_t reorders;
 } backward_request;
 
 /// Backward-data (when dx is wanted), then backward-weights with the bias gradient, dy copied
 /// into the primitives' layout once when both want the same one.
 static dnnl_status_t perform_backward(void *context) {
-    const backward_request *r = context;
+    backward_request *r = context;
+    job_reorders = 0;
     operation *data = NULL, *weights = NULL;
     dnnl_status_t status = r->dx ? lookup(BACKWARD_DATA, r->geometry, &data) : dnnl_success;
     if (status == dnnl_success) status = lookup(BACKWARD_WEIGHTS, r->geometry, &weights);
@@ -310,14 +407,16 @@ static dnnl_status_t perform_backward(void *context) {
     binding data_bound[3] = {{NULL, NULL}, {NULL, NULL}, {NULL, NULL}}, weight_bound[3] = {{NULL, NULL}, {NULL, NULL}, {NULL, NULL}};
     if (data) {
         const void *buffers[3] = {r->dy, r->w, r->dx};
-        for (int i = 0; i < 3 && status == dnnl_success; i++) status = bind(data, i, buffers[i], i, stream, &data_bound[i]);
+        for (int i = 0; i < 3 && status == dnnl_success; i++) {
+            status = bind(data, i, buffers[i], i, stream, &data_bound[i], NULL, NULL);
+        }
         if (status == dnnl_success) status = run_bound(data, data_bound, NULL, stream);
     }
     // The stream runs in order: slots 1 and 2 are free again once backward-data has run.
-    if (status == dnnl_success) status = bind(weights, 0, r->x, 1, stream, &weight_bound[0]);
+    if (status == dnnl_success) status = bind(weights, 0, r->x, 1, stream, &weight_bound[0], r->x_copy, NULL);
     int shared_dy = data && dnnl_memory_desc_equal(&data->actual[0], &weights->actual[1]);
-    if (status == dnnl_success && !shared_dy) status = bind(weights, 1, r->dy, 3, stream, &weight_bound[1]);
-    if (status == dnnl_success) status = bind(weights, 2, r->dw, 2, stream, &weight_bound[2]);
+    if (status == dnnl_success && !shared_dy) status = bind(weights, 1, r->dy, 3, stream, &weight_bound[1], NULL, NULL);
+    if (status == dnnl_success) status = bind(weights, 2, r->dw, 2, stream, &weight_bound[2], NULL, NULL);
     if (status == dnnl_success) {
         binding bound[3] = {weight_bound[0], shared_dy ? data_bound[0] : weight_bound[1], weight_bound[2]};
         status = run_bound(weights, bound, r->db, stream);
@@ -325,27 +424,31 @@ static dnnl_status_t perform_backward(void *context) {
     release(data_bound, 3);
     release(weight_bound, 3);
     dnnl_stream_destroy(stream);
+    r->reorders = job_reorders;
     return status;
 }
 
 int mixedbatch_dnnl_convolution_forward(const mixedbatch_dnnl_convolution *g, const float *x, const float *w,
-                                        const float *bias, float *y) {
-    return run(FORWARD, g, x, w, bias, y);
+                                        const float *bias, float *y, mixedbatch_dnnl_layout_copies *copies) {
+    return run(FORWARD, g, x, w, bias, y, copies);
 }
 
 int mixedbatch_dnnl_convolution_backward_data(const mixedbatch_dnnl_convolution *g, const float *dy, const float *w,
                                               float *dx) {
-    return run(BACKWARD_DATA, g, dy, w, NULL, dx);
+    return run(BACKWARD_DATA, g, dy, w, NULL, dx, NULL);
 }
 
 int mixedbatch_dnnl_convolution_backward_weights(const mixedbatch_dnnl_convolution *g, const float *x, const float *dy,
                                                  float *dw) {
-    return run(BACKWARD_WEIGHTS, g, x, dy, NULL, dw);
+    return run(BACKWARD_WEIGHTS, g, x, dy, NULL, dw, NULL);
 }
 
-int mixedbatch_dnnl_convolution_backward(const mixedbatch_dnnl_convolution *g, const float *x, const float *w,
+int mixedbatch_dnnl_convolution_backward(const mixedbatch_dnnl_convolution *g, const float *x,
+                                         const mixedbatch_dnnl_layout_copy *x_copy, const float *w,
                                          const float *dy, float *dx, float *dw, float *db) {
     if ((db != NULL) != (g->has_bias != 0)) return (int)dnnl_invalid_arguments;
-    backward_request r = {g, x, w, dy, dx, dw, db};
-    return (int)mixedbatch_dnnl_run(perform_backward, &r);
+    backward_request r = {g, x, x_copy, w, dy, dx, dw, db, 0};
+    int status = (int)mixedbatch_dnnl_run(perform_backward, &r);
+    last_call_reorders = r.reorders;
+    return status;
 }

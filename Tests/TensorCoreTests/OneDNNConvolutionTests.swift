@@ -96,6 +96,42 @@ import Testing
         #expect(throws: TensorError.self) { try conv2d(x, weight: w, geometry: g, activation: .leakyRelu(slope: -0.1)) }
     }
 
+    /// A convolution's output keeps its copy in the primitive's layout (blocked at 16 channels,
+    /// channels-last at 4): the next convolution reads it instead of reordering, backward-weights
+    /// reads its input's copy again; the values and gradients are the same bits as from a plain
+    /// copy of the same tensor, and a change in place drops the copy.
+    @Test(arguments: [16, 4])
+    func layoutCopiesSpareReordersAndChangeNoBits(channels: Int) throws {
+        var data = TestData(seed: 9)
+        let g = ConvGeometry(kernel: 3, stride: 1, padding: 1)
+        let x = data.uniform([2, channels, 6, 6])
+        let w1 = data.uniform([channels, channels, 3, 3]), w2 = data.uniform([channels, channels, 3, 3]).requiringGradient()
+        let r = data.uniform(x.shape)
+        let plain = { (t: Tensor) in Tensor(storage: TensorStorage(copying: t.storage.pointer, count: t.count), shape: t.shape) }
+
+        let y1 = try OneDNNConvolution.forward(x, w1, outputShape: x.shape, g)
+        #expect(y1.storage.layoutCopy != nil)
+        let withCopy = try OneDNNConvolution.forward(y1, w2, outputShape: x.shape, g)
+        let forwardReorders = OneDNNConvolution.reordersOfLastCall
+        let gradientWithCopy = try gradients(of: (withCopy * r).sum(), wrt: [w2])[0]
+        let backwardReorders = OneDNNConvolution.reordersOfLastCall
+
+        let y1Plain = plain(y1)
+        let withoutCopy = try OneDNNConvolution.forward(y1Plain, w2, outputShape: x.shape, g)
+        #expect(OneDNNConvolution.reordersOfLastCall == forwardReorders + 1)
+        y1Plain.storage.layoutCopy = nil  // the forward call kept one for backward-weights
+        let gradientWithoutCopy = try gradients(of: (withoutCopy * r).sum(), wrt: [w2])[0]
+        #expect(OneDNNConvolution.reordersOfLastCall == backwardReorders + 1)
+        #expect(withCopy.scalars == withoutCopy.scalars && gradientWithCopy.scalars == gradientWithoutCopy.scalars)
+
+        var y3 = try OneDNNConvolution.forward(x, w1, outputShape: x.shape, g)
+        let storage = ObjectIdentifier(y3.storage)
+        y3.withUnsafeMutableScalars { $0[0] += 1 }
+        #expect(ObjectIdentifier(y3.storage) == storage && y3.storage.layoutCopy == nil)
+        #expect(try OneDNNConvolution.forward(y3, w2, outputShape: x.shape, g).scalars
+                == OneDNNConvolution.forward(plain(y3), w2, outputShape: x.shape, g).scalars)
+    }
+
     @Test func theTransposedConvolutionMatchesItsReference() throws {
         var data = TestData(seed: 3)
         let g = ConvGeometry(kernel: 4, stride: 2, padding: 1)

@@ -21,10 +21,32 @@ typedef struct {
     double activation_alpha;
 } mixedbatch_dnnl_convolution;
 
+/// A tensor's scalars in the layout a primitive chose for it (blocked or channels-last), kept
+/// beside the plain buffer so that the next primitive that wants that layout reads it without a
+/// reorder: the output of one convolution as the input of the next, a convolution's input again
+/// in its backward-weights call. Opaque; owned by whoever a call hands it to.
+typedef struct mixedbatch_dnnl_layout_copy mixedbatch_dnnl_layout_copy;
+
+/// Gives a copy's memory back (to a pool the next copies are taken from); NULL is ignored.
+void mixedbatch_dnnl_layout_copy_release(mixedbatch_dnnl_layout_copy *copy);
+
+/// The layout copies a forward call reads and makes. `input` (or NULL): the input x in some
+/// primitive's layout, used in place of a reorder when it is the layout this primitive wants.
+/// keep_input / keep_output: 1 to be handed the copy of x the call reorders into (made_input) and
+/// the copy the primitive writes y into before its reorder to the plain buffer (made_output);
+/// each is NULL where the primitive reads or writes the plain buffer itself, or the given input
+/// copy served. The caller releases what it is handed.
+typedef struct {
+    const mixedbatch_dnnl_layout_copy *input;
+    int keep_input, keep_output;
+    mixedbatch_dnnl_layout_copy *made_input, *made_output;
+} mixedbatch_dnnl_layout_copies;
+
 /// y = act(conv(x, w) + bias), plain NCHW / OIHW buffers; bias is NULL exactly when has_bias is 0.
-/// Returns 0 on success, else oneDNN's status.
+/// copies may be NULL (nothing read or kept). Returns 0 on success, else oneDNN's status.
 int mixedbatch_dnnl_convolution_forward(const mixedbatch_dnnl_convolution *geometry,
-                                        const float *x, const float *w, const float *bias, float *y);
+                                        const float *x, const float *w, const float *bias, float *y,
+                                        mixedbatch_dnnl_layout_copies *copies);
 /// dx = the adjoint of conv(·, w) applied to dy.
 int mixedbatch_dnnl_convolution_backward_data(const mixedbatch_dnnl_convolution *geometry,
                                               const float *dy, const float *w, float *dx);
@@ -34,9 +56,15 @@ int mixedbatch_dnnl_convolution_backward_weights(const mixedbatch_dnnl_convoluti
 
 /// The first-order backward pass in one call: dx (skipped when dx is NULL), dw and, when
 /// has_bias is 1, the bias gradient db = Σ dy over batch and positions (NULL exactly when
-/// has_bias is 0); dy is copied into the primitives' layout once for both.
-int mixedbatch_dnnl_convolution_backward(const mixedbatch_dnnl_convolution *geometry, const float *x, const float *w,
+/// has_bias is 0); dy is copied into the primitives' layout once for both. x_copy (or NULL): x in
+/// some primitive's layout, read instead of reordering x when backward-weights wants that layout.
+int mixedbatch_dnnl_convolution_backward(const mixedbatch_dnnl_convolution *geometry, const float *x,
+                                         const mixedbatch_dnnl_layout_copy *x_copy, const float *w,
                                          const float *dy, float *dx, float *dw, float *db);
+
+/// How many reorders between a plain buffer and a primitive's layout the calling thread's last
+/// convolution call ran (tests check that layout copies spare them).
+int64_t mixedbatch_dnnl_reorders_of_last_call(void);
 
 /// One 2-D pooling window over NCHW [batch, channels, height, width] -> [batch, channels,
 /// out_height, out_width], padding as for convolutions. algorithm: 0 max (padding never wins),

@@ -102,6 +102,8 @@ public struct Tensor {
     public mutating func withUnsafeMutableScalars<R>(_ body: (UnsafeMutablePointer<Float>) throws -> R) rethrows -> R {
         if !isKnownUniquelyReferenced(&storage) {
             storage = TensorStorage(copying: storage.pointer, count: storage.count)
+        } else if storage.layoutCopyStorage != nil {  // unique: no other thread can read it
+            storage.layoutCopy = nil
         }
         return try body(storage.pointer)
     }

@@ -7,6 +7,8 @@ import CKernels
 public final class TensorStorage {
     public let count: Int
     public let pointer: UnsafeMutablePointer<Float>
+    /// See `layoutCopy`; read and written under its lock.
+    var layoutCopyStorage: OneDNNLayoutCopy?
 
     /// Allocates `count` scalars; their values are undefined until written.
     public init(uninitializedCount count: Int) {

@@ -40,6 +40,9 @@ enum OneDNNConvolution {
         return result
     }
 
+    /// How many reorders between NCHW and a primitive's layout this thread's last call ran.
+    static var reordersOfLastCall: Int { Int(mixedbatch_dnnl_reorders_of_last_call()) }
+
     private static func failure(_ operation: String, status: Int32) -> TensorError {
         .invalidArgument(operation: operation, detail: "oneDNN failed with status \(status); "
                          + "MIXEDBATCH_CONVOLUTION=im2col uses the reference implementation")
@@ -47,15 +50,24 @@ enum OneDNNConvolution {
 
     /// `act(conv(x, w) + b)`, the bias `[C']` (optional) added and the activation (optional)
     /// applied inside the primitive; the bias's gradient is the sum of the pre-activation's
-    /// gradient over batch and positions.
+    /// gradient over batch and positions. Reads x's layout copy when it has the primitive's
+    /// layout, and keeps y's (and, when the weights' gradient will read x again, x's).
     static func forward(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil, activation: ConvolutionActivation? = nil,
                         outputShape: [Int], _ g: ConvGeometry) throws -> Tensor {
         var description = geometry(input: x.shape, weight: w.shape, output: outputShape, g)
         description.has_bias = bias == nil ? 0 : 1
         (description.activation, description.activation_alpha) = activation?.postOp ?? (0, 0)
+        let givenCopy = x.storage.layoutCopy
+        var copies = mixedbatch_dnnl_layout_copies(input: givenCopy?.handle,
+                                                   keep_input: w.gradNode == nil ? 0 : 1, keep_output: 1,
+                                                   made_input: nil, made_output: nil)
         let y = try computed(outputShape, "conv2d") {
-            mixedbatch_dnnl_convolution_forward(&description, x.storage.pointer, w.storage.pointer, bias?.storage.pointer, $0)
+            mixedbatch_dnnl_convolution_forward(&description, x.storage.pointer, w.storage.pointer, bias?.storage.pointer,
+                                                $0, &copies)
         }
+        withExtendedLifetime(givenCopy) {}
+        if let made = OneDNNLayoutCopy(copies.made_input) { x.storage.layoutCopy = made }
+        y.storage.layoutCopy = OneDNNLayoutCopy(copies.made_output)
         return y.recording(activation == nil ? "conv2d" : "conv2d+activation", inputs: [x, w] + (bias.map { [$0] } ?? [])) { output, y in
             let dy = try activation?.gradient(output, output: y) ?? output
             if !GradMode.isEnabled && w.gradNode != nil {
@@ -79,8 +91,11 @@ enum OneDNNConvolution {
         let dx = input ? TensorStorage(uninitializedCount: x.count) : nil
         let dw = TensorStorage(uninitializedCount: w.count)
         let db = bias ? TensorStorage(uninitializedCount: w.shape[0]) : nil
-        let status = mixedbatch_dnnl_convolution_backward(&description, x.storage.pointer, w.storage.pointer,
-                                                          dy.storage.pointer, dx?.pointer, dw.pointer, db?.pointer)
+        let xCopy = x.storage.layoutCopy
+        let status = mixedbatch_dnnl_convolution_backward(&description, x.storage.pointer, xCopy?.handle,
+                                                          w.storage.pointer, dy.storage.pointer, dx?.pointer, dw.pointer,
+                                                          db?.pointer)
+        withExtendedLifetime(xCopy) {}
         guard status == 0 else { throw failure("conv2d backward", status: status) }
         return [dx.map { Tensor(storage: $0, shape: x.shape) }, Tensor(storage: dw, shape: w.shape),
                 db.map { Tensor(storage: $0, shape: [w.shape[0]]) }]
