@@ -19,7 +19,10 @@ typedef struct {
 
 static void each_member(void *data) {
     const team_job *job = data;
+    int was_on_team = mixedbatch_dnnl_on_team();
+    mixedbatch_dnnl_set_on_team(1);
     job->body(job->context, omp_get_thread_num(), omp_get_num_threads());
+    mixedbatch_dnnl_set_on_team(was_on_team);
 }
 
 static dnnl_status_t on_worker(void *data) {

@@ -205,8 +205,22 @@ static void *scratch(int slot, size_t size) {
     return scratch_buffer[slot];
 }
 
+/// Reorders run by the job now on the worker thread (one job at a time), and by the calling
+/// thread's last call.
+static int64_t job_reorders;
+static _Thread_local int64_t last_call_reorders;
+
+int64_t mixedbatch_dnnl_reorders_of_last_call(void) { return last_call_reorders; }
+
+static dnnl_status_t reorder(dnnl_primitive_t primitive, dnnl_memory_t from, dnnl_memory_t to, dnnl_stream_t stream) {
+    job_reorders++;
+    dnnl_exec_arg_t arguments[2] = {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}};
+    return dnnl_primitive_execute(primitive, stream, 2, arguments);
+}
+
 struct mixedbatch_dnnl_layout_copy {
-    dnnl_memory_desc_t layout;
+    dnnl_memory_desc_t layout, plain;
+    dnnl_primitive_t to_plain;          // layout -> plain (the operation's, cached); NULL for inputs' copies
     void *data;
     size_t capacity;
 };
@@ -243,7 +257,54 @@ static mixedbatch_dnnl_layout_copy *layout_copy(const dnnl_memory_desc_t *layout
         }
     }
     copy->layout = *layout;
+    copy->to_plain = NULL;
     return copy;
+}
+
+mixedbatch_dnnl_layout_copy *mixedbatch_dnnl_layout_copy_like(const mixedbatch_dnnl_layout_copy *model) {
+    mixedbatch_dnnl_layout_copy *copy = layout_copy(&model->layout);
+    if (copy) {
+        copy->plain = model->plain;
+        copy->to_plain = model->to_plain;
+    }
+    return copy;
+}
+
+float *mixedbatch_dnnl_layout_copy_data(const mixedbatch_dnnl_layout_copy *copy) { return copy->data; }
+
+int64_t mixedbatch_dnnl_layout_copy_count(const mixedbatch_dnnl_layout_copy *copy) {
+    return (int64_t)(dnnl_memory_desc_get_size(&copy->layout) / sizeof(float));
+}
+
+int mixedbatch_dnnl_layout_copies_match(const mixedbatch_dnnl_layout_copy *a, const mixedbatch_dnnl_layout_copy *b) {
+    return dnnl_memory_desc_equal(&a->layout, &b->layout);
+}
+
+typedef struct {
+    const mixedbatch_dnnl_layout_copy *copy;
+    float *plain;
+} plain_request;
+
+static dnnl_status_t perform_write_plain(void *context) {
+    const plain_request *r = context;
+    dnnl_engine_t engine = mixedbatch_dnnl_engine();
+    dnnl_memory_t from = NULL, to = NULL;
+    dnnl_stream_t stream = NULL;
+    dnnl_status_t status = dnnl_stream_create(&stream, engine, dnnl_stream_default_flags);
+    if (status == dnnl_success) status = dnnl_memory_create(&from, &r->copy->layout, engine, r->copy->data);
+    if (status == dnnl_success) status = dnnl_memory_create(&to, &r->copy->plain, engine, r->plain);
+    if (status == dnnl_success) status = reorder(r->copy->to_plain, from, to, stream);
+    if (status == dnnl_success) status = dnnl_stream_wait(stream);
+    if (from) dnnl_memory_destroy(from);
+    if (to) dnnl_memory_destroy(to);
+    if (stream) dnnl_stream_destroy(stream);
+    return status;
+}
+
+int mixedbatch_dnnl_layout_copy_write_plain(const mixedbatch_dnnl_layout_copy *copy, float *plain) {
+    if (!copy->to_plain) return (int)dnnl_invalid_arguments;
+    plain_request r = {copy, plain};
+    return (int)mixedbatch_dnnl_run(perform_write_plain, &r);
 }
 
 void mixedbatch_dnnl_layout_copy_release(mixedbatch_dnnl_layout_copy *copy) {
@@ -258,39 +319,33 @@ void mixedbatch_dnnl_layout_copy_release(mixedbatch_dnnl_layout_copy *copy) {
     }
 }
 
-/// Reorders run by the job now on the worker thread (one job at a time), and by the calling
-/// thread's last call.
-static int64_t job_reorders;
-static _Thread_local int64_t last_call_reorders;
-
-int64_t mixedbatch_dnnl_reorders_of_last_call(void) { return last_call_reorders; }
-
-static dnnl_status_t reorder(dnnl_primitive_t primitive, dnnl_memory_t from, dnnl_memory_t to, dnnl_stream_t stream) {
-    job_reorders++;
-    dnnl_exec_arg_t arguments[2] = {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}};
-    return dnnl_primitive_execute(primitive, stream, 2, arguments);
-}
-
 /// Argument i of `op` bound to the caller's plain buffer and, where the primitive wants another
-/// layout, to a copy in it (filled now for inputs, i < 2): `given` when it has that layout (no
-/// reorder), else a new layout copy handed out through `kept` when kept is not NULL, else
-/// scratch buffer `slot`.
+/// layout, to a copy in it (filled now for inputs, i < 2): the input's `given` copy when it has
+/// that layout (no reorder), else a new layout copy handed out through `kept` when kept is not
+/// NULL (an output's copy remembers its way back to the plain layout), else scratch buffer
+/// `slot`. An input whose plain buffer is unwritten and whose copy does not serve:
+/// MIXEDBATCH_DNNL_NEEDS_PLAIN.
 typedef struct {
     dnnl_memory_t plain, actual;
 } binding;
 
 static dnnl_status_t bind(const operation *op, int i, const void *buffer, int slot, dnnl_stream_t stream, binding *b,
-                          const mixedbatch_dnnl_layout_copy *given, mixedbatch_dnnl_layout_copy **kept) {
+                          const mixedbatch_dnnl_input_copy *given, mixedbatch_dnnl_layout_copy **kept) {
     dnnl_engine_t engine = mixedbatch_dnnl_engine();
     dnnl_status_t status = dnnl_memory_create(&b->plain, &op->plain[i], engine, (void *)buffer);
-    if (status != dnnl_success || !op->reorder[i]) return status;
-    if (i < 2 && given && dnnl_memory_desc_equal(&given->layout, &op->actual[i])) {
-        return dnnl_memory_create(&b->actual, &op->actual[i], engine, given->data);
-    }
+    if (status != dnnl_success) return status;
+    int served = i < 2 && given && given->copy && op->reorder[i] && dnnl_memory_desc_equal(&given->copy->layout, &op->actual[i]);
+    if (served) return dnnl_memory_create(&b->actual, &op->actual[i], engine, given->copy->data);
+    if (i < 2 && given && given->plain_pending) return (dnnl_status_t)MIXEDBATCH_DNNL_NEEDS_PLAIN;
+    if (!op->reorder[i]) return status;
     void *copy;
     if (kept) {
         *kept = layout_copy(&op->actual[i]);
         copy = *kept ? (*kept)->data : NULL;
+        if (*kept && i == 2) {
+            (*kept)->plain = op->plain[2];
+            (*kept)->to_plain = op->reorder[2];
+        }
     } else {
         copy = scratch(slot, dnnl_memory_desc_get_size(&op->actual[i]));
     }
@@ -303,8 +358,9 @@ static dnnl_status_t bind(const operation *op, int i, const void *buffer, int sl
 static dnnl_memory_t used(const binding *b) { return b->actual ? b->actual : b->plain; }
 
 /// Runs `op` on its three bound arguments (and a bias or bias gradient, or NULL), then copies a
-/// blocked output back to the caller's buffer.
-static dnnl_status_t run_bound(const operation *op, binding bound[3], const void *bias, dnnl_stream_t stream) {
+/// blocked output back to the caller's buffer unless `defer_output`.
+static dnnl_status_t run_bound(const operation *op, binding bound[3], const void *bias, int defer_output,
+                               dnnl_stream_t stream) {
     dnnl_memory_t bias_memory = NULL;
     dnnl_exec_arg_t arguments[4];
     for (int i = 0; i < 3; i++) arguments[i] = (dnnl_exec_arg_t){op->argument[i], used(&bound[i])};
@@ -316,7 +372,9 @@ static dnnl_status_t run_bound(const operation *op, binding bound[3], const void
                                                bias_memory};
     }
     if (status == dnnl_success) status = dnnl_primitive_execute(op->primitive, stream, count, arguments);
-    if (status == dnnl_success && bound[2].actual) status = reorder(op->reorder[2], bound[2].actual, bound[2].plain, stream);
+    if (status == dnnl_success && bound[2].actual && !defer_output) {
+        status = reorder(op->reorder[2], bound[2].actual, bound[2].plain, stream);
+    }
     if (status == dnnl_success) status = dnnl_stream_wait(stream);
     if (bias_memory) dnnl_memory_destroy(bias_memory);
     return status;
@@ -341,9 +399,10 @@ static dnnl_status_t execute(const operation *op, const void *first, const void 
         copies && copies->keep_output ? &copies->made_output : NULL};
     binding bound[3] = {{NULL, NULL}, {NULL, NULL}, {NULL, NULL}};
     for (int i = 0; i < 3 && status == dnnl_success; i++) {
-        status = bind(op, i, buffers[i], i, stream, &bound[i], i == 0 && copies ? copies->input : NULL, kept[i]);
+        status = bind(op, i, buffers[i], i, stream, &bound[i], i == 0 && copies ? &copies->input : NULL, kept[i]);
     }
-    if (status == dnnl_success) status = run_bound(op, bound, bias, stream);
+    int defer = copies && copies->keep_output && copies->defer_output;
+    if (status == dnnl_success) status = run_bound(op, bound, bias, defer, stream);
     release(bound, 3);
     dnnl_stream_destroy(stream);
     if (status != dnnl_success && copies) {
@@ -385,10 +444,9 @@ static int run(int kind, const mixedbatch_dnnl_convolution *g, const void *first
 
 typedef struct {
     const mixedbatch_dnnl_convolution *geometry;
-    const float *x;
-    const mixedbatch_dnnl_layout_copy *x_copy;
-    const float *w, *dy;
+    const float *x, *w, *dy;
     float *dx, *dw, *db;
+    mixedbatch_dnnl_backward_copies *copies;
     int64_t reorders;
 } backward_request;
 
@@ -399,27 +457,36 @@ static dnnl_status_t perform_backward(void *context) {
     job_reorders = 0;
     operation *data = NULL, *weights = NULL;
     dnnl_status_t status = r->dx ? lookup(BACKWARD_DATA, r->geometry, &data) : dnnl_success;
-    if (status == dnnl_success) status = lookup(BACKWARD_WEIGHTS, r->geometry, &weights);
+    if (status == dnnl_success && r->dw) status = lookup(BACKWARD_WEIGHTS, r->geometry, &weights);
     if (status != dnnl_success) return status;
     dnnl_stream_t stream;
     status = dnnl_stream_create(&stream, mixedbatch_dnnl_engine(), dnnl_stream_default_flags);
     if (status != dnnl_success) return status;
     binding data_bound[3] = {{NULL, NULL}, {NULL, NULL}, {NULL, NULL}}, weight_bound[3] = {{NULL, NULL}, {NULL, NULL}, {NULL, NULL}};
+    mixedbatch_dnnl_backward_copies *c = r->copies;
+    mixedbatch_dnnl_input_copy *x_copy = c ? &c->x : NULL, *dy_copy = c ? &c->dy : NULL;
     if (data) {
         const void *buffers[3] = {r->dy, r->w, r->dx};
+        mixedbatch_dnnl_layout_copy **kept_dx = c && c->keep_dx ? &c->made_dx : NULL;
         for (int i = 0; i < 3 && status == dnnl_success; i++) {
-            status = bind(data, i, buffers[i], i, stream, &data_bound[i], NULL, NULL);
+            status = bind(data, i, buffers[i], i, stream, &data_bound[i], i == 0 ? dy_copy : NULL, i == 2 ? kept_dx : NULL);
         }
-        if (status == dnnl_success) status = run_bound(data, data_bound, NULL, stream);
+        if (status == dnnl_success) status = run_bound(data, data_bound, NULL, kept_dx != NULL, stream);
     }
     // The stream runs in order: slots 1 and 2 are free again once backward-data has run.
-    if (status == dnnl_success) status = bind(weights, 0, r->x, 1, stream, &weight_bound[0], r->x_copy, NULL);
-    int shared_dy = data && dnnl_memory_desc_equal(&data->actual[0], &weights->actual[1]);
-    if (status == dnnl_success && !shared_dy) status = bind(weights, 1, r->dy, 3, stream, &weight_bound[1], NULL, NULL);
-    if (status == dnnl_success) status = bind(weights, 2, r->dw, 2, stream, &weight_bound[2], NULL, NULL);
-    if (status == dnnl_success) {
+    if (status == dnnl_success && weights) status = bind(weights, 0, r->x, 1, stream, &weight_bound[0], x_copy, NULL);
+    int shared_dy = data && weights && dnnl_memory_desc_equal(&data->actual[0], &weights->actual[1]);
+    if (status == dnnl_success && weights && !shared_dy) {
+        status = bind(weights, 1, r->dy, 3, stream, &weight_bound[1], dy_copy, NULL);
+    }
+    if (status == dnnl_success && weights) status = bind(weights, 2, r->dw, 2, stream, &weight_bound[2], NULL, NULL);
+    if (status == dnnl_success && weights) {
         binding bound[3] = {weight_bound[0], shared_dy ? data_bound[0] : weight_bound[1], weight_bound[2]};
-        status = run_bound(weights, bound, r->db, stream);
+        status = run_bound(weights, bound, r->db, 0, stream);
+    }
+    if (status != dnnl_success && c) {
+        mixedbatch_dnnl_layout_copy_release(c->made_dx);
+        c->made_dx = NULL;
     }
     release(data_bound, 3);
     release(weight_bound, 3);
@@ -443,11 +510,12 @@ int mixedbatch_dnnl_convolution_backward_weights(const mixedbatch_dnnl_convoluti
     return run(BACKWARD_WEIGHTS, g, x, dy, NULL, dw, NULL);
 }
 
-int mixedbatch_dnnl_convolution_backward(const mixedbatch_dnnl_convolution *g, const float *x,
-                                         const mixedbatch_dnnl_layout_copy *x_copy, const float *w,
-                                         const float *dy, float *dx, float *dw, float *db) {
-    if ((db != NULL) != (g->has_bias != 0)) return (int)dnnl_invalid_arguments;
-    backward_request r = {g, x, x_copy, w, dy, dx, dw, db, 0};
+int mixedbatch_dnnl_convolution_backward(const mixedbatch_dnnl_convolution *g, const float *x, const float *w,
+                                         const float *dy, float *dx, float *dw, float *db,
+                                         mixedbatch_dnnl_backward_copies *copies) {
+    if ((db != NULL) != (g->has_bias != 0) || (db && !dw) || (!dx && !dw)) return (int)dnnl_invalid_arguments;
+    if (copies) copies->made_dx = NULL;
+    backward_request r = {g, x, w, dy, dx, dw, db, copies, 0};
     int status = (int)mixedbatch_dnnl_run(perform_backward, &r);
     last_call_reorders = r.reorders;
     return status;

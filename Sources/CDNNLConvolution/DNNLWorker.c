@@ -32,8 +32,15 @@ static request *current;
 static pthread_once_t worker_once = PTHREAD_ONCE_INIT;
 static int worker_started;
 
+static _Thread_local int on_team;
+
+int mixedbatch_dnnl_on_team(void) { return on_team; }
+
+void mixedbatch_dnnl_set_on_team(int value) { on_team = value; }
+
 static void *worker(void *unused) {
     (void)unused;
+    on_team = 1;
     pthread_mutex_lock(&request_lock);
     for (;;) {
         while (!current || !current->pending) pthread_cond_wait(&request_ready, &request_lock);
@@ -59,6 +66,7 @@ static void start_worker(void) {
 }
 
 dnnl_status_t mixedbatch_dnnl_run(dnnl_status_t (*job)(void *context), void *context) {
+    if (on_team) return job(context);
     pthread_once(&worker_once, start_worker);
     if (!worker_started) return dnnl_runtime_error;
     request r = {job, context, dnnl_success, 1};

@@ -132,6 +132,34 @@ import Testing
                 == OneDNNConvolution.forward(plain(y3), w2, outputShape: x.shape, g).scalars)
     }
 
+    /// Two convolutions with leaky ReLUs inside: the first's output goes to the second in the
+    /// primitives' layout (its plain buffer written only when read), and so do the gradients back
+    /// (the activation's gradient computed in that layout); values, gradients and a gradient
+    /// penalty match the im2col reference.
+    @Test(arguments: [16, 4])
+    func aChainOfConvolutionsInThePrimitivesLayoutMatchesTheReference(channels: Int) throws {
+        var data = TestData(seed: 10)
+        let g = ConvGeometry(kernel: 3, stride: 1, padding: 1)
+        let x = data.uniform([2, channels, 6, 6]).requiringGradient()
+        let w1 = data.uniform([channels, channels, 3, 3]).requiringGradient()
+        let w2 = data.uniform([channels, channels, 3, 3]).requiringGradient()
+        let r = data.uniform(x.shape)
+        let act = ConvolutionActivation.leakyRelu(slope: 0.2)
+        let hidden = try OneDNNConvolution.forward(x, w1, activation: act, outputShape: x.shape, g)
+        #expect(hidden.storage.isPlainPending)
+        let y = try OneDNNConvolution.forward(hidden, w2, activation: act, outputShape: x.shape, g)
+        let reference = act(try im2colConvolution(act(try im2colConvolution(x, weight: w1, outputSize: (6, 6), geometry: g)),
+                                                  weight: w2, outputSize: (6, 6), geometry: g))
+        #expect(isClose(y, reference, tolerance: 1e-5))
+        let actual = try gradients(of: (y * r).sum(), wrt: [x, w1, w2])
+        let expected = try gradients(of: (reference * r).sum(), wrt: [x, w1, w2])
+        for (a, e) in zip(actual, expected) { #expect(isClose(a, e, tolerance: 1e-4)) }
+        let penalty = { (y: Tensor) throws -> Tensor in square(try gradients(of: (y * r).sum(), wrt: [x], createGraph: true)[0]).sum() }
+        let secondOrder = try gradients(of: penalty(y), wrt: [w1, w2])
+        let secondOrderExpected = try gradients(of: penalty(reference), wrt: [w1, w2])
+        for (a, e) in zip(secondOrder, secondOrderExpected) { #expect(isClose(a, e, tolerance: 1e-3)) }
+    }
+
     @Test func theTransposedConvolutionMatchesItsReference() throws {
         var data = TestData(seed: 3)
         let g = ConvGeometry(kernel: 4, stride: 2, padding: 1)

@@ -24,21 +24,49 @@ typedef struct {
 /// A tensor's scalars in the layout a primitive chose for it (blocked or channels-last), kept
 /// beside the plain buffer so that the next primitive that wants that layout reads it without a
 /// reorder: the output of one convolution as the input of the next, a convolution's input again
-/// in its backward-weights call. Opaque; owned by whoever a call hands it to.
+/// in its backward-weights call. An output's copy may stand in for its plain buffer, written
+/// only when something else reads it (mixedbatch_dnnl_layout_copy_write_plain). Opaque; owned
+/// by whoever a call hands it to.
 typedef struct mixedbatch_dnnl_layout_copy mixedbatch_dnnl_layout_copy;
 
 /// Gives a copy's memory back (to a pool the next copies are taken from); NULL is ignored.
 void mixedbatch_dnnl_layout_copy_release(mixedbatch_dnnl_layout_copy *copy);
 
-/// The layout copies a forward call reads and makes. `input` (or NULL): the input x in some
-/// primitive's layout, used in place of a reorder when it is the layout this primitive wants.
-/// keep_input / keep_output: 1 to be handed the copy of x the call reorders into (made_input) and
-/// the copy the primitive writes y into before its reorder to the plain buffer (made_output);
-/// each is NULL where the primitive reads or writes the plain buffer itself, or the given input
-/// copy served. The caller releases what it is handed.
+/// A new copy in the layout of `model` (its values undefined), able to write the plain buffer as
+/// the model can; NULL when out of memory.
+mixedbatch_dnnl_layout_copy *mixedbatch_dnnl_layout_copy_like(const mixedbatch_dnnl_layout_copy *model);
+
+/// The copy's scalars (mixedbatch_dnnl_layout_copy_count of them, padding included: a pointwise
+/// function of copies in the same layout is computed on them as on plain buffers).
+float *mixedbatch_dnnl_layout_copy_data(const mixedbatch_dnnl_layout_copy *copy);
+int64_t mixedbatch_dnnl_layout_copy_count(const mixedbatch_dnnl_layout_copy *copy);
+
+/// 1 when the two copies have the same layout (and dimensions), else 0.
+int mixedbatch_dnnl_layout_copies_match(const mixedbatch_dnnl_layout_copy *a, const mixedbatch_dnnl_layout_copy *b);
+
+/// Writes an output copy's values into the plain NCHW buffer `plain`; 0 on success, else oneDNN's
+/// status (an input's copy, made from the plain buffer, cannot: dnnl_invalid_arguments).
+int mixedbatch_dnnl_layout_copy_write_plain(const mixedbatch_dnnl_layout_copy *copy, float *plain);
+
+/// The status of a call that needs an input's plain buffer which is not written yet (its copy
+/// is not in the layout the primitive wants): write it and call again.
+#define MIXEDBATCH_DNNL_NEEDS_PLAIN 100
+
+/// An input's layout copy (or NULL), and whether its plain buffer is still unwritten.
 typedef struct {
-    const mixedbatch_dnnl_layout_copy *input;
-    int keep_input, keep_output;
+    const mixedbatch_dnnl_layout_copy *copy;
+    int plain_pending;
+} mixedbatch_dnnl_input_copy;
+
+/// The layout copies a forward call reads and makes. `input`: x's copy, used in place of a
+/// reorder when it is in the layout this primitive wants. keep_input / keep_output: 1 to be
+/// handed the copy of x the call reorders into (made_input) and the copy the primitive writes y
+/// into (made_output); each is NULL where the primitive reads or writes the plain buffer itself,
+/// or the given input copy served. defer_output (with keep_output): y's plain buffer is left
+/// unwritten where made_output holds the values. The caller releases what it is handed.
+typedef struct {
+    mixedbatch_dnnl_input_copy input;
+    int keep_input, keep_output, defer_output;
     mixedbatch_dnnl_layout_copy *made_input, *made_output;
 } mixedbatch_dnnl_layout_copies;
 
@@ -54,13 +82,22 @@ int mixedbatch_dnnl_convolution_backward_data(const mixedbatch_dnnl_convolution 
 int mixedbatch_dnnl_convolution_backward_weights(const mixedbatch_dnnl_convolution *geometry,
                                                  const float *x, const float *dy, float *dw);
 
-/// The first-order backward pass in one call: dx (skipped when dx is NULL), dw and, when
-/// has_bias is 1, the bias gradient db = Σ dy over batch and positions (NULL exactly when
-/// has_bias is 0); dy is copied into the primitives' layout once for both. x_copy (or NULL): x in
-/// some primitive's layout, read instead of reordering x when backward-weights wants that layout.
-int mixedbatch_dnnl_convolution_backward(const mixedbatch_dnnl_convolution *geometry, const float *x,
-                                         const mixedbatch_dnnl_layout_copy *x_copy, const float *w,
-                                         const float *dy, float *dx, float *dw, float *db);
+/// The layout copies of a combined backward call: x's and dy's (read as a forward call reads its
+/// input's), and, with keep_dx, dx left in the copy made_dx where backward-data writes one (its
+/// plain buffer then unwritten).
+typedef struct {
+    mixedbatch_dnnl_input_copy x, dy;
+    int keep_dx;
+    mixedbatch_dnnl_layout_copy *made_dx;
+} mixedbatch_dnnl_backward_copies;
+
+/// The first-order backward pass in one call: dx (skipped when dx is NULL), dw (skipped when dw
+/// is NULL; not both) and, when has_bias is 1, the bias gradient db = Σ dy over batch and
+/// positions (NULL exactly when has_bias is 0; needs dw); dy is copied into the primitives' layout
+/// once for both. copies may be NULL.
+int mixedbatch_dnnl_convolution_backward(const mixedbatch_dnnl_convolution *geometry, const float *x, const float *w,
+                                         const float *dy, float *dx, float *dw, float *db,
+                                         mixedbatch_dnnl_backward_copies *copies);
 
 /// How many reorders between a plain buffer and a primitive's layout the calling thread's last
 /// convolution call ran (tests check that layout copies spare them).

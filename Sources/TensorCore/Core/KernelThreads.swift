@@ -15,8 +15,10 @@ enum KernelThreads {
 
     /// Calls `body` on disjoint ranges covering `0..<count`: the whole range at once, or, when
     /// `work` reaches `minimumParallelWork` and the team has several threads, one range per
-    /// thread, concurrently. `body` must only write what its range owns, and must not call
-    /// convolutions or other parallel kernels (the team is busy running it).
+    /// thread, concurrently. `body` must only write what its range owns; convolutions or other
+    /// parallel kernels it calls run on its own thread alone (the team is busy running it), so
+    /// read tensors' `storage.pointer` before (a convolution's output may write its plain
+    /// buffer on first read).
     @inline(__always)
     static func forEachPart(of count: Int, work: Int, _ body: (Range<Int>) -> Void) {
         guard work >= minimumParallelWork, count > 1, Self.count > 1 else { return body(0..<count) }

@@ -103,6 +103,7 @@ public struct Tensor {
         if !isKnownUniquelyReferenced(&storage) {
             storage = TensorStorage(copying: storage.pointer, count: storage.count)
         } else if storage.layoutCopyStorage != nil {  // unique: no other thread can read it
+            _ = storage.pointer  // written from the copy, if it was not
             storage.layoutCopy = nil
         }
         return try body(storage.pointer)

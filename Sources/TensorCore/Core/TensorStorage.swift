@@ -1,14 +1,26 @@
 import CKernels
+import Foundation
+import Synchronization
 
 /// A reference-counted, 64-byte aligned, contiguous buffer of `Float` scalars.
 ///
 /// `Tensor` is a value type over this buffer: copies share it until one of them is
 /// mutated (copy-on-write through `Tensor.withUnsafeMutableScalars`).
+///
+/// A convolution's output may leave the buffer unwritten while its values are in a
+/// `OneDNNLayoutCopy` (the primitive's blocked layout): the next convolution reads the copy,
+/// and `pointer` writes the buffer on first use, so every other reader sees the plain values.
 public final class TensorStorage {
     public let count: Int
-    public let pointer: UnsafeMutablePointer<Float>
+    private let plain: UnsafeMutablePointer<Float>
+    /// `written`, `pending` (the values are in the layout copy only) or `writing`.
+    private let plainState = Atomic<Int>(PlainState.written)
     /// See `layoutCopy`; read and written under its lock.
     var layoutCopyStorage: OneDNNLayoutCopy?
+
+    private enum PlainState {
+        static let written = 0, pending = 1, writing = 2
+    }
 
     /// Allocates `count` scalars; their values are undefined until written.
     public init(uninitializedCount count: Int) {
@@ -16,24 +28,60 @@ public final class TensorStorage {
         self.count = count
         let raw = UnsafeMutableRawPointer.allocate(
             byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
-        pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+        plain = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+    }
+
+    /// `count` scalars whose values are those of `copy`, written to the plain buffer on first use.
+    convenience init(count: Int, valuesIn copy: OneDNNLayoutCopy) {
+        self.init(uninitializedCount: count)
+        layoutCopyStorage = copy
+        plainState.store(PlainState.pending, ordering: .releasing)
     }
 
     public convenience init(repeating value: Float, count: Int) {
         self.init(uninitializedCount: count)
-        pointer.initialize(repeating: value, count: count)
+        plain.initialize(repeating: value, count: count)
     }
 
     public convenience init(copying source: UnsafePointer<Float>, count: Int) {
         self.init(uninitializedCount: count)
-        pointer.initialize(from: source, count: count)
+        plain.initialize(from: source, count: count)
     }
+
+    /// The scalars, in row-major order of the tensor's shape (written from the layout copy first
+    /// if they were not yet).
+    public var pointer: UnsafeMutablePointer<Float> {
+        if plainState.load(ordering: .acquiring) != PlainState.written { writePlain() }
+        return plain
+    }
+
+    /// Whether the plain buffer is still unwritten (the values in `layoutCopy` only).
+    var isPlainPending: Bool { plainState.load(ordering: .acquiring) != PlainState.written }
+
+    /// The plain buffer as it is, written or not: for oneDNN calls, which read the layout copy or
+    /// ask for the plain buffer (`MIXEDBATCH_DNNL_NEEDS_PLAIN`), and for outputs being filled.
+    var unwrittenPointer: UnsafeMutablePointer<Float> { plain }
 
     public var buffer: UnsafeMutableBufferPointer<Float> {
         UnsafeMutableBufferPointer(start: pointer, count: count)
     }
 
-    deinit { UnsafeMutableRawPointer(pointer).deallocate() }
+    /// One thread writes the plain buffer; others reading it meanwhile wait.
+    private func writePlain() {
+        while true {
+            let (won, state) = plainState.compareExchange(expected: PlainState.pending, desired: PlainState.writing,
+                                                          ordering: .acquiringAndReleasing)
+            if won {
+                layoutCopyStorage!.write(into: plain)
+                plainState.store(PlainState.written, ordering: .releasing)
+                return
+            }
+            if state == PlainState.written { return }
+            sched_yield()
+        }
+    }
+
+    deinit { UnsafeMutableRawPointer(plain).deallocate() }
 }
 
 /// Training loops free and re-allocate the same large buffers (activations, gradients,

@@ -21,8 +21,9 @@ public func batchNormalization(_ x: Tensor, weight: Tensor?, bias: Tensor?, epsi
     let geometry = try ChannelGeometry(x, perChannel: [("weight", weight), ("bias", bias)])
     let channels = geometry.channels
     let meanStorage = TensorStorage(uninitializedCount: channels), varianceStorage = TensorStorage(uninitializedCount: channels)
+    let px = x.storage.pointer  // read outside the team's threads (see TensorStorage.pointer)
     geometry.forEachChannelRange { channels in
-        mixedbatch_batch_norm_statistics(x.storage.pointer, geometry.batch, geometry.channels, geometry.inner,
+        mixedbatch_batch_norm_statistics(px, geometry.batch, geometry.channels, geometry.inner,
                                          channels.lowerBound, channels.upperBound, meanStorage.pointer, varianceStorage.pointer)
     }
     let mean = Tensor(storage: meanStorage, shape: [channels]), variance = Tensor(storage: varianceStorage, shape: [channels])
@@ -66,8 +67,9 @@ private func batchNormalizationGradients(_ x: Tensor, weight: Tensor?, dy: Tenso
                                          geometry: ChannelGeometry) throws -> (Tensor, Tensor, Tensor) {
     let channels = geometry.channels
     let sumStorage = TensorStorage(uninitializedCount: channels), weightedStorage = TensorStorage(uninitializedCount: channels)
+    let (px, pdy) = (x.storage.pointer, dy.storage.pointer)
     geometry.forEachChannelRange { channels in
-        mixedbatch_batch_norm_backward_sums(x.storage.pointer, dy.storage.pointer, mean.storage.pointer, geometry.batch,
+        mixedbatch_batch_norm_backward_sums(px, pdy, mean.storage.pointer, geometry.batch,
                                             geometry.channels, geometry.inner, channels.lowerBound, channels.upperBound,
                                             sumStorage.pointer, weightedStorage.pointer)
     }
@@ -78,7 +80,7 @@ private func batchNormalizationGradients(_ x: Tensor, weight: Tensor?, dy: Tenso
     let slope = try square(inverseDeviation) * sumDyCentered / n
     let dx = Tensor(shape: x.shape) { out, _ in
         geometry.forEachChannelRange { channels in
-            mixedbatch_batch_norm_backward_data(x.storage.pointer, dy.storage.pointer, mean.storage.pointer,
+            mixedbatch_batch_norm_backward_data(px, pdy, mean.storage.pointer,
                                                 gain.storage.pointer, offset.storage.pointer, slope.storage.pointer, out,
                                                 geometry.batch, geometry.channels, geometry.inner,
                                                 channels.lowerBound, channels.upperBound)
@@ -130,10 +132,10 @@ private struct ChannelGeometry {
 
     /// `(x − mean_c) · scale_c + shift_c`, constants `[C]`, in one pass.
     func normalized(_ x: Tensor, mean: Tensor, scale: Tensor, shift: Tensor) -> Tensor {
-        Tensor(shape: x.shape) { out, _ in
+        let (px, pMean, pScale, pShift) = (x.storage.pointer, mean.storage.pointer, scale.storage.pointer, shift.storage.pointer)
+        return Tensor(shape: x.shape) { out, _ in
             forEachChannelRange { channels in
-                mixedbatch_batch_norm_apply(x.storage.pointer, mean.storage.pointer, scale.storage.pointer,
-                                            shift.storage.pointer, out, batch, self.channels, inner,
+                mixedbatch_batch_norm_apply(px, pMean, pScale, pShift, out, batch, self.channels, inner,
                                             channels.lowerBound, channels.upperBound)
             }
         }

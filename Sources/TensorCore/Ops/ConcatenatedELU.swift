@@ -14,20 +14,21 @@ public func concatenatedELU(_ x: Tensor) throws -> Tensor {
     let batch = x.shape[0], inner = x.count / batch
     var outputShape = x.shape
     outputShape[1] *= 2
+    let source = x.storage.pointer  // read outside the team's threads (see TensorStorage.pointer)
     let output = Tensor(shape: outputShape) { out, n in
         KernelThreads.forEachPart(of: batch, work: n) { samples in
-            mixedbatch_concatenated_elu(x.storage.pointer + samples.lowerBound * inner,
+            mixedbatch_concatenated_elu(source + samples.lowerBound * inner,
                                         out + samples.lowerBound * 2 * inner, samples.count, inner)
         }
     }
     let input = x.detached
     return output.recording("concatenatedELU", inputs: [x]) { g, y in
         guard GradMode.isEnabled else {
+            let (px, py, pg) = (input.storage.pointer, y.storage.pointer, g.storage.pointer)
             let dx = Tensor(shape: input.shape) { d, n in
                 KernelThreads.forEachPart(of: batch, work: 3 * n) { samples in
                     let (x, wide) = (samples.lowerBound * inner, samples.lowerBound * 2 * inner)
-                    mixedbatch_concatenated_elu_backward(input.storage.pointer + x, y.storage.pointer + wide,
-                                                         g.storage.pointer + wide, d + x, samples.count, inner)
+                    mixedbatch_concatenated_elu_backward(px + x, py + wide, pg + wide, d + x, samples.count, inner)
                 }
             }
             return [dx]
@@ -55,20 +56,21 @@ public func gatedResidual(_ x: Tensor, gates: Tensor) throws -> Tensor {
                                         expected: "x [B, C, …] with B ≥ 1 and gates [B, 2C, …]")
     }
     let batch = x.shape[0], inner = x.count / batch, channels = x.shape[1]
+    let (px, pGates) = (x.storage.pointer, gates.storage.pointer)
     let output = Tensor(shape: x.shape) { out, n in
         KernelThreads.forEachPart(of: batch, work: 2 * n) { samples in
-            mixedbatch_gated_residual(x.storage.pointer + samples.lowerBound * inner,
-                                      gates.storage.pointer + samples.lowerBound * 2 * inner,
+            mixedbatch_gated_residual(px + samples.lowerBound * inner, pGates + samples.lowerBound * 2 * inner,
                                       out + samples.lowerBound * inner, samples.count, inner)
         }
     }
     let fixedGates = gates.detached
     return output.recording("gatedResidual", inputs: [x, gates]) { g, _ in
         guard GradMode.isEnabled else {
+            let (pGates, pg) = (fixedGates.storage.pointer, g.storage.pointer)
             let dGates = Tensor(shape: fixedGates.shape) { d, n in
                 KernelThreads.forEachPart(of: batch, work: n) { samples in
                     let (narrow, wide) = (samples.lowerBound * inner, samples.lowerBound * 2 * inner)
-                    mixedbatch_gated_residual_backward(fixedGates.storage.pointer + wide, g.storage.pointer + narrow,
+                    mixedbatch_gated_residual_backward(pGates + wide, pg + narrow,
                                                        d + wide, samples.count, inner)
                 }
             }

@@ -51,27 +51,29 @@ enum OneDNNConvolution {
     /// `act(conv(x, w) + b)`, the bias `[C']` (optional) added and the activation (optional)
     /// applied inside the primitive; the bias's gradient is the sum of the pre-activation's
     /// gradient over batch and positions. Reads x's layout copy when it has the primitive's
-    /// layout, and keeps y's (and, when the weights' gradient will read x again, x's).
+    /// layout; y's values stay in the primitive's layout, written to its plain buffer when read,
+    /// and x keeps its copy when the weights' gradient will read x again.
     static func forward(_ x: Tensor, _ w: Tensor, bias: Tensor? = nil, activation: ConvolutionActivation? = nil,
                         outputShape: [Int], _ g: ConvGeometry) throws -> Tensor {
         var description = geometry(input: x.shape, weight: w.shape, output: outputShape, g)
         description.has_bias = bias == nil ? 0 : 1
         (description.activation, description.activation_alpha) = activation?.postOp ?? (0, 0)
-        let givenCopy = x.storage.layoutCopy
-        var copies = mixedbatch_dnnl_layout_copies(input: givenCopy?.handle,
-                                                   keep_input: w.gradNode == nil ? 0 : 1, keep_output: 1,
-                                                   made_input: nil, made_output: nil)
-        let y = try computed(outputShape, "conv2d") {
-            mixedbatch_dnnl_convolution_forward(&description, x.storage.pointer, w.storage.pointer, bias?.storage.pointer,
-                                                $0, &copies)
-        }
-        withExtendedLifetime(givenCopy) {}
+        let y = TensorStorage(uninitializedCount: Shape.count(outputShape))
+        var copies = mixedbatch_dnnl_layout_copies()
+        try callNeedingPlainInputs(x) { inputs in
+            copies = mixedbatch_dnnl_layout_copies(input: inputs[0], keep_input: w.gradNode == nil ? 0 : 1, keep_output: 1,
+                                                   defer_output: 1, made_input: nil, made_output: nil)
+            return mixedbatch_dnnl_convolution_forward(&description, x.storage.unwrittenPointer, w.storage.pointer,
+                                                       bias?.storage.pointer, y.unwrittenPointer, &copies)
+        } failure: { failure("conv2d", status: $0) }
         if let made = OneDNNLayoutCopy(copies.made_input) { x.storage.layoutCopy = made }
-        y.storage.layoutCopy = OneDNNLayoutCopy(copies.made_output)
-        return y.recording(activation == nil ? "conv2d" : "conv2d+activation", inputs: [x, w] + (bias.map { [$0] } ?? [])) { output, y in
+        let output = OneDNNLayoutCopy(copies.made_output)
+        let result = Tensor(storage: output.map { TensorStorage(count: y.count, valuesIn: $0) } ?? y, shape: outputShape)
+        return result.recording(activation == nil ? "conv2d" : "conv2d+activation", inputs: [x, w] + (bias.map { [$0] } ?? [])) { output, y in
             let dy = try activation?.gradient(output, output: y) ?? output
-            if !GradMode.isEnabled && w.gradNode != nil {
-                let gradients = try firstOrderBackward(x, w, dy, input: x.gradNode != nil, bias: bias?.gradNode != nil, g)
+            if !GradMode.isEnabled && (w.gradNode != nil || bias?.gradNode == nil) {  // (∂b comes with ∂w)
+                let gradients = try firstOrderBackward(x, w, dy, input: x.gradNode != nil, weights: w.gradNode != nil,
+                                                       bias: bias?.gradNode != nil, g)
                 return bias == nil ? Array(gradients.prefix(2)) : gradients
             }
             let gradients = [x.gradNode == nil ? nil : try backwardData(dy, w, inputShape: x.shape, g),
@@ -81,24 +83,43 @@ enum OneDNNConvolution {
         }
     }
 
-    /// `[∂x, ∂w, ∂b]` (∂x and ∂b nil unless asked for) in one oneDNN call: dy is copied into the
-    /// primitives' layout once, the bias gradient comes from backward-weights. Constants: only
+    /// `[∂x, ∂w, ∂b]` (each nil unless asked for; ∂b only with ∂w) in one oneDNN call: dy is
+    /// copied into the primitives' layout once (or read from its layout copy), the bias gradient
+    /// comes from backward-weights, ∂x stays in backward-data's layout until read. Constants: only
     /// for a backward pass that is not itself recorded.
-    private static func firstOrderBackward(_ x: Tensor, _ w: Tensor, _ dy: Tensor, input: Bool, bias: Bool,
+    private static func firstOrderBackward(_ x: Tensor, _ w: Tensor, _ dy: Tensor, input: Bool, weights: Bool, bias: Bool,
                                            _ g: ConvGeometry) throws -> [Tensor?] {
+        guard input || weights else { return [nil, nil, nil] }
         var description = geometry(input: x.shape, weight: w.shape, output: dy.shape, g)
         description.has_bias = bias ? 1 : 0
         let dx = input ? TensorStorage(uninitializedCount: x.count) : nil
-        let dw = TensorStorage(uninitializedCount: w.count)
+        let dw = weights ? TensorStorage(uninitializedCount: w.count) : nil
         let db = bias ? TensorStorage(uninitializedCount: w.shape[0]) : nil
-        let xCopy = x.storage.layoutCopy
-        let status = mixedbatch_dnnl_convolution_backward(&description, x.storage.pointer, xCopy?.handle,
-                                                          w.storage.pointer, dy.storage.pointer, dx?.pointer, dw.pointer,
-                                                          db?.pointer)
-        withExtendedLifetime(xCopy) {}
-        guard status == 0 else { throw failure("conv2d backward", status: status) }
-        return [dx.map { Tensor(storage: $0, shape: x.shape) }, Tensor(storage: dw, shape: w.shape),
+        var copies = mixedbatch_dnnl_backward_copies()
+        try callNeedingPlainInputs(x, dy) { inputs in
+            copies = mixedbatch_dnnl_backward_copies(x: inputs[0], dy: inputs[1], keep_dx: input ? 1 : 0, made_dx: nil)
+            return mixedbatch_dnnl_convolution_backward(&description, x.storage.unwrittenPointer, w.storage.pointer,
+                                                        dy.storage.unwrittenPointer, dx?.unwrittenPointer, dw?.pointer,
+                                                        db?.pointer, &copies)
+        } failure: { failure("conv2d backward", status: $0) }
+        let dxStorage = OneDNNLayoutCopy(copies.made_dx).map { TensorStorage(count: x.count, valuesIn: $0) } ?? dx
+        return [dxStorage.map { Tensor(storage: $0, shape: x.shape) }, dw.map { Tensor(storage: $0, shape: w.shape) },
                 db.map { Tensor(storage: $0, shape: [w.shape[0]]) }]
+    }
+
+    /// Runs `call` with the inputs' layout copies (kept alive for the call); when it needs the
+    /// plain buffer of an input that has its values only in a copy of another layout, writes the
+    /// inputs' plain buffers and runs it again.
+    private static func callNeedingPlainInputs(_ inputs: Tensor..., call: ([mixedbatch_dnnl_input_copy]) -> Int32,
+                                               failure: (Int32) -> TensorError) throws {
+        var status: Int32
+        repeat {
+            let copies = inputs.map(\.storage.inputCopy)
+            status = call(copies.map(\.argument))
+            withExtendedLifetime(copies) {}
+            if status == MIXEDBATCH_DNNL_NEEDS_PLAIN { for input in inputs { _ = input.storage.pointer } }
+        } while status == MIXEDBATCH_DNNL_NEEDS_PLAIN
+        guard status == 0 else { throw failure(status) }
     }
 
     static func backwardData(_ dy: Tensor, _ w: Tensor, inputShape: [Int], _ g: ConvGeometry) throws -> Tensor {

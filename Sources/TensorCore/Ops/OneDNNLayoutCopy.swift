@@ -16,6 +16,26 @@ final class OneDNNLayoutCopy: @unchecked Sendable {
         self.handle = handle
     }
 
+    /// A new copy in this one's layout, its values undefined.
+    func emptyLike() -> OneDNNLayoutCopy {
+        guard let copy = OneDNNLayoutCopy(mixedbatch_dnnl_layout_copy_like(handle)) else {
+            fatalError("out of memory for a copy of \(count) scalars")
+        }
+        return copy
+    }
+
+    /// The scalars in the layout, padding included.
+    var data: UnsafeMutablePointer<Float> { mixedbatch_dnnl_layout_copy_data(handle) }
+    var count: Int { Int(mixedbatch_dnnl_layout_copy_count(handle)) }
+
+    func hasLayout(of other: OneDNNLayoutCopy) -> Bool { mixedbatch_dnnl_layout_copies_match(handle, other.handle) != 0 }
+
+    /// Writes the values, in row-major NCHW order, into `plain`.
+    func write(into plain: UnsafeMutablePointer<Float>) {
+        let status = mixedbatch_dnnl_layout_copy_write_plain(handle, plain)
+        precondition(status == 0, "oneDNN could not write a tensor's values back from its layout copy (status \(status))")
+    }
+
     deinit { mixedbatch_dnnl_layout_copy_release(handle) }
 }
 
@@ -27,6 +47,31 @@ extension TensorStorage {
     /// (`Tensor.withUnsafeMutableScalars`) drops it.
     var layoutCopy: OneDNNLayoutCopy? {
         get { Self.layoutCopyLock.withLock { layoutCopyStorage } }
-        set { Self.layoutCopyLock.withLock { layoutCopyStorage = newValue } }
+        set {
+            if isPlainPending { _ = pointer }  // the values must not be lost with the copy
+            Self.layoutCopyLock.withLock { layoutCopyStorage = newValue }
+        }
+    }
+
+    /// The layout copy as an input of a oneDNN call.
+    var inputCopy: (copy: OneDNNLayoutCopy?, argument: mixedbatch_dnnl_input_copy) {
+        let copy = layoutCopy
+        return (copy, mixedbatch_dnnl_input_copy(copy: copy?.handle, plain_pending: isPlainPending ? 1 : 0))
+    }
+}
+
+extension Tensor {
+    /// `body(out, a, b, n)` over the layout copies of `a` and `b` when `a` has its values only in
+    /// one (its plain buffer unwritten) and `b` has one in the same layout: a pointwise function
+    /// of the two computed in the primitives' layout, the result's plain buffer written only when
+    /// read. Nil otherwise (compute it on the plain buffers).
+    static func pointwiseInLayout(_ a: Tensor, _ b: Tensor,
+                                  _ body: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, Range<Int>) -> Void) -> Tensor? {
+        guard a.storage.isPlainPending, a.shape == b.shape, let aCopy = a.storage.layoutCopy,
+              let bCopy = b.storage.layoutCopy, aCopy.hasLayout(of: bCopy) else { return nil }
+        let result = aCopy.emptyLike()
+        let (out, pa, pb, n) = (result.data, aCopy.data, bCopy.data, result.count)
+        KernelThreads.forEachPart(of: n, work: n) { body(out, pa, pb, $0) }
+        return Tensor(storage: TensorStorage(count: a.count, valuesIn: result), shape: a.shape)
     }
 }

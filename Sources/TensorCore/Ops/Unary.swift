@@ -21,8 +21,9 @@ extension Tensor {
 
 /// `eˣ`, through the vectorised `mixedbatch_exp` kernel (a few ulp from libm's expf).
 public func exp(_ x: Tensor) -> Tensor {
+    let input = x.storage.pointer
     let y = Tensor.filledInParts(x.shape) { part, out in
-        mixedbatch_exp(x.storage.pointer + part.lowerBound, out + part.lowerBound, part.count)
+        mixedbatch_exp(input + part.lowerBound, out + part.lowerBound, part.count)
     }
     return y.recording("exp", inputs: [x]) { g, y in [try g * y] }
 }
@@ -53,8 +54,9 @@ public func softplus(_ x: Tensor) -> Tensor {
 
 /// `tanh x`, through the vectorised `mixedbatch_tanh` kernel (a few ulp from libm's tanhf).
 public func tanh(_ x: Tensor) -> Tensor {
-    Tensor.filledInParts(x.shape) { part, out in
-        mixedbatch_tanh(x.storage.pointer + part.lowerBound, out + part.lowerBound, part.count)
+    let input = x.storage.pointer
+    return Tensor.filledInParts(x.shape) { part, out in
+        mixedbatch_tanh(input + part.lowerBound, out + part.lowerBound, part.count)
     }.recording("tanh", inputs: [x]) { g, y in [try g * (1 - y * y)] }
 }
 
@@ -64,19 +66,25 @@ public func relu(_ x: Tensor) -> Tensor { leakyRelu(x, slope: 0) }
 /// give +0). One fused pass each way; the gradient `g ↦ g · (x > 0 ? 1 : slope)` is itself
 /// a recorded op, linear in `g` with a constant mask, so second derivatives work.
 public func leakyRelu(_ x: Tensor, slope: Float = 0.01) -> Tensor {
+    let input = x.storage.pointer
     let y = Tensor.filledInParts(x.shape) { part, out in
-        mixedbatch_leaky_relu(x.storage.pointer + part.lowerBound, slope, out + part.lowerBound, part.count)
+        mixedbatch_leaky_relu(input + part.lowerBound, slope, out + part.lowerBound, part.count)
     }
     return y.recording(slope == 0 ? "relu" : "leakyRelu", inputs: [x]) { g, _ in [leakyReluGradient(g, x, slope: slope)] }
 }
 
 /// `g · (x > 0 ? 1 : slope)`, differentiable in `g` (the mask is a constant of `x`; the output
 /// of a leaky ReLU with slope ≥ 0 has the sign of its input, so `x` may be either).
+/// Where g holds its values only in a convolution primitive's layout and x has a copy in it too
+/// (the backward pass between two convolutions), computed there.
 func leakyReluGradient(_ g: Tensor, _ x: Tensor, slope: Float) -> Tensor {
-    let dx = Tensor.filledInParts(g.shape) { part, out in
-        mixedbatch_leaky_relu_backward(g.storage.pointer + part.lowerBound, x.storage.pointer + part.lowerBound, slope,
-                                       out + part.lowerBound, part.count)
+    let kernel = { (out: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, x: UnsafePointer<Float>, part: Range<Int>) in
+        mixedbatch_leaky_relu_backward(g + part.lowerBound, x + part.lowerBound, slope, out + part.lowerBound, part.count)
     }
+    let dx = Tensor.pointwiseInLayout(g, x, kernel) ?? {
+        let (pg, px) = (g.storage.pointer, x.storage.pointer)
+        return Tensor.filledInParts(g.shape) { part, out in kernel(out, pg, px, part) }
+    }()
     return dx.recording("leakyReluGradient", inputs: [g]) { gg, _ in [leakyReluGradient(gg, x, slope: slope)] }
 }
 

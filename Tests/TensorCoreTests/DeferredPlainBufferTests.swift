@@ -1,0 +1,100 @@
+import Testing
+@testable import TensorCore
+
+/// A convolution's output whose values stay in the primitive's layout (`TensorStorage` with its
+/// plain buffer unwritten): every reader sees the plain values, written once — from several
+/// threads, from inside the kernel team — and consumers that want another layout get them too.
+@Suite struct DeferredPlainBufferTests {
+    private let geometry = ConvGeometry(kernel: 3, stride: 1, padding: 1)
+
+    /// A convolution's output at 16 channels (blocked layout), its plain buffer unwritten.
+    private func pendingOutput(_ data: inout TestData, shape: [Int]) throws -> Tensor {
+        let x = data.uniform(shape), w = data.uniform([shape[1], shape[1], 3, 3])
+        let y = try OneDNNConvolution.forward(x, w, outputShape: shape, geometry)
+        #expect(y.storage.isPlainPending)
+        return y
+    }
+
+    private func plainCopy(_ t: Tensor) -> Tensor {
+        Tensor(storage: TensorStorage(copying: t.storage.pointer, count: t.count), shape: t.shape)
+    }
+
+    @Test func theValuesAreTheConvolutionsWhoeverReadsThemFirst() async throws {
+        var data = TestData(seed: 21)
+        let x = data.uniform([2, 16, 8, 8]), w = data.uniform([16, 16, 3, 3])
+        let reference = try im2colConvolution(x, weight: w, outputSize: (8, 8), geometry: geometry)
+        let y = try OneDNNConvolution.forward(x, w, outputShape: x.shape, geometry)
+        let readers = await withTaskGroup(of: [Float].self) { group in
+            for _ in 0..<8 { group.addTask { y.scalars } }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(readers.allSatisfy { $0 == readers[0] })
+        #expect(isClose(y, reference, tolerance: 1e-5))
+        #expect(!y.storage.isPlainPending && y.storage.layoutCopy != nil)
+    }
+
+    /// Read inside a pass split over the kernel team (2¹⁸ elements): the team's thread writes the
+    /// plain buffer itself instead of waiting for the worker it is part of.
+    @Test func aPassOnTheKernelTeamCanReadIt() throws {
+        var data = TestData(seed: 22)
+        let y = try pendingOutput(&data, shape: [4, 16, 64, 64])
+        let sums = TensorStorage(uninitializedCount: y.shape[0])
+        let perSample = y.count / y.shape[0]
+        KernelThreads.forEachPart(of: y.shape[0], work: y.count) { samples in
+            for s in samples { sums.pointer[s] = (0..<perSample).reduce(0) { $0 + y.storage.pointer[s * perSample + $1] } }
+        }
+        let expected = plainCopy(y).scalars
+        for s in 0..<y.shape[0] {
+            #expect(sums.pointer[s] == (0..<perSample).reduce(0) { $0 + expected[s * perSample + $1] })
+        }
+    }
+
+    /// Into a convolution with fewer than 16 channels (channels-last): the blocked copy does not
+    /// serve, so the plain buffer is written and reordered, with the same result as a plain input.
+    @Test func aConsumerWantingAnotherLayoutGetsThePlainValues() throws {
+        var data = TestData(seed: 23)
+        let y = try pendingOutput(&data, shape: [2, 16, 8, 8])
+        let w = data.uniform([4, 16, 3, 3])
+        let fromPending = try OneDNNConvolution.forward(y, w, outputShape: [2, 4, 8, 8], geometry)
+        let fromPlain = try OneDNNConvolution.forward(plainCopy(y), w, outputShape: [2, 4, 8, 8], geometry)
+        #expect(fromPending.scalars == fromPlain.scalars)
+    }
+
+    /// The gradient of a fused leaky ReLU between two convolutions, computed in their layout when
+    /// the incoming gradient is in it: the same bits as on the plain buffers.
+    @Test func theActivationsGradientInTheLayoutEqualsThePlainOne() throws {
+        var data = TestData(seed: 24)
+        let pendingGradient = try pendingOutput(&data, shape: [2, 32, 8, 8])
+        let output = try OneDNNConvolution.forward(data.uniform([2, 32, 8, 8]), data.uniform([32, 32, 3, 3]),
+                                                   activation: .leakyRelu(slope: 0.2), outputShape: [2, 32, 8, 8], geometry)
+        let inLayout = leakyReluGradient(pendingGradient, output, slope: 0.2)
+        #expect(inLayout.storage.isPlainPending)
+        let plain = leakyReluGradient(plainCopy(pendingGradient), plainCopy(output), slope: 0.2)
+        #expect(inLayout.scalars == plain.scalars)
+    }
+
+    /// The input gradient alone (weights frozen, as in a generator step through the
+    /// discriminator) stays in the layout, and matches the reference.
+    @Test func anInputGradientThroughFrozenWeightsMatchesTheReference() throws {
+        var data = TestData(seed: 25)
+        let x = data.uniform([2, 16, 8, 8]).requiringGradient(), w = data.uniform([16, 16, 3, 3])
+        let r = data.uniform(x.shape)
+        let y = try OneDNNConvolution.forward(x, w, outputShape: x.shape, geometry)
+        let dx = try gradients(of: (y * r).sum(), wrt: [x])[0]
+        let reference = try im2colConvolution(x, weight: w, outputSize: (8, 8), geometry: geometry)
+        let expected = try gradients(of: (reference * r).sum(), wrt: [x])[0]
+        #expect(isClose(dx, expected, tolerance: 1e-4))
+    }
+
+    /// A change in place first writes the values out of the copy, then drops it.
+    @Test func aChangeInPlaceKeepsTheOtherValues() throws {
+        var data = TestData(seed: 26)
+        let x = data.uniform([2, 16, 4, 4]), w = data.uniform([16, 16, 3, 3])
+        var y = try OneDNNConvolution.forward(x, w, outputShape: x.shape, geometry)
+        let before = try OneDNNConvolution.forward(x, w, outputShape: x.shape, geometry).scalars
+        #expect(y.storage.isPlainPending)
+        y.withUnsafeMutableScalars { $0[0] += 1 }
+        #expect(y.storage.layoutCopy == nil && !y.storage.isPlainPending)
+        #expect(Array(y.scalars.dropFirst()) == Array(before.dropFirst()) && y.scalars[0] == before[0] + 1)
+    }
+}
