@@ -6,8 +6,9 @@ import Foundation
 /// the next primitive that wants the same layout reads it instead of reordering the plain NCHW
 /// buffer again. A convolution's output is the next convolution's input (with the activation
 /// fused into the first, nothing lies between them in a discriminator), and a convolution's
-/// input is read again by its backward-weights primitive. The plain buffer stays the tensor's
-/// value; the copy holds the same scalars, so results are bit-identical with or without it.
+/// input is read again by its backward-weights primitive. The copy holds the same scalars as the
+/// plain buffer, so results are bit-identical with or without it; an output's plain buffer may
+/// stay unwritten until something else reads it (see `TensorStorage.pointer`).
 final class OneDNNLayoutCopy: @unchecked Sendable {
     let handle: OpaquePointer
 
@@ -61,7 +62,8 @@ extension TensorStorage {
 }
 
 extension Tensor {
-    /// `body(out, a, b, n)` over the layout copies of `a` and `b` when `a` has its values only in
+    /// `body(out, a, b, range)` over the layout copies of `a` and `b` (ranges of their scalars,
+    /// padding included, split over the kernel team) when `a` has its values only in
     /// one (its plain buffer unwritten) and `b` has one in the same layout: a pointwise function
     /// of the two computed in the primitives' layout, the result's plain buffer written only when
     /// read. Nil otherwise (compute it on the plain buffers).
