@@ -150,7 +150,8 @@ import Testing
         let y = try OneDNNConvolution.forward(hidden, w2, activation: act, outputShape: x.shape, g)
         let reference = act(try im2colConvolution(act(try im2colConvolution(x, weight: w1, outputSize: (6, 6), geometry: g)),
                                                   weight: w2, outputSize: (6, 6), geometry: g))
-        #expect(isClose(y, reference, tolerance: 1e-5))
+        // Two layers of 144-term sums in another order than im2col's: rounding reaches ~1e-5.
+        #expect(isClose(y, reference, tolerance: 1e-4))
         let actual = try gradients(of: (y * r).sum(), wrt: [x, w1, w2])
         let expected = try gradients(of: (reference * r).sum(), wrt: [x, w1, w2])
         for (a, e) in zip(actual, expected) { #expect(isClose(a, e, tolerance: 1e-4)) }
