@@ -85,14 +85,7 @@ import Testing
         let fused = try conv2d(x, weight: w, bias: b, geometry: g, activation: activation)
         let separate = activation(try conv2d(x, weight: w, bias: b, geometry: g))
         #expect(isClose(fused, separate, tolerance: 1e-6))
-        let r = data.uniform(fused.shape)
-        let actual = try gradients(of: (fused * r).sum(), wrt: [x, w, b])
-        let expected = try gradients(of: (separate * r).sum(), wrt: [x, w, b])
-        for (a, e) in zip(actual, expected) { #expect(isClose(a, e, tolerance: 1e-5)) }
-        let penalty = { (y: Tensor) throws -> Tensor in square(try gradients(of: (y * r).sum(), wrt: [x], createGraph: true)[0]).sum() }
-        let secondOrder = try gradients(of: penalty(fused), wrt: [w, b])
-        let secondOrderExpected = try gradients(of: penalty(separate), wrt: [w, b])
-        for (a, e) in zip(secondOrder, secondOrderExpected) { #expect(isClose(a, e, tolerance: 1e-3)) }
+        try expectSameGradients(fused, separate, input: x, parameters: [w, b], r: data.uniform(fused.shape), tolerance: 1e-5)
         #expect(throws: TensorError.self) { try conv2d(x, weight: w, geometry: g, activation: .leakyRelu(slope: -0.1)) }
     }
 
@@ -152,13 +145,23 @@ import Testing
                                                   weight: w2, outputSize: (6, 6), geometry: g))
         // Two layers of 144-term sums in another order than im2col's: rounding reaches ~1e-5.
         #expect(isClose(y, reference, tolerance: 1e-4))
-        let actual = try gradients(of: (y * r).sum(), wrt: [x, w1, w2])
-        let expected = try gradients(of: (reference * r).sum(), wrt: [x, w1, w2])
-        for (a, e) in zip(actual, expected) { #expect(isClose(a, e, tolerance: 1e-4)) }
-        let penalty = { (y: Tensor) throws -> Tensor in square(try gradients(of: (y * r).sum(), wrt: [x], createGraph: true)[0]).sum() }
-        let secondOrder = try gradients(of: penalty(y), wrt: [w1, w2])
-        let secondOrderExpected = try gradients(of: penalty(reference), wrt: [w1, w2])
-        for (a, e) in zip(secondOrder, secondOrderExpected) { #expect(isClose(a, e, tolerance: 1e-3)) }
+        try expectSameGradients(y, reference, input: x, parameters: [w1, w2], r: r, tolerance: 1e-4)
+    }
+
+    /// The gradients of ⟨y, r⟩ in the input and the parameters (to `tolerance`), and of the
+    /// squared norm of ∂⟨y, r⟩/∂input in the parameters (second order, to 1e-3), equal those of
+    /// `expected`.
+    private func expectSameGradients(_ y: Tensor, _ expected: Tensor, input: Tensor, parameters: [Tensor], r: Tensor,
+                                     tolerance: Float) throws {
+        let actualFirst = try gradients(of: (y * r).sum(), wrt: [input] + parameters)
+        let expectedFirst = try gradients(of: (expected * r).sum(), wrt: [input] + parameters)
+        for (a, e) in zip(actualFirst, expectedFirst) { #expect(isClose(a, e, tolerance: tolerance)) }
+        let penalty = { (y: Tensor) throws -> Tensor in
+            square(try gradients(of: (y * r).sum(), wrt: [input], createGraph: true)[0]).sum()
+        }
+        let actualSecond = try gradients(of: penalty(y), wrt: parameters)
+        let expectedSecond = try gradients(of: penalty(expected), wrt: parameters)
+        for (a, e) in zip(actualSecond, expectedSecond) { #expect(isClose(a, e, tolerance: 1e-3)) }
     }
 
     @Test func theTransposedConvolutionMatchesItsReference() throws {
