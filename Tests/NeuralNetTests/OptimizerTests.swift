@@ -280,3 +280,31 @@ private func expectTrajectory(_ actual: [[Float]], _ expected: [[Float]], source
     try adam.restore(OptimizerState(stepCount: 1 << 53, tensors: saved.tensors))
     #expect(adam.stepCount == 1 << 53)
 }
+
+/// Optimiser moments that decay below the normal float range become zero instead of lingering as
+/// subnormals (Intel cores run every vector holding one about 30× slower; in Adam's m they never
+/// leave: 0.9 · 2⁻¹⁴⁹ rounds back to 2⁻¹⁴⁹). Adam's m at the smallest normal float decays to zero
+/// in one step, a subnormal restored from a checkpoint reads as zero, SGD's momentum buffer
+/// likewise — and the caller's thread keeps computing subnormals afterwards.
+@Test func momentsBelowTheNormalRangeBecomeZero() throws {
+    let tiny = Float.leastNormalMagnitude
+    let module = TwoParameters(a: Tensor([1, 1]), b: Tensor([1]))
+    let adam = try Adam(for: module, learningRate: 1e-3)
+    try adam.step(gradients: Gradients(byPath: ["a": Tensor([1, 1])]))
+    var saved = adam.state
+    saved.tensors["a.exp_avg"] = Tensor([tiny, Float.leastNonzeroMagnitude])
+    try adam.restore(saved)
+    try adam.step(gradients: Gradients(byPath: ["a": Tensor([0, 0])]))
+    #expect(adam.state.tensors["a.exp_avg"]!.scalars == [0, 0],
+            "0.9 · \(tiny) and 0.9 · 2⁻¹⁴⁹ are subnormal: both flushed to zero")
+    #expect(adam.state.tensors["a.exp_avg_sq"]!.scalars.allSatisfy { $0.isNormal }, "v = 0.999 · v₁ stays normal")
+
+    let sgd = try SGD(for: module, learningRate: 0.1, momentum: 0.5)
+    try sgd.step(gradients: Gradients(byPath: ["b": Tensor([tiny])]))
+    try sgd.step(gradients: Gradients(byPath: ["b": Tensor([0])]))
+    #expect(sgd.state.tensors["b.momentum_buffer"]!.scalars == [0], "0.5 · \(tiny) is subnormal")
+
+    // The mode is the optimiser's alone: after its steps this thread still computes subnormals.
+    let half = Float(Tensor([0.5]).scalars[0])
+    #expect(tiny * half == tiny / 2 && (tiny * half).isSubnormal)
+}

@@ -48,6 +48,16 @@ long mixedbatch_adam_step(float *parameter, const float *gradient, float *exp_av
                           long count, float beta1, float beta2, float epsilon, float weight_decay,
                           float step_size, float correction2);
 
+/// Makes this thread's floating-point unit treat subnormal numbers (|x| < 2⁻¹²⁶ ≈ 1.2e-38) as
+/// zero, read and written (x86 MXCSR FTZ + DAZ, AArch64 FPCR FZ), and returns the mode it
+/// replaced for `mixedbatch_flush_subnormals_end`. Intel cores take a microcode assist of about
+/// a hundred cycles for every vector that holds one: an optimiser state that decays into that
+/// range (Adam's m of a parameter whose gradient stays zero never leaves it: 0.9 × 2⁻¹⁴⁹
+/// rounds back to 2⁻¹⁴⁹) made a 2D training step five times slower after a few hundred steps.
+unsigned long mixedbatch_flush_subnormals_begin(void);
+/// Restores the mode `mixedbatch_flush_subnormals_begin` returned.
+void mixedbatch_flush_subnormals_end(unsigned long saved);
+
 /// The number of infinite or NaN values among `values[0 ..< count]` (an exponent of all ones),
 /// in one vectorised pass: the optimisers' per-step check that no state has diverged.
 long mixedbatch_count_nonfinite(const float *values, long count);

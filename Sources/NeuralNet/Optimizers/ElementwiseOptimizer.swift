@@ -136,7 +136,9 @@ extension ElementwiseOptimizer {
             return (path, parameter, gradient)
         }
         var firstNonFinite: (path: String, count: Int)?
-        withoutGradient {
+        // Moments that decay into the subnormal range become zero instead of slowing every later
+        // step (see `withSubnormalsFlushedToZero`).
+        withoutGradient { withSubnormalsFlushedToZero {
             store.stepCount += 1
             let step = store.stepCount
             for (path, parameter, gradient) in work {
@@ -156,7 +158,7 @@ extension ElementwiseOptimizer {
                     }
                 }
             }
-        }
+        } }
         if let (path, count) = firstNonFinite {
             throw OptimizerError.nonFiniteState(optimizer: name, path: path, count: count)
         }
