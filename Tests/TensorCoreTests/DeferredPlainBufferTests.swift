@@ -73,6 +73,39 @@ import Testing
         #expect(inLayout.scalars == plain.scalars)
     }
 
+    /// A residual block between convolutions, `h + conv(relu(h))` with h a convolution's output:
+    /// the ReLU and the sum are computed in the primitives' layout (results unwritten), the
+    /// convolution reads the ReLU without a reorder, and every value equals the plain
+    /// computation's bit for bit — at 24 channels too, where the blocked layout pads to 32 and
+    /// the padding must stay zero for the next primitive. Division (0 / 0) stays plain.
+    @Test(arguments: [32, 24])
+    func aResidualBlockStaysInTheLayout(channels: Int) throws {
+        var data = TestData(seed: 27)
+        let shape = [2, channels, 6, 6]
+        let w = data.uniform([channels, channels, 3, 3]), w2 = data.uniform([channels, channels, 3, 3])
+        let h = try pendingOutput(&data, shape: shape)
+        let activated = relu(h)
+        #expect(activated.storage.isPlainPending && h.storage.isPlainPending, "the ReLU read h's copy")
+        let branch = try OneDNNConvolution.forward(activated, w, outputShape: shape, geometry)
+        let reordersFromLayout = OneDNNConvolution.reordersOfLastCall
+        let sum = try h + branch
+        #expect(sum.storage.isPlainPending)
+        let next = try OneDNNConvolution.forward(sum, w2, outputShape: shape, geometry)
+
+        let hPlain = plainCopy(h)
+        let branchPlain = try OneDNNConvolution.forward(relu(hPlain), w, outputShape: shape, geometry)
+        #expect(OneDNNConvolution.reordersOfLastCall == reordersFromLayout + 1, "a plain input is reordered")
+        let sumPlain = try hPlain + plainCopy(branchPlain)
+        #expect(!sumPlain.storage.isPlainPending)
+        let nextPlain = try OneDNNConvolution.forward(sumPlain, w2, outputShape: shape, geometry)
+        #expect(activated.scalars == relu(hPlain).scalars && branch.scalars == branchPlain.scalars)
+        #expect(sum.scalars == sumPlain.scalars && next.scalars == nextPlain.scalars)
+
+        let divisor = try pendingOutput(&data, shape: shape)
+        let quotient = try h / divisor
+        #expect(!quotient.storage.isPlainPending && quotient.storage.layoutCopy == nil)
+    }
+
     /// The input gradient alone (weights frozen, as in a generator step through the
     /// discriminator) stays in the layout, and matches the reference.
     @Test func anInputGradientThroughFrozenWeightsMatchesTheReference() throws {

@@ -59,6 +59,11 @@ extension Tensor {
     /// loops (one per contiguous run), large outputs split over the kernel threads.
     static func arithmetic(_ lhs: Tensor, _ rhs: Tensor, _ operation: ArithmeticOperation) throws -> Tensor {
         let code = operation.code
+        if operation.mapsZerosToZero, let inLayout = Tensor.pointwiseInLayout(lhs, rhs, { out, a, b, part in
+            mixedbatch_binary(code, a + part.lowerBound, 1, b + part.lowerBound, 1, out + part.lowerBound, part.count)
+        }) {
+            return inLayout  // both operands in a convolution primitive's layout (a residual sum)
+        }
         let shape = lhs.shape == rhs.shape ? lhs.shape : try Shape.broadcast(lhs.shape, rhs.shape, operation: operation.name)
         let count = Shape.count(shape)
         if (lhs.count == count || lhs.count == 1) && (rhs.count == count || rhs.count == 1) {
@@ -189,6 +194,9 @@ enum ArithmeticOperation {
     }
 
     var name: String { "\(self)" }
+
+    /// f(0, 0) = 0: the operation keeps a blocked layout's zero padding (not 0 / 0).
+    var mapsZerosToZero: Bool { self != .divide }
 
     var function: (Float, Float) -> Float {
         switch self {

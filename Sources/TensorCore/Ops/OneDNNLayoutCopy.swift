@@ -62,18 +62,38 @@ extension TensorStorage {
 }
 
 extension Tensor {
-    /// `body(out, a, b, range)` over the layout copies of `a` and `b` (ranges of their scalars,
-    /// padding included, split over the kernel team) when `a` has its values only in
-    /// one (its plain buffer unwritten) and `b` has one in the same layout: a pointwise function
-    /// of the two computed in the primitives' layout, the result's plain buffer written only when
-    /// read. Nil otherwise (compute it on the plain buffers).
+    /// `body(out, x, range)` over the layout copy of `x` (ranges of its scalars, padding
+    /// included, split over the kernel team) when `x` has its values only there (its plain
+    /// buffer unwritten): a pointwise function computed in the primitives' layout, the result's
+    /// plain buffer written only when read. Nil otherwise (compute it on the plain buffer).
+    ///
+    /// `body` must map 0 to 0: a blocked layout pads the channels to a multiple of 16 with
+    /// zeros, and the padding must stay zero for the next primitive.
+    static func pointwiseInLayout(_ x: Tensor,
+                                  _ body: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Range<Int>) -> Void) -> Tensor? {
+        guard x.storage.isPlainPending, let copy = x.storage.layoutCopy else { return nil }
+        return filledInLayout(of: copy, shape: x.shape) { out, part in body(out, copy.data, part) }
+    }
+
+    /// `body(out, a, b, range)` over the layout copies of `a` and `b` when both have one in the
+    /// same layout and one of them has its values only there (a convolution's output, or an op
+    /// computed in the layout before): the sum of a residual block's two branches, an
+    /// activation's gradient between two convolutions. Nil otherwise. `body` must map (0, 0)
+    /// to 0 (see the unary form).
     static func pointwiseInLayout(_ a: Tensor, _ b: Tensor,
                                   _ body: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, Range<Int>) -> Void) -> Tensor? {
-        guard a.storage.isPlainPending, a.shape == b.shape, let aCopy = a.storage.layoutCopy,
-              let bCopy = b.storage.layoutCopy, aCopy.hasLayout(of: bCopy) else { return nil }
-        let result = aCopy.emptyLike()
-        let (out, pa, pb, n) = (result.data, aCopy.data, bCopy.data, result.count)
-        KernelThreads.forEachPart(of: n, work: n) { body(out, pa, pb, $0) }
-        return Tensor(storage: TensorStorage(count: a.count, valuesIn: result), shape: a.shape)
+        guard a.shape == b.shape, a.storage.isPlainPending || b.storage.isPlainPending,
+              let aCopy = a.storage.layoutCopy, let bCopy = b.storage.layoutCopy, aCopy.hasLayout(of: bCopy) else { return nil }
+        return filledInLayout(of: aCopy, shape: a.shape) { out, part in body(out, aCopy.data, bCopy.data, part) }
+    }
+
+    /// A tensor of `shape` whose values exist only in a new copy in `layout`'s layout, filled by
+    /// `fill(out, range)` over ranges of the copy's scalars split over the kernel team.
+    private static func filledInLayout(of layout: OneDNNLayoutCopy, shape: [Int],
+                                       _ fill: (UnsafeMutablePointer<Float>, Range<Int>) -> Void) -> Tensor {
+        let result = layout.emptyLike()
+        let (out, n) = (result.data, result.count)
+        KernelThreads.forEachPart(of: n, work: n) { fill(out, $0) }
+        return Tensor(storage: TensorStorage(count: Shape.count(shape), valuesIn: result), shape: shape)
     }
 }

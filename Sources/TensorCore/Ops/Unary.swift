@@ -65,11 +65,18 @@ public func relu(_ x: Tensor) -> Tensor { leakyRelu(x, slope: 0) }
 /// `x` for positive inputs, `slope · x` otherwise (ReLU at slope 0, where negative inputs
 /// give +0). One fused pass each way; the gradient `g ↦ g · (x > 0 ? 1 : slope)` is itself
 /// a recorded op, linear in `g` with a constant mask, so second derivatives work.
+///
+/// Where `x` holds its values only in a convolution primitive's layout (a residual block's
+/// pre-activation between two convolutions), computed there, so the next convolution reads
+/// the result without a reorder.
 public func leakyRelu(_ x: Tensor, slope: Float = 0.01) -> Tensor {
-    let input = x.storage.pointer
-    let y = Tensor.filledInParts(x.shape) { part, out in
-        mixedbatch_leaky_relu(input + part.lowerBound, slope, out + part.lowerBound, part.count)
+    let kernel = { (out: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, part: Range<Int>) in
+        mixedbatch_leaky_relu(x + part.lowerBound, slope, out + part.lowerBound, part.count)
     }
+    let y = Tensor.pointwiseInLayout(x, kernel) ?? {
+        let input = x.storage.pointer
+        return Tensor.filledInParts(x.shape) { part, out in kernel(out, input, part) }
+    }()
     return y.recording(slope == 0 ? "relu" : "leakyRelu", inputs: [x]) { g, _ in [leakyReluGradient(g, x, slope: slope)] }
 }
 
