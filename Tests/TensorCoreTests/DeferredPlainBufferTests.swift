@@ -101,6 +101,14 @@ import Testing
         #expect(activated.scalars == relu(hPlain).scalars && branch.scalars == branchPlain.scalars)
         #expect(sum.scalars == sumPlain.scalars && next.scalars == nextPlain.scalars)
 
+        // A plain operand with the copy a convolution kept of its input (which has no way back to
+        // the plain layout): the sum takes the pending operand's, and reads out the same values.
+        _ = try OneDNNConvolution.forward(hPlain, w.requiringGradient(), outputShape: shape, geometry)
+        #expect(hPlain.storage.layoutCopy != nil && !hPlain.storage.isPlainPending)
+        let pendingBranch = try OneDNNConvolution.forward(activated, w, outputShape: shape, geometry)
+        let withInputCopy = try hPlain + pendingBranch
+        #expect(withInputCopy.storage.isPlainPending && withInputCopy.scalars == sumPlain.scalars)
+
         let divisor = try pendingOutput(&data, shape: shape)
         let quotient = try h / divisor
         #expect(!quotient.storage.isPlainPending && quotient.storage.layoutCopy == nil)

@@ -84,7 +84,9 @@ extension Tensor {
                                   _ body: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, Range<Int>) -> Void) -> Tensor? {
         guard a.shape == b.shape, a.storage.isPlainPending || b.storage.isPlainPending,
               let aCopy = a.storage.layoutCopy, let bCopy = b.storage.layoutCopy, aCopy.hasLayout(of: bCopy) else { return nil }
-        return filledInLayout(of: aCopy, shape: a.shape) { out, part in body(out, aCopy.data, bCopy.data, part) }
+        // The result takes the pending operand's way back to the plain layout (an input's copy has none).
+        let model = a.storage.isPlainPending ? aCopy : bCopy
+        return filledInLayout(of: model, shape: a.shape) { out, part in body(out, aCopy.data, bCopy.data, part) }
     }
 
     /// A tensor of `shape` whose values exist only in a new copy in `layout`'s layout, filled by
