@@ -6,10 +6,10 @@ import Training
 /// How big `make chapter4`'s image part is (§4.5.2; issue 6).
 ///
 /// - `default`: the procedural stacked glyphs (1,000 modes), networks at 1/16 of full width,
-///   1,600 generator iterations, 2 seeds — about 11 minutes on two cores (the 2.0 GHz Intel Xeon;
-///   800 iterations took 416 s there), so that `make chapter4` stays within 30 minutes with the
-///   2D part (805 s there). Far from converged: a CPU-sized ranking, not
-///   the thesis' numbers.
+///   2,400 generator iterations, 2 seeds — about 14 minutes on two cores (the 2.0 GHz Intel
+///   Xeon; 1,600 iterations took 568 s there, 800 took 416 s), so that `make chapter4` stays
+///   within 30 minutes with the 2D part (473 s there since the optimisers flush subnormal
+///   moments; 805 s before). Far from converged: a CPU-sized ranking, not the thesis' numbers.
 /// - `thesis`: CIFAR-10 (`data/cifar10-train.h5`, made by `mixedbatch data convert`), full
 ///   width, 200,000 generator iterations (the thesis' 400,000 steps of both players at
 ///   n_disc = 1), the Table 4.1 rows; for a bigger machine. With `data/inception-v3-fid.h5`
@@ -38,7 +38,7 @@ public struct Chapter4ImageScale: Equatable, Sendable {
 
     public static let standard = Chapter4ImageScale(
         name: "default", data: nil, trainingImages: 20_000, classifierSteps: 800, requiredAccuracy: 0.99,
-        widthMultiplier: 0.0625, iterations: 1_600, seeds: [0, 1], evaluationSamples: 2_500, curveEvery: 400,
+        widthMultiplier: 0.0625, iterations: 2_400, seeds: [0, 1], evaluationSamples: 2_500, curveEvery: 400,
         curveSamples: 500, checkpointEvery: 400, variants: ImageVariant.table)
     public static let thesis = Chapter4ImageScale(
         name: "thesis", data: "data/cifar10-train.h5", trainingImages: 0, classifierSteps: 0, requiredAccuracy: 0,
