@@ -31,15 +31,20 @@ static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static cache_entry *entries;
 static int entry_count, entry_capacity;
 
-/// Below this many channels on either side, a convolution's activations are given to oneDNN
-/// channels-last (NHWC) rather than in the blocked layout it would pick: its blocked kernels
-/// pad the channels to 16 (one AVX-512 register), which made the 1/16-width networks of
-/// `make chapter4`'s default image scale (3–32 channels) 30–40 % slower; at full width the
-/// blocked layouts are as fast or faster.
+/// Below this many channels on either side, and below BLOCKED_FROM on both, a convolution's
+/// activations are given to oneDNN channels-last (NHWC) rather than in the blocked layout it
+/// would pick: its blocked kernels pad the channels to 16 (one AVX-512 register), which made
+/// the 1/16-width networks of `make chapter4`'s default image scale (3–32 channels) 30–40 %
+/// slower; at full width the blocked layouts are as fast or faster.
+/// A narrow side next to a wide one (Real-NVP's coupling networks: 1–24 channels in and out,
+/// 32 inside) goes blocked too, so that the wide activations stay in the one layout of their
+/// neighbours: channels-last there cost a reorder of the wide side each way and kept the
+/// activation gradients out of the layout (Real-NVP step at [3, 32, 32]: conv + reorder time
+/// −20 %; 1/16-width SNGAN steps, whose 8→16 layers stay channels-last, unchanged).
 /// The exception: an image input (at most 4 channels) into a full-width layer is read in plain
 /// NCHW by oneDNN's first-layer kernels, which write a blocked output (PyTorch's choice too),
 /// instead of both sides channels-last; no copy of the input, a cheaper one of the output.
-enum { CHANNELS_LAST_BELOW = 16, IMAGE_CHANNELS_AT_MOST = 4 };
+enum { CHANNELS_LAST_BELOW = 16, BLOCKED_FROM = 32, IMAGE_CHANNELS_AT_MOST = 4 };
 
 /// The plain layouts (`tag` nchw: NCHW / OIHW, the tensors' own) or those the primitive is
 /// created with (`tag` any: oneDNN's choice, with activations channels-last for few channels).
@@ -48,7 +53,9 @@ static void descriptors(const mixedbatch_dnnl_convolution *g, dnnl_format_tag_t 
     dnnl_dims_t src_dims = {g->batch, g->in_channels, g->height, g->width};
     dnnl_dims_t weight_dims = {g->out_channels, g->in_channels, g->kernel_h, g->kernel_w};
     dnnl_dims_t dst_dims = {g->batch, g->out_channels, g->out_height, g->out_width};
-    int few_channels = g->in_channels < CHANNELS_LAST_BELOW || g->out_channels < CHANNELS_LAST_BELOW;
+    int narrowest = g->in_channels < g->out_channels ? g->in_channels : g->out_channels;
+    int widest = g->in_channels < g->out_channels ? g->out_channels : g->in_channels;
+    int few_channels = narrowest < CHANNELS_LAST_BELOW && widest < BLOCKED_FROM;
     int first_layer = g->in_channels <= IMAGE_CHANNELS_AT_MOST && g->out_channels >= CHANNELS_LAST_BELOW;
     int plain = tag != dnnl_format_tag_any;
     dnnl_format_tag_t output = plain ? dnnl_nchw : first_layer ? tag : few_channels ? dnnl_nhwc : tag;
@@ -319,12 +326,62 @@ void mixedbatch_dnnl_layout_copy_release(mixedbatch_dnnl_layout_copy *copy) {
     }
 }
 
+/// Reorders from one primitive's layout straight into another's, made once per pair of
+/// layouts: an input whose values live only in a copy of another layout (a gradient from
+/// backward-data into a backward call that wants a different layout) is copied across without
+/// a pass through its plain buffer (a fresh one costs page faults).
+typedef struct {
+    dnnl_memory_desc_t from, to;
+    dnnl_primitive_t primitive;
+} layout_reorder;
+
+static layout_reorder *layout_reorders;
+static int layout_reorder_count, layout_reorder_capacity;
+
+static dnnl_status_t reorder_between(const dnnl_memory_desc_t *from, const dnnl_memory_desc_t *to,
+                                     dnnl_primitive_t *found) {
+    dnnl_status_t status = dnnl_success;
+    pthread_mutex_lock(&cache_lock);
+    *found = NULL;
+    for (int i = 0; i < layout_reorder_count && !*found; i++) {
+        layout_reorder *r = &layout_reorders[i];
+        if (dnnl_memory_desc_equal(&r->from, from) && dnnl_memory_desc_equal(&r->to, to)) *found = r->primitive;
+    }
+    if (!*found) {
+        dnnl_engine_t engine = mixedbatch_dnnl_engine();
+        dnnl_primitive_desc_t pd;
+        status = dnnl_reorder_primitive_desc_create(&pd, from, engine, to, engine, NULL);
+        if (status == dnnl_success) {
+            status = dnnl_primitive_create(found, pd);
+            dnnl_primitive_desc_destroy(pd);
+        }
+        if (status == dnnl_success && layout_reorder_count == layout_reorder_capacity) {
+            int capacity = layout_reorder_capacity ? 2 * layout_reorder_capacity : 16;
+            layout_reorder *grown = realloc(layout_reorders, (size_t)capacity * sizeof(layout_reorder));
+            if (grown) {
+                layout_reorders = grown;
+                layout_reorder_capacity = capacity;
+            }
+        }
+        if (status == dnnl_success && layout_reorder_count < layout_reorder_capacity) {
+            layout_reorders[layout_reorder_count++] = (layout_reorder){*from, *to, *found};
+        } else if (status == dnnl_success) {
+            status = dnnl_out_of_memory;
+            dnnl_primitive_destroy(*found);
+            *found = NULL;
+        }
+    }
+    pthread_mutex_unlock(&cache_lock);
+    return status;
+}
+
 /// Argument i of `op` bound to the caller's plain buffer and, where the primitive wants another
 /// layout, to a copy in it (filled now for inputs, i < 2): the input's `given` copy when it has
 /// that layout (no reorder), else a new layout copy handed out through `kept` when kept is not
 /// NULL (an output's copy remembers its way back to the plain layout), else scratch buffer
-/// `slot`. An input whose plain buffer is unwritten and whose copy does not serve:
-/// MIXEDBATCH_DNNL_NEEDS_PLAIN.
+/// `slot`. An input whose plain buffer is unwritten is filled from its copy in another layout
+/// (no copy is kept then: the tensor keeps the one it has); if the primitive wants the plain
+/// layout itself: MIXEDBATCH_DNNL_NEEDS_PLAIN.
 typedef struct {
     dnnl_memory_t plain, actual;
 } binding;
@@ -336,8 +393,22 @@ static dnnl_status_t bind(const operation *op, int i, const void *buffer, int sl
     if (status != dnnl_success) return status;
     int served = i < 2 && given && given->copy && op->reorder[i] && dnnl_memory_desc_equal(&given->copy->layout, &op->actual[i]);
     if (served) return dnnl_memory_create(&b->actual, &op->actual[i], engine, given->copy->data);
-    if (i < 2 && given && given->plain_pending) return (dnnl_status_t)MIXEDBATCH_DNNL_NEEDS_PLAIN;
+    int across = i < 2 && given && given->plain_pending;
+    if (across && !(given->copy && op->reorder[i])) return (dnnl_status_t)MIXEDBATCH_DNNL_NEEDS_PLAIN;
     if (!op->reorder[i]) return status;
+    if (across) {
+        dnnl_primitive_t primitive;
+        dnnl_memory_t from;
+        void *copy = scratch(slot, dnnl_memory_desc_get_size(&op->actual[i]));
+        status = copy ? reorder_between(&given->copy->layout, &op->actual[i], &primitive) : dnnl_out_of_memory;
+        if (status == dnnl_success) status = dnnl_memory_create(&b->actual, &op->actual[i], engine, copy);
+        if (status == dnnl_success) status = dnnl_memory_create(&from, &given->copy->layout, engine, given->copy->data);
+        if (status != dnnl_success) return status;
+        status = reorder(primitive, from, b->actual, stream);
+        dnnl_stream_wait(stream);  // `from` is released now
+        dnnl_memory_destroy(from);
+        return status;
+    }
     void *copy;
     if (kept) {
         *kept = layout_copy(&op->actual[i]);

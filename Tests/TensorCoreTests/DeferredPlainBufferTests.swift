@@ -50,14 +50,34 @@ import Testing
     }
 
     /// Into a convolution with fewer than 16 channels (channels-last): the blocked copy does not
-    /// serve, so the plain buffer is written and reordered, with the same result as a plain input.
-    @Test func aConsumerWantingAnotherLayoutGetsThePlainValues() throws {
+    /// serve, so it is reordered straight into the layout the primitive wants — the same result
+    /// as a plain input, and the input's plain buffer still unwritten, its copy still its own.
+    @Test func aConsumerWantingAnotherLayoutGetsTheValuesAcross() throws {
         var data = TestData(seed: 23)
         let y = try pendingOutput(&data, shape: [2, 16, 8, 8])
+        let copy = y.storage.layoutCopy
         let w = data.uniform([4, 16, 3, 3])
         let fromPending = try OneDNNConvolution.forward(y, w, outputShape: [2, 4, 8, 8], geometry)
+        #expect(y.storage.isPlainPending && y.storage.layoutCopy === copy)
         let fromPlain = try OneDNNConvolution.forward(plainCopy(y), w, outputShape: [2, 4, 8, 8], geometry)
         #expect(fromPending.scalars == fromPlain.scalars)
+    }
+
+    /// A gradient whose values live only in a channels-last copy (the output of an 8-channel
+    /// convolution) into the backward pass of a 32 → 8 convolution, whose primitives want the
+    /// blocked layout: reordered across, the same ∂x and ∂w bits as from its plain values, and
+    /// its plain buffer never written.
+    @Test func aGradientInAnotherLayoutGoesStraightIntoTheBackwardPrimitives() throws {
+        var data = TestData(seed: 26)
+        let narrow = try OneDNNConvolution.forward(data.uniform([2, 4, 8, 8]), data.uniform([8, 4, 3, 3]),
+                                                   outputShape: [2, 8, 8, 8], geometry)
+        #expect(narrow.storage.isPlainPending)
+        let x = data.uniform([2, 32, 8, 8]).requiringGradient(), w = data.uniform([8, 32, 3, 3]).requiringGradient()
+        let output = try OneDNNConvolution.forward(x, w, outputShape: [2, 8, 8, 8], geometry)
+        let acrossLayouts = try gradients(of: output, wrt: [x, w], seed: narrow)
+        #expect(narrow.storage.isPlainPending)
+        let fromPlain = try gradients(of: output, wrt: [x, w], seed: plainCopy(narrow))
+        #expect(acrossLayouts[0].scalars == fromPlain[0].scalars && acrossLayouts[1].scalars == fromPlain[1].scalars)
     }
 
     /// The gradient of a fused leaky ReLU between two convolutions, computed in their layout when
