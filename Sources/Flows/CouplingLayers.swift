@@ -30,7 +30,8 @@ public final class AdditiveCoupling: Module, Bijection {
 /// Real-NVP's affine coupling (Dinh et al. 2017; spec §1.3):
 /// `y = m⊙x + (1 − m)⊙(x⊙exp(s) + t)` with `(s̃, t) = network(m⊙x)` split along axis 1 and the
 /// scale bounded, `s = scaleBound · tanh(s̃)`, so that exp(s) neither vanishes nor explodes;
-/// ln |det J| = Σ (1 − m)⊙s. `network` maps `[B, C, …]` to `[B, 2C, …]`.
+/// ln |det J| = Σ (1 − m)⊙s. `network` maps `[B, C, …]` to `[B, 2C, …]`. The elementwise part
+/// after the network is TensorCore's fused `affineCoupling` / `inverseAffineCoupling`.
 public final class AffineCoupling: Module, Bijection {
     public let network: any Layer
     private let masks: CouplingMaskTensors
@@ -44,32 +45,26 @@ public final class AffineCoupling: Module, Bijection {
         super.init()
     }
 
-    /// `s` (bounded, zero on the kept half) and `t` (zero on the kept half) for the kept part.
-    private func scaleAndShift(_ kept: Tensor, complement: Tensor) throws -> (Tensor, Tensor) {
-        let out = try network(kept)
-        let channels = kept.shape[1]
+    /// The mask `m` and the network's output `[s̃, t]` `[B, 2C, …]` for the kept part of `x`.
+    private func maskAndNetwork(_ x: Tensor) throws -> (kept: Tensor, network: Tensor) {
+        let m = try masks.tensors(rowShape: Array(x.shape.dropFirst())).kept
+        let out = try network(m * x)
+        let channels = x.shape[1]
         guard out.shape[1] == 2 * channels else {
             throw TensorError.invalidShape(operation: "AffineCoupling", shape: out.shape,
                                            expected: "the network's output [B, \(2 * channels), …] (s and t)")
         }
-        let s = try scaleBound * tanh(out.narrowed(axis: 1, start: 0, length: channels)) * complement
-        let t = try out.narrowed(axis: 1, start: channels, length: channels) * complement
-        return (s, t)
+        return (m, out)
     }
 
     public func forward(_ x: Tensor) throws -> (output: Tensor, logDeterminant: Tensor) {
-        let (m, complement) = try masks.tensors(rowShape: Array(x.shape.dropFirst()))
-        let kept = try m * x
-        let (s, t) = try scaleAndShift(kept, complement: complement)
-        let y = try kept + complement * (x * exp(s) + t)
-        return (y, try s.sum(alongAxes: Array(1..<s.rank)))
+        let (m, out) = try maskAndNetwork(x)
+        return try affineCoupling(x, network: out, kept: m, scaleBound: scaleBound)
     }
 
     public func inverse(_ y: Tensor) throws -> Tensor {
-        let (m, complement) = try masks.tensors(rowShape: Array(y.shape.dropFirst()))
-        let kept = try m * y
-        let (s, t) = try scaleAndShift(kept, complement: complement)
-        return try kept + complement * ((y - t) * exp(-s))
+        let (m, out) = try maskAndNetwork(y)
+        return try inverseAffineCoupling(y, network: out, kept: m, scaleBound: scaleBound)
     }
 }
 

@@ -92,6 +92,74 @@ import TensorCore
         #expect(throws: TensorError.self) { try gatedResidual(x, gates: x) }
     }
 
+    /// Real-NVP's affine coupling on x `[B, C, H, W]` with its network's output `[B, 2C, H, W]`
+    /// and a mask, against the composed expression (narrowing, tanh, exp, masks): the output, the
+    /// log-determinant and the inverse (large |s̃| included, where tanh saturates; the inverse
+    /// undoes the forward map), the fused first-order kernels against the composition's
+    /// gradients (the log-determinant's included), finite differences to second order.
+    @Test func affineCouplingMatchesTheComposition() throws {
+        var data = TestData(seed: 306)
+        let x = try (data.uniform([2, 3, 2, 2]) - 0.5) * 2
+        var network = (data.uniform([2, 6, 2, 2]) - 0.5) * 3
+        network = try network + Tensor(shape: network.shape) { out, n in
+            for i in 0..<n { out[i] = i % 5 == 0 ? (i % 2 == 0 ? 12 : -12) : 0 }
+        }
+        let kept = Tensor(shape: [1, 3, 2, 2]) { out, n in for i in 0..<n { out[i] = (i + i / 4) % 2 == 0 ? 1 : 0 } }
+        let bound: Float = 2
+        let transformed = 1 - kept
+        let scaleAndShift = { (network: Tensor) throws -> (Tensor, Tensor) in
+            (try bound * tanh(network.narrowed(axis: 1, start: 0, length: 3)) * transformed,
+             try network.narrowed(axis: 1, start: 3, length: 3) * transformed)
+        }
+        let composition = { (x: Tensor, network: Tensor) throws -> (Tensor, Tensor) in
+            let (s, t) = try scaleAndShift(network)
+            return (try kept * x + transformed * (x * exp(s) + t), try s.sum(alongAxes: [1, 2, 3]))
+        }
+        let inverseComposition = { (y: Tensor, network: Tensor) throws -> Tensor in
+            let (s, t) = try scaleAndShift(network)
+            return try kept * y + transformed * ((y - t) * exp(-s))
+        }
+        let close = { (a: Tensor, b: Tensor, tolerance: Float) in
+            a.shape == b.shape && zip(a.scalars, b.scalars).allSatisfy { abs($0 - $1) <= tolerance * max(1, abs($1)) }
+        }
+
+        let (y, logDeterminant) = try affineCoupling(x, network: network, kept: kept, scaleBound: bound)
+        let (composedY, composedLogDeterminant) = try composition(x, network)
+        #expect(close(y, composedY, 1e-6) && close(logDeterminant, composedLogDeterminant, 1e-6))
+        let recovered = try inverseAffineCoupling(y, network: network, kept: kept, scaleBound: bound)
+        let composedRecovered = try inverseComposition(y, network)
+        #expect(close(recovered, x, 1e-5) && close(recovered, composedRecovered, 1e-6))
+
+        let (xLeaf, networkLeaf) = (x.requiringGradient(), network.requiringGradient())
+        let (outputCotangent, logCotangent) = (data.uniform(x.shape), data.uniform([2]))
+        let projected = { (pair: (Tensor, Tensor)) throws -> Tensor in
+            try (pair.0 * outputCotangent).sum() + (pair.1 * logCotangent).sum()
+        }
+        let fused = try gradients(of: projected(affineCoupling(xLeaf, network: networkLeaf, kept: kept, scaleBound: bound)),
+                                  wrt: [xLeaf, networkLeaf])
+        let composed = try gradients(of: projected(composition(xLeaf, networkLeaf)), wrt: [xLeaf, networkLeaf])
+        #expect(close(fused[0], composed[0], 1e-5) && close(fused[1], composed[1], 1e-5))
+        let fusedInverse = try gradients(of: inverseAffineCoupling(xLeaf, network: networkLeaf, kept: kept, scaleBound: bound),
+                                         wrt: [xLeaf, networkLeaf], seed: outputCotangent)
+        let composedInverse = try gradients(of: inverseComposition(xLeaf, networkLeaf), wrt: [xLeaf, networkLeaf],
+                                            seed: outputCotangent)
+        #expect(close(fusedInverse[0], composedInverse[0], 1e-5) && close(fusedInverse[1], composedInverse[1], 1e-5))
+
+        let moderate = try (data.uniform([2, 6, 2, 2]) - 0.5) * 2
+        let forwardAndLog = { (inputs: [Tensor]) throws -> Tensor in
+            let (y, logDeterminant) = try affineCoupling(inputs[0], network: inputs[1], kept: kept, scaleBound: bound)
+            return try y.sum(alongAxes: [1, 2, 3]) * 0.5 + logDeterminant
+        }
+        try expectGradientsMatch([x, moderate], forwardAndLog)
+        try expectSecondOrderGradientsMatch([x, moderate], forwardAndLog)
+        try expectGradientsMatch([x, moderate]) { try inverseAffineCoupling($0[0], network: $0[1], kept: kept, scaleBound: bound) }
+        try expectSecondOrderGradientsMatch([x, moderate]) {
+            try inverseAffineCoupling($0[0], network: $0[1], kept: kept, scaleBound: bound) * 2
+        }
+        #expect(throws: TensorError.self) { try affineCoupling(x, network: x, kept: kept, scaleBound: bound) }
+        #expect(throws: TensorError.self) { try inverseAffineCoupling(x, network: network, kept: x, scaleBound: bound) }
+    }
+
     /// `[B, C, K] -> [B, K]`, against Σ_j exp(−D_ij) − 1 over `pairwiseL1Distances`: value, the
     /// fused first-order kernel against the composition's gradient, and second order (the rule
     /// built from differentiable pieces while recording).

@@ -97,6 +97,25 @@ void mixedbatch_concatenated_elu_backward(const float *x, const float *y, const 
 void mixedbatch_gated_residual(const float *x, const float *gates, float *out, long batch, long inner);
 void mixedbatch_gated_residual_backward(const float *gates, const float *dy, float *dgates, long batch, long inner);
 
+/// Real-NVP's affine coupling (TensorCore's `affineCoupling`) per sample of x `[batch, inner]`, with the
+/// coupling network's output net `[batch, 2, inner]` = [s̃, t] and the row mask `[inner]` (1 where a
+/// variable is kept): y = x where kept, else x·eˢ + t with s = bound·tanh(s̃); log_det `[batch]` = Σ s over
+/// the transformed variables. Backward, from the output's gradient dy: dx = dy·eˢ (dy where kept) and
+/// dnet = [dy·x·eˢ·bound·(1 − tanh²s̃), dy] on the transformed variables, 0 on the kept ones; the
+/// log-determinant's part of dnet from its gradient `[batch]`: [g·bound·(1 − tanh²s̃), 0].
+void mixedbatch_affine_coupling(const float *x, const float *net, const float *mask, float bound, float *y,
+                                float *log_det, long batch, long inner);
+void mixedbatch_affine_coupling_backward(const float *x, const float *net, const float *mask, float bound,
+                                         const float *dy, float *dx, float *dnet, long batch, long inner);
+void mixedbatch_affine_coupling_log_det_backward(const float *net, const float *mask, float bound,
+                                                 const float *dlog_det, float *dnet, long batch, long inner);
+/// Its inverse, x = y where kept, else (y − t)·e⁻ˢ; backward from the gradient dx of that output x:
+/// dy = dx·e⁻ˢ (dx where kept), dnet = [−dx·x·bound·(1 − tanh²s̃), −dx·e⁻ˢ] on the transformed variables.
+void mixedbatch_affine_coupling_inverse(const float *y, const float *net, const float *mask, float bound, float *x,
+                                        long batch, long inner);
+void mixedbatch_affine_coupling_inverse_backward(const float *x, const float *net, const float *mask, float bound,
+                                                 const float *dx, float *dy, float *dnet, long batch, long inner);
+
 /// The sliding window of a 2-D convolution over `[batch, channels, height, width]` images,
 /// giving `out_height × out_width` positions (TensorCore's `ConvGeometry` and `Im2Col`).
 struct mixedbatch_conv_geometry {
