@@ -52,6 +52,13 @@ func isClose(_ a: Tensor, _ b: Tensor, tolerance: Float = 1e-5) -> Bool {
     a.shape == b.shape && zip(a.scalars, b.scalars).allSatisfy { Swift.abs($0 - $1) <= tolerance * (1 + Swift.abs($1)) }
 }
 
+/// Whether every |a − b| is within `tolerance` of the largest |b| (or of 1): for sums whose
+/// rounding error scales with the magnitude of their terms rather than of each result.
+func isCloseInScale(_ a: Tensor, _ b: Tensor, tolerance: Float) -> Bool {
+    let scale = max(1, b.scalars.map { Swift.abs($0) }.max() ?? 0)
+    return a.shape == b.shape && zip(a.scalars, b.scalars).allSatisfy { Swift.abs($0 - $1) <= tolerance * scale }
+}
+
 /// `Σ a·b` accumulated in Float64 (inner products for adjointness identities).
 func innerProduct(_ a: Tensor, _ b: Tensor) -> Double {
     precondition(a.shape == b.shape, "shapes \(a.shape) and \(b.shape) differ")
