@@ -302,6 +302,128 @@ int mixedbatch_dnnl_layout_copies_match(const mixedbatch_dnnl_layout_copy *a, co
     return dnnl_memory_desc_equal(&a->layout, &b->layout);
 }
 
+/// Reorders from one primitive's layout straight into another's, made once per pair of
+/// layouts: an input whose values live only in a copy of another layout (a gradient from
+/// backward-data into a backward call that wants a different layout) is copied across without
+/// a pass through its plain buffer (a fresh one costs page faults).
+typedef struct {
+    dnnl_memory_desc_t from, to;
+    dnnl_primitive_t primitive;
+} layout_reorder;
+
+static layout_reorder *layout_reorders;
+static int layout_reorder_count, layout_reorder_capacity;
+
+/// The reorder from `from` to `to` if one was made, else NULL; under cache_lock.
+static dnnl_primitive_t find_reorder(const dnnl_memory_desc_t *from, const dnnl_memory_desc_t *to) {
+    for (int i = 0; i < layout_reorder_count; i++) {
+        layout_reorder *r = &layout_reorders[i];
+        if (dnnl_memory_desc_equal(&r->from, from) && dnnl_memory_desc_equal(&r->to, to)) return r->primitive;
+    }
+    return NULL;
+}
+
+static dnnl_primitive_t cached_reorder(const dnnl_memory_desc_t *from, const dnnl_memory_desc_t *to) {
+    pthread_mutex_lock(&cache_lock);
+    dnnl_primitive_t found = find_reorder(from, to);
+    pthread_mutex_unlock(&cache_lock);
+    return found;
+}
+
+/// The reorder from `from` to `to`, made on first use (on the worker thread, like every primitive).
+static dnnl_status_t reorder_between(const dnnl_memory_desc_t *from, const dnnl_memory_desc_t *to,
+                                     dnnl_primitive_t *found) {
+    dnnl_status_t status = dnnl_success;
+    pthread_mutex_lock(&cache_lock);
+    *found = find_reorder(from, to);
+    if (!*found) {
+        dnnl_engine_t engine = mixedbatch_dnnl_engine();
+        dnnl_primitive_desc_t pd;
+        status = dnnl_reorder_primitive_desc_create(&pd, from, engine, to, engine, NULL);
+        if (status == dnnl_success) {
+            status = dnnl_primitive_create(found, pd);
+            dnnl_primitive_desc_destroy(pd);
+        }
+        if (status == dnnl_success && layout_reorder_count == layout_reorder_capacity) {
+            int capacity = layout_reorder_capacity ? 2 * layout_reorder_capacity : 16;
+            layout_reorder *grown = realloc(layout_reorders, (size_t)capacity * sizeof(layout_reorder));
+            if (grown) {
+                layout_reorders = grown;
+                layout_reorder_capacity = capacity;
+            }
+        }
+        if (status == dnnl_success && layout_reorder_count < layout_reorder_capacity) {
+            layout_reorders[layout_reorder_count++] = (layout_reorder){*from, *to, *found};
+        } else if (status == dnnl_success) {
+            status = dnnl_out_of_memory;
+            dnnl_primitive_destroy(*found);
+            *found = NULL;
+        }
+    }
+    pthread_mutex_unlock(&cache_lock);
+    return status;
+}
+
+int64_t mixedbatch_dnnl_layout_copy_row_size(const mixedbatch_dnnl_layout_copy *copy) {
+    const dnnl_memory_desc_t *md = &copy->layout;
+    if (md->format_kind != dnnl_blocked || md->offset0 != 0 || md->extra.flags != 0 || md->ndims < 2
+        || md->dims[0] < 1 || md->padded_dims[0] != md->dims[0]) return 0;
+    const dnnl_blocking_desc_t *blocking = &md->format_desc.blocking;
+    for (int i = 0; i < blocking->inner_nblks; i++) {
+        if (blocking->inner_idxs[i] == 0) return 0;  // the batch axis itself blocked
+    }
+    int64_t total = (int64_t)(dnnl_memory_desc_get_size(md) / sizeof(float)), row = total / md->dims[0];
+    if (row * md->dims[0] != total || blocking->strides[0] != row) return 0;
+    for (int i = 1; i < md->ndims; i++) {
+        int64_t blocks = md->padded_dims[i];  // the outer index of axis i runs over its blocks
+        for (int k = 0; k < blocking->inner_nblks; k++) {
+            if (blocking->inner_idxs[k] == i) blocks /= blocking->inner_blks[k];
+        }
+        if (blocking->strides[i] * blocks > row) return 0;  // another axis outside the rows
+    }
+    return row;
+}
+
+/// `layout` with `rows` batch rows (the per-row layout unchanged).
+static dnnl_memory_desc_t with_rows(dnnl_memory_desc_t layout, int64_t rows) {
+    layout.dims[0] = layout.padded_dims[0] = rows;
+    return layout;
+}
+
+int mixedbatch_dnnl_layout_copies_match_but_rows(const mixedbatch_dnnl_layout_copy *a,
+                                                 const mixedbatch_dnnl_layout_copy *b) {
+    dnnl_memory_desc_t b_as_a = with_rows(b->layout, a->layout.dims[0]);
+    return mixedbatch_dnnl_layout_copy_row_size(a) > 0 && dnnl_memory_desc_equal(&a->layout, &b_as_a);
+}
+
+typedef struct {
+    const dnnl_memory_desc_t *layout, *plain;
+    dnnl_primitive_t to_plain;
+} plain_reorder_request;
+
+static dnnl_status_t perform_plain_reorder(void *context) {
+    plain_reorder_request *r = context;
+    return reorder_between(r->layout, r->plain, &r->to_plain);
+}
+
+mixedbatch_dnnl_layout_copy *mixedbatch_dnnl_layout_copy_with_rows(const mixedbatch_dnnl_layout_copy *model,
+                                                                   int64_t rows) {
+    static const dnnl_format_tag_t plain_tags[] = {dnnl_format_tag_undef, dnnl_a, dnnl_ab, dnnl_abc, dnnl_abcd, dnnl_abcde};
+    if (rows < 1 || mixedbatch_dnnl_layout_copy_row_size(model) == 0 || model->layout.ndims > 5) return NULL;
+    dnnl_memory_desc_t layout = with_rows(model->layout, rows), plain;
+    if (dnnl_memory_desc_init_by_tag(&plain, layout.ndims, layout.dims, dnnl_f32, plain_tags[layout.ndims]) != dnnl_success) {
+        return NULL;
+    }
+    plain_reorder_request r = {&layout, &plain, cached_reorder(&layout, &plain)};
+    if (!r.to_plain && mixedbatch_dnnl_run(perform_plain_reorder, &r) != dnnl_success) return NULL;
+    mixedbatch_dnnl_layout_copy *copy = layout_copy(&layout);
+    if (copy) {
+        copy->plain = plain;
+        copy->to_plain = r.to_plain;
+    }
+    return copy;
+}
+
 typedef struct {
     const mixedbatch_dnnl_layout_copy *copy;
     float *plain;
@@ -339,55 +461,6 @@ void mixedbatch_dnnl_layout_copy_release(mixedbatch_dnnl_layout_copy *copy) {
         free(copy->data);
         free(copy);
     }
-}
-
-/// Reorders from one primitive's layout straight into another's, made once per pair of
-/// layouts: an input whose values live only in a copy of another layout (a gradient from
-/// backward-data into a backward call that wants a different layout) is copied across without
-/// a pass through its plain buffer (a fresh one costs page faults).
-typedef struct {
-    dnnl_memory_desc_t from, to;
-    dnnl_primitive_t primitive;
-} layout_reorder;
-
-static layout_reorder *layout_reorders;
-static int layout_reorder_count, layout_reorder_capacity;
-
-static dnnl_status_t reorder_between(const dnnl_memory_desc_t *from, const dnnl_memory_desc_t *to,
-                                     dnnl_primitive_t *found) {
-    dnnl_status_t status = dnnl_success;
-    pthread_mutex_lock(&cache_lock);
-    *found = NULL;
-    for (int i = 0; i < layout_reorder_count && !*found; i++) {
-        layout_reorder *r = &layout_reorders[i];
-        if (dnnl_memory_desc_equal(&r->from, from) && dnnl_memory_desc_equal(&r->to, to)) *found = r->primitive;
-    }
-    if (!*found) {
-        dnnl_engine_t engine = mixedbatch_dnnl_engine();
-        dnnl_primitive_desc_t pd;
-        status = dnnl_reorder_primitive_desc_create(&pd, from, engine, to, engine, NULL);
-        if (status == dnnl_success) {
-            status = dnnl_primitive_create(found, pd);
-            dnnl_primitive_desc_destroy(pd);
-        }
-        if (status == dnnl_success && layout_reorder_count == layout_reorder_capacity) {
-            int capacity = layout_reorder_capacity ? 2 * layout_reorder_capacity : 16;
-            layout_reorder *grown = realloc(layout_reorders, (size_t)capacity * sizeof(layout_reorder));
-            if (grown) {
-                layout_reorders = grown;
-                layout_reorder_capacity = capacity;
-            }
-        }
-        if (status == dnnl_success && layout_reorder_count < layout_reorder_capacity) {
-            layout_reorders[layout_reorder_count++] = (layout_reorder){*from, *to, *found};
-        } else if (status == dnnl_success) {
-            status = dnnl_out_of_memory;
-            dnnl_primitive_destroy(*found);
-            *found = NULL;
-        }
-    }
-    pthread_mutex_unlock(&cache_lock);
-    return status;
 }
 
 /// Argument i of `op` bound to the caller's plain buffer and, where the primitive wants another

@@ -44,6 +44,21 @@ int64_t mixedbatch_dnnl_layout_copy_count(const mixedbatch_dnnl_layout_copy *cop
 /// 1 when the two copies have the same layout (and dimensions), else 0.
 int mixedbatch_dnnl_layout_copies_match(const mixedbatch_dnnl_layout_copy *a, const mixedbatch_dnnl_layout_copy *b);
 
+/// The scalars of one batch row of a copy whose layout keeps the batch axis outermost and
+/// unblocked (NCHW, NHWC and the channel-blocked layouts oneDNN picks for activations: row n is
+/// data[n·size ..< (n + 1)·size)), else 0.
+int64_t mixedbatch_dnnl_layout_copy_row_size(const mixedbatch_dnnl_layout_copy *copy);
+
+/// 1 when `a`'s layout keeps the batch outermost and `b` has the same layout and dimensions but
+/// for the number of batch rows, else 0.
+int mixedbatch_dnnl_layout_copies_match_but_rows(const mixedbatch_dnnl_layout_copy *a,
+                                                 const mixedbatch_dnnl_layout_copy *b);
+
+/// A new copy in `model`'s layout with `rows` batch rows (values undefined), able to write its
+/// plain buffer; NULL when the layout does not keep the batch outermost, or on failure.
+mixedbatch_dnnl_layout_copy *mixedbatch_dnnl_layout_copy_with_rows(const mixedbatch_dnnl_layout_copy *model,
+                                                                   int64_t rows);
+
 /// Writes an output copy's values into the plain NCHW buffer `plain`; 0 on success, else oneDNN's
 /// status (an input's copy, made from the plain buffer, cannot: dnnl_invalid_arguments).
 int mixedbatch_dnnl_layout_copy_write_plain(const mixedbatch_dnnl_layout_copy *copy, float *plain);

@@ -64,6 +64,7 @@ extension Tensor {
         }) {
             return inLayout  // both operands in a convolution primitive's layout (a residual sum)
         }
+        if let inLayout = arithmeticInLayoutBroadcasting(lhs, rhs, operation) { return inLayout }
         let shape = lhs.shape == rhs.shape ? lhs.shape : try Shape.broadcast(lhs.shape, rhs.shape, operation: operation.name)
         let count = Shape.count(shape)
         if (lhs.count == count || lhs.count == 1) && (rhs.count == count || rhs.count == 1) {
@@ -92,6 +93,22 @@ extension Tensor {
                 }
             }
         }
+    }
+
+    /// `lhs ∘ rhs` in a convolution primitive's layout where one operand has its values only
+    /// there and the other broadcasts over it: a `[1, …]` row over the batch (the batch-mean
+    /// response of an equivariant layer), or a scalar for which ∘ keeps zeros (a mean's division).
+    private static func arithmeticInLayoutBroadcasting(_ lhs: Tensor, _ rhs: Tensor,
+                                                       _ operation: ArithmeticOperation) -> Tensor? {
+        if operation.mapsZerosToZero, let inLayout = Tensor.batchBroadcastingInLayout(lhs, rhs, { out, a, b, count in
+            mixedbatch_binary(operation.code, a, 1, b, 1, out, count)
+        }) {
+            return inLayout
+        }
+        let isScalar = { (t: Tensor, other: Tensor) in t.count == 1 && t.rank <= other.rank && t.shape.allSatisfy { $0 == 1 } }
+        if isScalar(rhs, lhs) { return scalarInLayout(lhs, rhs.storage.pointer[0], operation) }
+        if isScalar(lhs, rhs), operation == .multiply { return scalarInLayout(rhs, lhs.storage.pointer[0], operation) }
+        return nil
     }
 
     public static func + (lhs: Tensor, rhs: Tensor) throws -> Tensor {

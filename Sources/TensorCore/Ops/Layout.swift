@@ -50,6 +50,10 @@ extension Tensor {
     /// Raw broadcast copy (no graph); `self` when the shape already matches.
     func broadcastValues(to target: [Int]) -> Tensor {
         if shape == target { return self }
+        if target.count == rank, rank >= 2, shape[0] == 1, target.dropFirst().elementsEqual(shape.dropFirst()),
+           let inLayout = Tensor.batchBroadcastInLayout(self, rows: target[0]) {
+            return inLayout  // a gradient over the batch mean of an equivariant layer, back to the batch
+        }
         let layout = StridedLayout(shape: target, strides: [Shape.broadcastStrides(from: shape, to: target)])
         return Tensor(shape: target) { out, _ in layout.copyRuns(from: storage.pointer, to: out) }
     }

@@ -6,6 +6,7 @@ import Foundation
 extension Tensor {
     /// Sum over one axis viewed as `[outer, extent, inner]` (no graph recording).
     private func sumKernel(axis: Int) -> Tensor {
+        if axis == 0, let inLayout = Tensor.batchSumInLayout(self) { return inLayout }
         let blocks = AxisBlocks(shape: shape, axis: axis)
         let extent = shape[axis], inner = blocks.inner
         var outShape = shape
