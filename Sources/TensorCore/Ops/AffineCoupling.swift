@@ -28,15 +28,7 @@ public func affineCoupling(_ x: Tensor, network: Tensor, kept: Tensor,
     let (fixedX, fixedNetwork) = (x.detached, network.detached)
     let output = y.recording("affineCoupling", inputs: [x, network]) { g, _ in
         guard GradMode.isEnabled else {
-            let dx = TensorStorage(uninitializedCount: x.count), dNetwork = TensorStorage(uninitializedCount: network.count)
-            let (px, pNet, pg) = (fixedX.storage.pointer, fixedNetwork.storage.pointer, g.storage.pointer)
-            let (pdx, pdNet) = (dx.pointer, dNetwork.pointer)
-            KernelThreads.forEachPart(of: batch, work: 5 * batch * inner) { samples in
-                let (row, wide) = (samples.lowerBound * inner, samples.lowerBound * 2 * inner)
-                mixedbatch_affine_coupling_backward(px + row, pNet + wide, pMask, scaleBound, pg + row,
-                                                    pdx + row, pdNet + wide, samples.count, inner)
-            }
-            return [Tensor(storage: dx, shape: x.shape), Tensor(storage: dNetwork, shape: network.shape)]
+            return fusedBackward(mixedbatch_affine_coupling_backward, fixedX, fixedNetwork, kept, scaleBound, g)
         }
         let parts = try CouplingParts(network, kept, scaleBound: scaleBound)
         let e = exp(parts.s)
@@ -77,15 +69,7 @@ public func inverseAffineCoupling(_ y: Tensor, network: Tensor, kept: Tensor, sc
     let fixedNetwork = network.detached
     return x.recording("inverseAffineCoupling", inputs: [y, network]) { g, x in
         guard GradMode.isEnabled else {
-            let dy = TensorStorage(uninitializedCount: y.count), dNetwork = TensorStorage(uninitializedCount: network.count)
-            let (px, pNet, pg) = (x.storage.pointer, fixedNetwork.storage.pointer, g.storage.pointer)
-            let (pdy, pdNet) = (dy.pointer, dNetwork.pointer)
-            KernelThreads.forEachPart(of: batch, work: 5 * batch * inner) { samples in
-                let (row, wide) = (samples.lowerBound * inner, samples.lowerBound * 2 * inner)
-                mixedbatch_affine_coupling_inverse_backward(px + row, pNet + wide, pMask, scaleBound, pg + row,
-                                                            pdy + row, pdNet + wide, samples.count, inner)
-            }
-            return [Tensor(storage: dy, shape: y.shape), Tensor(storage: dNetwork, shape: network.shape)]
+            return fusedBackward(mixedbatch_affine_coupling_inverse_backward, x, fixedNetwork, kept, scaleBound, g)
         }
         let parts = try CouplingParts(network, kept, scaleBound: scaleBound)
         let inverseScale = exp(-parts.s)
@@ -93,6 +77,28 @@ public func inverseAffineCoupling(_ y: Tensor, network: Tensor, kept: Tensor, sc
         return [try g * (kept + parts.transformed * inverseScale),
                 try parts.networkGradient(scale: -(g * unshifted), shift: -(g * inverseScale))]
     }
+}
+
+/// A backward kernel of `CKernels/AffineCoupling.c`: (the operand or output it needs, the
+/// network's output, the mask, the bound, the output's gradient, ∂ of the coupled operand,
+/// ∂network, samples, scalars per sample).
+private typealias CouplingBackwardKernel = @convention(c) (
+    UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafePointer<Float>?, Float, UnsafePointer<Float>?,
+    UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?, Int, Int) -> Void
+
+/// `[∂operand, ∂network]` of a fused coupling from its output's gradient `g`, by `kernel` over
+/// parts of the batch; `values` `[B, C, …]` is what the kernel reads beside the network's output.
+private func fusedBackward(_ kernel: CouplingBackwardKernel, _ values: Tensor, _ network: Tensor, _ kept: Tensor,
+                           _ scaleBound: Float, _ g: Tensor) -> [Tensor?] {
+    let (batch, inner) = (values.shape[0], values.count / values.shape[0])
+    let dValues = TensorStorage(uninitializedCount: values.count), dNetwork = TensorStorage(uninitializedCount: network.count)
+    let (pValues, pNet, pMask, pg) = (values.storage.pointer, network.storage.pointer, kept.storage.pointer, g.storage.pointer)
+    let (pdValues, pdNet) = (dValues.pointer, dNetwork.pointer)
+    KernelThreads.forEachPart(of: batch, work: 5 * batch * inner) { samples in
+        let (row, wide) = (samples.lowerBound * inner, samples.lowerBound * 2 * inner)
+        kernel(pValues + row, pNet + wide, pMask, scaleBound, pg + row, pdValues + row, pdNet + wide, samples.count, inner)
+    }
+    return [Tensor(storage: dValues, shape: values.shape), Tensor(storage: dNetwork, shape: network.shape)]
 }
 
 /// `(B, C·…)` after checking x `[B, C, …]` (B ≥ 1), network `[B, 2C, …]` and kept `[1, C, …]`.
