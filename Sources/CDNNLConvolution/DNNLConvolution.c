@@ -395,6 +395,23 @@ int64_t mixedbatch_dnnl_layout_copy_row_size(const mixedbatch_dnnl_layout_copy *
     return row;
 }
 
+int64_t mixedbatch_dnnl_layout_copy_channel_block(const mixedbatch_dnnl_layout_copy *copy) {
+    const dnnl_memory_desc_t *md = &copy->layout;
+    if (md->ndims != 4 || mixedbatch_dnnl_layout_copy_row_size(copy) == 0) return 0;
+    if (md->padded_dims[2] != md->dims[2] || md->padded_dims[3] != md->dims[3]) return 0;
+    const dnnl_blocking_desc_t *blocking = &md->format_desc.blocking;
+    const dnnl_dim_t *s = blocking->strides;
+    const int64_t c = md->padded_dims[1], h = md->dims[2], w = md->dims[3];
+    if (blocking->inner_nblks == 0) {
+        if (s[1] == h * w && s[2] == w && s[3] == 1) return 1;  // NCHW
+        if (s[1] == 1 && s[3] == c && s[2] == w * c) return c;  // NHWC: one block of every channel
+        return 0;
+    }
+    if (blocking->inner_nblks != 1 || blocking->inner_idxs[0] != 1) return 0;
+    const int64_t k = blocking->inner_blks[0];
+    return c % k == 0 && s[3] == k && s[2] == w * k && s[1] == h * w * k ? k : 0;
+}
+
 /// `layout` with `rows` batch rows (the per-row layout unchanged).
 static dnnl_memory_desc_t with_rows(dnnl_memory_desc_t layout, int64_t rows) {
     layout.dims[0] = layout.padded_dims[0] = rows;

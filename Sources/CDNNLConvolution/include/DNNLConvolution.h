@@ -49,6 +49,10 @@ int mixedbatch_dnnl_layout_copies_match(const mixedbatch_dnnl_layout_copy *a, co
 /// data[n·size ..< (n + 1)·size)), else 0.
 int64_t mixedbatch_dnnl_layout_copy_row_size(const mixedbatch_dnnl_layout_copy *copy);
 
+/// For a 4-D copy laid out as x[b][c / block][h][w][c % block] (channels padded to a multiple of
+/// block; NCHW is block 1, NHWC one block of every channel): block, else 0.
+int64_t mixedbatch_dnnl_layout_copy_channel_block(const mixedbatch_dnnl_layout_copy *copy);
+
 /// 1 when `a`'s layout keeps the batch outermost and `b` has the same layout and dimensions but
 /// for the number of batch rows, else 0.
 int mixedbatch_dnnl_layout_copies_match_but_rows(const mixedbatch_dnnl_layout_copy *a,

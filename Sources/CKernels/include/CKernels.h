@@ -38,6 +38,24 @@ void mixedbatch_batch_norm_backward_data(const float *x, const float *dy, const 
                                          const float *offset, const float *slope, float *dx, long batch, long channels,
                                          long inner, long first_channel, long end_channel);
 
+/// The same four kernels on x laid out as x[b][c / block][i][c % block] (oneDNN's channel-blocked
+/// layouts, channels padded to a multiple of block ≤ MIXEDBATCH_BATCH_NORM_MAX_BLOCK; NHWC as one
+/// block of every channel) over channel blocks first_block ..< end_block: per channel the same
+/// sums in the same order (the same bits); padding channels get no statistics and stay zero.
+#define MIXEDBATCH_BATCH_NORM_MAX_BLOCK 64
+void mixedbatch_batch_norm_statistics_blocked(const float *x, long batch, long channels, long block, long inner,
+                                              long first_block, long end_block, float *mean, float *variance);
+void mixedbatch_batch_norm_apply_blocked(const float *x, const float *mean, const float *scale, const float *shift,
+                                         float *y, long batch, long channels, long block, long inner,
+                                         long first_block, long end_block);
+void mixedbatch_batch_norm_backward_sums_blocked(const float *x, const float *dy, const float *mean, long batch,
+                                                 long channels, long block, long inner, long first_block,
+                                                 long end_block, float *sum_dy, float *sum_dy_centered);
+void mixedbatch_batch_norm_backward_data_blocked(const float *x, const float *dy, const float *mean, const float *gain,
+                                                 const float *offset, const float *slope, float *dx, long batch,
+                                                 long channels, long block, long inner, long first_block,
+                                                 long end_block);
+
 /// One Adam step over `count` scalars, in place (PyTorch's torch.optim.Adam, L2 decay):
 ///   g' = g + weight_decay·p;  m = β1·m + (1−β1)·g';  v = β2·v + (1−β2)·g'²;
 ///   p -= step_size · m / (sqrt(v) / correction2 + epsilon)

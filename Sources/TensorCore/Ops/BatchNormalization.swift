@@ -1,3 +1,4 @@
+import CDNNLConvolution
 import CKernels
 
 /// Batch normalisation in training mode as one op (Ioffe & Szegedy 2015; NeuralNet's
@@ -20,23 +21,33 @@ public func batchNormalization(_ x: Tensor, weight: Tensor?, bias: Tensor?, epsi
     -> (output: Tensor, mean: Tensor, variance: Tensor) {
     let geometry = try ChannelGeometry(x, perChannel: [("weight", weight), ("bias", bias)])
     let channels = geometry.channels
+    let inLayout = ChannelBlocks(x)  // x only in a convolution's layout: computed there, y too
     let meanStorage = TensorStorage(uninitializedCount: channels), varianceStorage = TensorStorage(uninitializedCount: channels)
-    let px = x.storage.pointer  // read outside the team's threads (see TensorStorage.pointer)
-    geometry.forEachChannelRange { channels in
-        mixedbatch_batch_norm_statistics(px, geometry.batch, geometry.channels, geometry.inner,
-                                         channels.lowerBound, channels.upperBound, meanStorage.pointer, varianceStorage.pointer)
+    let (pMean, pVariance) = (meanStorage.pointer, varianceStorage.pointer)
+    if let inLayout {
+        inLayout.forEachBlockRange(geometry) { blocks in
+            mixedbatch_batch_norm_statistics_blocked(inLayout.values, geometry.batch, channels, inLayout.block, geometry.inner,
+                                                     blocks.lowerBound, blocks.upperBound, pMean, pVariance)
+        }
+    } else {
+        let px = x.storage.pointer  // read outside the team's threads (see TensorStorage.pointer)
+        geometry.forEachChannelRange { channels in
+            mixedbatch_batch_norm_statistics(px, geometry.batch, geometry.channels, geometry.inner,
+                                             channels.lowerBound, channels.upperBound, pMean, pVariance)
+        }
     }
     let mean = Tensor(storage: meanStorage, shape: [channels]), variance = Tensor(storage: varianceStorage, shape: [channels])
     let inverseDeviation = (1 / sqrt(variance + epsilon)).detached
     let scale = try weight.map { try inverseDeviation * $0.detached } ?? inverseDeviation
     let shift = bias?.detached ?? Tensor.zeros([channels])
-    let y = geometry.normalized(x, mean: mean, scale: scale, shift: shift)
+    let y = inLayout?.normalized(x, geometry, mean: mean, scale: scale, shift: shift)
+        ?? geometry.normalized(x, mean: mean, scale: scale, shift: shift)
     let inputs = [x] + [weight, bias].compactMap { $0 }
     let output = y.recording("batchNormalization", inputs: inputs) { dy, _ in
         let (dx, dWeight, dBias) = GradMode.isEnabled
             ? try batchNormalizationGradients(x, weight: weight, dy: dy, epsilon: epsilon)
             : try batchNormalizationGradients(x, weight: weight, dy: dy, mean: mean, inverseDeviation: inverseDeviation,
-                                              geometry: geometry)
+                                              geometry: geometry, inLayout: inLayout?.matching(dy))
         return [dx] + (weight == nil ? [] : [dWeight]) + (bias == nil ? [] : [dBias])
     }
     return (output, mean, variance)
@@ -62,28 +73,43 @@ public func batchNormalization(_ x: Tensor, weight: Tensor?, bias: Tensor?, mean
     }
 }
 
-/// The backward pass on the fused kernels (constants: not recorded).
+/// The backward pass on the fused kernels (constants: not recorded), in x's layout when dy has
+/// a copy in it too (`inLayout`).
 private func batchNormalizationGradients(_ x: Tensor, weight: Tensor?, dy: Tensor, mean: Tensor, inverseDeviation: Tensor,
-                                         geometry: ChannelGeometry) throws -> (Tensor, Tensor, Tensor) {
+                                         geometry: ChannelGeometry, inLayout: ChannelBlocks?) throws -> (Tensor, Tensor, Tensor) {
     let channels = geometry.channels
     let sumStorage = TensorStorage(uninitializedCount: channels), weightedStorage = TensorStorage(uninitializedCount: channels)
-    let (px, pdy) = (x.storage.pointer, dy.storage.pointer)
-    geometry.forEachChannelRange { channels in
-        mixedbatch_batch_norm_backward_sums(px, pdy, mean.storage.pointer, geometry.batch,
-                                            geometry.channels, geometry.inner, channels.lowerBound, channels.upperBound,
-                                            sumStorage.pointer, weightedStorage.pointer)
+    let (pMean, pSum, pWeighted) = (mean.storage.pointer, sumStorage.pointer, weightedStorage.pointer)
+    if let inLayout {
+        inLayout.forEachBlockRange(geometry) { blocks in
+            mixedbatch_batch_norm_backward_sums_blocked(inLayout.values, inLayout.gradient!, pMean, geometry.batch, channels,
+                                                        inLayout.block, geometry.inner, blocks.lowerBound, blocks.upperBound,
+                                                        pSum, pWeighted)
+        }
+    } else {
+        let (px, pdy) = (x.storage.pointer, dy.storage.pointer)
+        geometry.forEachChannelRange { channels in
+            mixedbatch_batch_norm_backward_sums(px, pdy, pMean, geometry.batch, geometry.channels, geometry.inner,
+                                                channels.lowerBound, channels.upperBound, pSum, pWeighted)
+        }
     }
     let sumDy = Tensor(storage: sumStorage, shape: [channels]), sumDyCentered = Tensor(storage: weightedStorage, shape: [channels])
     let n = Float(geometry.batch * geometry.inner)
     let gain = try weight.map { try inverseDeviation * $0.detached } ?? inverseDeviation
     let offset = sumDy / n
     let slope = try square(inverseDeviation) * sumDyCentered / n
-    let dx = Tensor(shape: x.shape) { out, _ in
+    let (pGain, pOffset, pSlope) = (gain.storage.pointer, offset.storage.pointer, slope.storage.pointer)
+    let dx = inLayout?.filled(shape: x.shape) { out in
+        inLayout!.forEachBlockRange(geometry) { blocks in
+            mixedbatch_batch_norm_backward_data_blocked(inLayout!.values, inLayout!.gradient!, pMean, pGain, pOffset, pSlope,
+                                                        out, geometry.batch, channels, inLayout!.block, geometry.inner,
+                                                        blocks.lowerBound, blocks.upperBound)
+        }
+    } ?? Tensor(shape: x.shape) { out, _ in
+        let (px, pdy) = (x.storage.pointer, dy.storage.pointer)
         geometry.forEachChannelRange { channels in
-            mixedbatch_batch_norm_backward_data(px, pdy, mean.storage.pointer,
-                                                gain.storage.pointer, offset.storage.pointer, slope.storage.pointer, out,
-                                                geometry.batch, geometry.channels, geometry.inner,
-                                                channels.lowerBound, channels.upperBound)
+            mixedbatch_batch_norm_backward_data(px, pdy, pMean, pGain, pOffset, pSlope, out, geometry.batch,
+                                                geometry.channels, geometry.inner, channels.lowerBound, channels.upperBound)
         }
     }
     return (dx, try inverseDeviation * sumDyCentered, sumDy)
@@ -137,6 +163,58 @@ private struct ChannelGeometry {
             forEachChannelRange { channels in
                 mixedbatch_batch_norm_apply(px, pMean, pScale, pShift, out, batch, self.channels, inner,
                                             channels.lowerBound, channels.upperBound)
+            }
+        }
+    }
+}
+
+/// x's values in a convolution primitive's layout copy, laid out `[B][C / block][H·W][block]`
+/// (channel-blocked or channels-last), when x has them only there: the batch norm of a
+/// generator between transposed convolutions is computed in that layout (the same bits as on
+/// NCHW), its output and, when the gradient has a copy in the layout too, its input gradient
+/// staying there for the next primitive.
+private struct ChannelBlocks {
+    let copy: OneDNNLayoutCopy, block: Int
+    /// The gradient's values in the same layout (`matching(_:)`), for the backward kernels.
+    var gradientCopy: OneDNNLayoutCopy?
+
+    init?(_ x: Tensor) {
+        guard x.rank == 4, x.storage.isPlainPending, let copy = x.storage.layoutCopy else { return nil }
+        let block = Int(mixedbatch_dnnl_layout_copy_channel_block(copy.handle))
+        guard block > 0, block <= Int(MIXEDBATCH_BATCH_NORM_MAX_BLOCK) else { return nil }
+        (self.copy, self.block) = (copy, block)
+    }
+
+    var values: UnsafePointer<Float> { UnsafePointer(copy.data) }
+    var gradient: UnsafePointer<Float>? { gradientCopy.map { UnsafePointer($0.data) } }
+
+    /// These blocks with dy's copy when dy has one in the same layout, else nil.
+    func matching(_ dy: Tensor) -> ChannelBlocks? {
+        guard let dyCopy = dy.storage.layoutCopy, dyCopy.hasLayout(of: copy) else { return nil }
+        var blocks = self
+        blocks.gradientCopy = dyCopy
+        return blocks
+    }
+
+    func forEachBlockRange(_ geometry: ChannelGeometry, _ body: (Range<Int>) -> Void) {
+        let blocks = (geometry.channels + block - 1) / block
+        KernelThreads.forEachPart(of: blocks, work: geometry.batch * geometry.channels * geometry.inner, body)
+    }
+
+    /// A tensor of `shape` whose values exist only in a new copy of this layout, filled by `fill`.
+    func filled(shape: [Int], _ fill: (UnsafeMutablePointer<Float>) -> Void) -> Tensor {
+        let result = copy.emptyLike()
+        fill(result.data)
+        return Tensor(storage: TensorStorage(count: Shape.count(shape), valuesIn: result), shape: shape)
+    }
+
+    /// `(x − mean_c) · scale_c + shift_c` in the layout (the padding stays zero).
+    func normalized(_ x: Tensor, _ geometry: ChannelGeometry, mean: Tensor, scale: Tensor, shift: Tensor) -> Tensor {
+        let (pMean, pScale, pShift) = (mean.storage.pointer, scale.storage.pointer, shift.storage.pointer)
+        return filled(shape: x.shape) { out in
+            forEachBlockRange(geometry) { blocks in
+                mixedbatch_batch_norm_apply_blocked(values, pMean, pScale, pShift, out, geometry.batch, geometry.channels,
+                                                    block, geometry.inner, blocks.lowerBound, blocks.upperBound)
             }
         }
     }
