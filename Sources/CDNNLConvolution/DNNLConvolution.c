@@ -76,8 +76,8 @@ static void window(const mixedbatch_dnnl_convolution *g, dnnl_dims_t strides, dn
 
 /// From this many channels on both sides, a 3×3 convolution of stride 1 may run as Winograd's
 /// F(4×4, 3×3) (oneDNN's `auto` picks it where it has a kernel: 2.25 times fewer multiplications,
-/// per-call time −20 to −30 % at 32 channels on 14×14 to 32×32 images — Real-NVP's coupling
-/// networks, the SNGAN discriminator's 3×3 layers). Narrower layers stay direct: padded to 16
+/// per-call time −25 % at 16×16 to −42 % at 32×32 on Real-NVP's 32-channel layers at batch 64;
+/// the SNGAN discriminator's 3×3 layers too). Narrower layers stay direct: padded to 16
 /// channels, Winograd made them up to twice as slow. Its rounding differs from the direct
 /// kernels' (within the tolerances the tests compare against the im2col reference).
 enum { WINOGRAD_CHANNELS_FROM = 32 };

@@ -47,7 +47,7 @@ public func batchNormalization(_ x: Tensor, weight: Tensor?, bias: Tensor?, epsi
         let (dx, dWeight, dBias) = GradMode.isEnabled
             ? try batchNormalizationGradients(x, weight: weight, dy: dy, epsilon: epsilon)
             : try batchNormalizationGradients(x, weight: weight, dy: dy, mean: mean, inverseDeviation: inverseDeviation,
-                                              geometry: geometry, inLayout: inLayout?.matching(dy))
+                                              geometry: geometry, inLayout: inLayout?.withGradient(dy))
         return [dx] + (weight == nil ? [] : [dWeight]) + (bias == nil ? [] : [dBias])
     }
     return (output, mean, variance)
@@ -74,17 +74,17 @@ public func batchNormalization(_ x: Tensor, weight: Tensor?, bias: Tensor?, mean
 }
 
 /// The backward pass on the fused kernels (constants: not recorded), in x's layout when dy has
-/// a copy in it too (`inLayout`).
+/// a copy in it too (`inLayout`: x's blocks and dy's values there).
 private func batchNormalizationGradients(_ x: Tensor, weight: Tensor?, dy: Tensor, mean: Tensor, inverseDeviation: Tensor,
-                                         geometry: ChannelGeometry, inLayout: ChannelBlocks?) throws -> (Tensor, Tensor, Tensor) {
+                                         geometry: ChannelGeometry,
+                                         inLayout: (blocks: ChannelBlocks, dy: UnsafePointer<Float>)?) throws -> (Tensor, Tensor, Tensor) {
     let channels = geometry.channels
     let sumStorage = TensorStorage(uninitializedCount: channels), weightedStorage = TensorStorage(uninitializedCount: channels)
     let (pMean, pSum, pWeighted) = (mean.storage.pointer, sumStorage.pointer, weightedStorage.pointer)
-    if let inLayout {
-        inLayout.forEachBlockRange(geometry) { blocks in
-            mixedbatch_batch_norm_backward_sums_blocked(inLayout.values, inLayout.gradient!, pMean, geometry.batch, channels,
-                                                        inLayout.block, geometry.inner, blocks.lowerBound, blocks.upperBound,
-                                                        pSum, pWeighted)
+    if let (blocks, pdy) = inLayout {
+        blocks.forEachBlockRange(geometry) { range in
+            mixedbatch_batch_norm_backward_sums_blocked(blocks.values, pdy, pMean, geometry.batch, channels, blocks.block,
+                                                        geometry.inner, range.lowerBound, range.upperBound, pSum, pWeighted)
         }
     } else {
         let (px, pdy) = (x.storage.pointer, dy.storage.pointer)
@@ -99,17 +99,22 @@ private func batchNormalizationGradients(_ x: Tensor, weight: Tensor?, dy: Tenso
     let offset = sumDy / n
     let slope = try square(inverseDeviation) * sumDyCentered / n
     let (pGain, pOffset, pSlope) = (gain.storage.pointer, offset.storage.pointer, slope.storage.pointer)
-    let dx = inLayout?.filled(shape: x.shape) { out in
-        inLayout!.forEachBlockRange(geometry) { blocks in
-            mixedbatch_batch_norm_backward_data_blocked(inLayout!.values, inLayout!.gradient!, pMean, pGain, pOffset, pSlope,
-                                                        out, geometry.batch, channels, inLayout!.block, geometry.inner,
-                                                        blocks.lowerBound, blocks.upperBound)
+    let dx: Tensor
+    if let (blocks, pdy) = inLayout {
+        dx = blocks.filled(shape: x.shape) { out in
+            blocks.forEachBlockRange(geometry) { range in
+                mixedbatch_batch_norm_backward_data_blocked(blocks.values, pdy, pMean, pGain, pOffset, pSlope, out,
+                                                            geometry.batch, channels, blocks.block, geometry.inner,
+                                                            range.lowerBound, range.upperBound)
+            }
         }
-    } ?? Tensor(shape: x.shape) { out, _ in
-        let (px, pdy) = (x.storage.pointer, dy.storage.pointer)
-        geometry.forEachChannelRange { channels in
-            mixedbatch_batch_norm_backward_data(px, pdy, pMean, pGain, pOffset, pSlope, out, geometry.batch,
-                                                geometry.channels, geometry.inner, channels.lowerBound, channels.upperBound)
+    } else {
+        dx = Tensor(shape: x.shape) { out, _ in
+            let (px, pdy) = (x.storage.pointer, dy.storage.pointer)
+            geometry.forEachChannelRange { channels in
+                mixedbatch_batch_norm_backward_data(px, pdy, pMean, pGain, pOffset, pSlope, out, geometry.batch,
+                                                    geometry.channels, geometry.inner, channels.lowerBound, channels.upperBound)
+            }
         }
     }
     return (dx, try inverseDeviation * sumDyCentered, sumDy)
@@ -175,8 +180,6 @@ private struct ChannelGeometry {
 /// staying there for the next primitive.
 private struct ChannelBlocks {
     let copy: OneDNNLayoutCopy, block: Int
-    /// The gradient's values in the same layout (`matching(_:)`), for the backward kernels.
-    var gradientCopy: OneDNNLayoutCopy?
 
     init?(_ x: Tensor) {
         guard x.rank == 4, x.storage.isPlainPending, let copy = x.storage.layoutCopy else { return nil }
@@ -186,14 +189,12 @@ private struct ChannelBlocks {
     }
 
     var values: UnsafePointer<Float> { UnsafePointer(copy.data) }
-    var gradient: UnsafePointer<Float>? { gradientCopy.map { UnsafePointer($0.data) } }
 
-    /// These blocks with dy's copy when dy has one in the same layout, else nil.
-    func matching(_ dy: Tensor) -> ChannelBlocks? {
+    /// These blocks and dy's values when dy has a copy in the same layout, else nil (the copy
+    /// lives as long as dy, which the backward pass holds).
+    func withGradient(_ dy: Tensor) -> (blocks: ChannelBlocks, dy: UnsafePointer<Float>)? {
         guard let dyCopy = dy.storage.layoutCopy, dyCopy.hasLayout(of: copy) else { return nil }
-        var blocks = self
-        blocks.gradientCopy = dyCopy
-        return blocks
+        return (self, UnsafePointer(dyCopy.data))
     }
 
     func forEachBlockRange(_ geometry: ChannelGeometry, _ body: (Range<Int>) -> Void) {
@@ -203,9 +204,7 @@ private struct ChannelBlocks {
 
     /// A tensor of `shape` whose values exist only in a new copy of this layout, filled by `fill`.
     func filled(shape: [Int], _ fill: (UnsafeMutablePointer<Float>) -> Void) -> Tensor {
-        let result = copy.emptyLike()
-        fill(result.data)
-        return Tensor(storage: TensorStorage(count: Shape.count(shape), valuesIn: result), shape: shape)
+        Tensor.valuesOnly(in: copy.emptyLike(), shape: shape, fill)
     }
 
     /// `(x − mean_c) · scale_c + shift_c` in the layout (the padding stays zero).

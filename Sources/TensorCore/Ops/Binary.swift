@@ -105,9 +105,12 @@ extension Tensor {
         }) {
             return inLayout
         }
-        let isScalar = { (t: Tensor, other: Tensor) in t.count == 1 && t.rank <= other.rank && t.shape.allSatisfy { $0 == 1 } }
-        if isScalar(rhs, lhs) { return scalarInLayout(lhs, rhs.storage.pointer[0], operation) }
-        if isScalar(lhs, rhs), operation == .multiply { return scalarInLayout(rhs, lhs.storage.pointer[0], operation) }
+        // A scalar's value is read only when the other operand lives in a layout (a hot path).
+        let scalarOver = { (t: Tensor, other: Tensor) in
+            t.count == 1 && t.rank <= other.rank && t.shape.allSatisfy { $0 == 1 } && other.storage.isPlainPending
+        }
+        if scalarOver(rhs, lhs) { return scalarInLayout(lhs, rhs.storage.pointer[0], operation) }
+        if scalarOver(lhs, rhs), operation == .multiply { return scalarInLayout(rhs, lhs.storage.pointer[0], operation) }
         return nil
     }
 

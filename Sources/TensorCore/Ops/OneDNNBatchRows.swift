@@ -40,19 +40,12 @@ extension Tensor {
         return (copy, rowSize)
     }
 
-    /// A tensor of `shape` whose values exist only in `copy`, filled by `fill(out)`.
-    private static func inLayout(_ copy: OneDNNLayoutCopy, shape: [Int],
-                                 _ fill: (UnsafeMutablePointer<Float>) -> Void) -> Tensor {
-        fill(copy.data)
-        return Tensor(storage: TensorStorage(count: Shape.count(shape), valuesIn: copy), shape: shape)
-    }
-
     /// `Σ_b x[b]`, `[B, …] -> [1, …]`, in x's layout when x has its values only there: rows added
     /// in order 0, 1, …, B − 1 as the plain kernel adds them. Nil otherwise.
     static func batchSumInLayout(_ x: Tensor) -> Tensor? {
         guard let (copy, row) = x.pendingRows, let result = copy.withRows(1) else { return nil }
         let (rows, source) = (x.shape[0], copy.data)
-        return inLayout(result, shape: [1] + x.shape.dropFirst()) { out in
+        return valuesOnly(in: result, shape: [1] + x.shape.dropFirst()) { out in
             KernelThreads.forEachPart(of: row, work: rows * row) { part in
                 (out + part.lowerBound).update(from: source + part.lowerBound, count: part.count)
                 for n in 1..<Swift.max(rows, 1) {
@@ -68,7 +61,7 @@ extension Tensor {
     static func batchBroadcastInLayout(_ x: Tensor, rows: Int) -> Tensor? {
         guard x.shape[0] == 1, rows > 1, let (copy, row) = x.pendingRows, let result = copy.withRows(rows) else { return nil }
         let source = copy.data
-        return inLayout(result, shape: [rows] + x.shape.dropFirst()) { out in
+        return valuesOnly(in: result, shape: [rows] + x.shape.dropFirst()) { out in
             KernelThreads.forEachPart(of: rows, work: rows * row) { part in
                 for n in part { (out + n * row).update(from: source, count: row) }
             }
@@ -90,7 +83,7 @@ extension Tensor {
         guard let result = (a.shape[0] == rows ? aCopy : bCopy).withRows(rows) else { return nil }
         let (aStep, bStep) = (a.shape[0] == 1 ? 0 : row, b.shape[0] == 1 ? 0 : row)
         let (pa, pb) = (UnsafePointer(aCopy.data), UnsafePointer(bCopy.data))
-        return inLayout(result, shape: [rows] + a.shape.dropFirst()) { out in
+        return valuesOnly(in: result, shape: [rows] + a.shape.dropFirst()) { out in
             KernelThreads.forEachPart(of: rows, work: 2 * rows * row) { part in
                 for n in part { body(out + n * row, pa + n * aStep, pb + n * bStep, row) }
             }

@@ -94,8 +94,15 @@ extension Tensor {
     private static func filledInLayout(of layout: OneDNNLayoutCopy, shape: [Int],
                                        _ fill: (UnsafeMutablePointer<Float>, Range<Int>) -> Void) -> Tensor {
         let result = layout.emptyLike()
-        let (out, n) = (result.data, result.count)
-        KernelThreads.forEachPart(of: n, work: n) { fill(out, $0) }
-        return Tensor(storage: TensorStorage(count: Shape.count(shape), valuesIn: result), shape: shape)
+        return valuesOnly(in: result, shape: shape) { out in
+            KernelThreads.forEachPart(of: result.count, work: result.count) { fill(out, $0) }
+        }
+    }
+
+    /// A tensor of `shape` whose values exist only in `copy` (its plain buffer written when read),
+    /// after `fill(copy.data)` writes them.
+    static func valuesOnly(in copy: OneDNNLayoutCopy, shape: [Int], _ fill: (UnsafeMutablePointer<Float>) -> Void) -> Tensor {
+        fill(copy.data)
+        return Tensor(storage: TensorStorage(count: Shape.count(shape), valuesIn: copy), shape: shape)
     }
 }
