@@ -147,7 +147,7 @@ let package = Package(
             "TensorCore", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "NeuralNetTests", dependencies: [
-            "NeuralNet", "TensorCore", "HDF5IO", "CBLAS", "CHDF5",
+            "NeuralNet", "TensorCore", "HDF5IO", "CBLAS", "CHDF5", "CKernels",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CBLAS", "CFFTW", "CHDF5", "CPNG"]),

@@ -17,6 +17,10 @@ public protocol ElementwiseOptimizer: Optimizer {
     /// Applies the rule to one parameter's scalars, in place. Returns how many elements of
     /// the parameter or its state became infinite or NaN when the rule counts them as it
     /// writes (Adam's fused kernel), or nil, and `step` counts them in a second pass.
+    ///
+    /// A large parameter is updated in parts (runs of whole 16-scalar groups) on the kernel
+    /// threads at once, so the rule must be elementwise and may not change the optimiser's
+    /// own properties.
     func update(_ slot: ParameterSlot) -> Int?
 }
 
@@ -37,6 +41,13 @@ public struct ParameterSlot {
 extension ParameterSlot {
     /// The scalars processed together (16: one AVX-512 register).
     public typealias Lanes = SIMD16<Float>
+
+    /// The slot's scalars `range` (the step and freshness unchanged).
+    func part(_ range: Range<Int>) -> ParameterSlot {
+        ParameterSlot(parameter: parameter + range.lowerBound, gradient: gradient + range.lowerBound,
+                      state: state.map { $0 + range.lowerBound }, count: range.count, step: step,
+                      isFreshState: isFreshState)
+    }
 
     /// Applies `rule(parameter, gradient, state0, state1)` to every group of 16 scalars
     /// (the last group zero-padded), writing back the parameter and the first two state
@@ -146,8 +157,8 @@ extension ElementwiseOptimizer {
                 let state = storages.map(\.pointer)
                 gradient.withUnsafeScalars { g in
                     parameter.update { p, n in
-                        let counted = update(ParameterSlot(parameter: p, gradient: g, state: state, count: n, step: step,
-                                                           isFreshState: isFresh))
+                        let counted = updateInParts(ParameterSlot(parameter: p, gradient: g, state: state, count: n,
+                                                                  step: step, isFreshState: isFresh))
                         // Divergence shows first in the state (an overflowing g² in Adam's v) while
                         // the loss stays finite; the rule's own count, or one pass over what was
                         // just written, catches it; the pass then names the tensor.
@@ -162,6 +173,31 @@ extension ElementwiseOptimizer {
         if let (path, count) = firstNonFinite {
             throw OptimizerError.nonFiniteState(optimizer: name, path: path, count: count)
         }
+    }
+
+    /// `update(slot)`, split over the kernel threads when the parameter is large: each part is a
+    /// run of whole `Lanes` groups, so every scalar takes the same vector or tail path as in one
+    /// pass (the same bits), and flushes subnormals on the thread that runs it (the mode is per
+    /// thread). Returns the parts' counts summed, or nil when the rule counts nothing.
+    ///
+    /// Parameters of 2¹⁸ scalars and more are split (`KernelThreads.minimumParallelWork`): a
+    /// weight that large makes products of at least 2²³ multiply-adds from batch 32 up, which
+    /// run on the same team (`GEMMBackend`). A split update beside products on OpenBLAS' own
+    /// threads made a width-512 2D iteration 2–3× slower: the team's threads spin after a job,
+    /// and OpenBLAS' then wait for a core; so with `MIXEDBATCH_GEMM=openblas` no update is split.
+    private func updateInParts(_ slot: ParameterSlot) -> Int? {
+        let width = ParameterSlot.Lanes.scalarCount
+        var counts = [Int?](repeating: 0, count: KernelThreads.count)
+        counts.withUnsafeMutableBufferPointer { counts in
+            let work = GEMMBackend.current == .automatic ? slot.count : 0
+            KernelThreads.forEachPart(of: (slot.count + width - 1) / width, work: work) { groups, part in
+                let scalars = groups.lowerBound * width ..< min(groups.upperBound * width, slot.count)
+                guard !scalars.isEmpty else { return }
+                counts[part] = withSubnormalsFlushedToZero { update(slot.part(scalars)) }
+            }
+        }
+        if counts.contains(where: { $0 == nil }) { return nil }
+        return counts.reduce(0) { $0 + $1! }
     }
 
     /// The first of the parameter (index 0) and its state buffers (1…) holding infinities or

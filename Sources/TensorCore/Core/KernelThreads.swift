@@ -5,13 +5,13 @@ import CDNNLConvolution
 /// core; 1 in `make chapter4`'s workers, which run one per core). Between two primitives
 /// that team's threads spin, waiting for work; a pool of our own beside it would fight them
 /// for the cores, so large passes are handed to the team instead.
-enum KernelThreads {
+public enum KernelThreads {
     /// The team's size, read once.
-    static let count: Int = max(1, Int(mixedbatch_team_size()))
+    public static let count: Int = max(1, Int(mixedbatch_team_size()))
 
     /// Below this many elements touched, one thread does the whole job: handing a job to the
     /// team costs tens of microseconds, what a pass over about 256 K floats takes alone.
-    static let minimumParallelWork = 1 << 18
+    public static let minimumParallelWork = 1 << 18
 
     /// Calls `body` on disjoint ranges covering `0..<count`: the whole range at once, or, when
     /// `work` reaches `minimumParallelWork` and the team has several threads, one range per
@@ -20,24 +20,32 @@ enum KernelThreads {
     /// read tensors' `storage.pointer` before (a convolution's output may write its plain
     /// buffer on first read).
     @inline(__always)
-    static func forEachPart(of count: Int, work: Int, _ body: (Range<Int>) -> Void) {
-        guard work >= minimumParallelWork, count > 1, Self.count > 1 else { return body(0..<count) }
+    public static func forEachPart(of count: Int, work: Int, _ body: (Range<Int>) -> Void) {
+        forEachPart(of: count, work: work) { range, _ in body(range) }
+    }
+
+    /// As `forEachPart(of:work:_:)`, also giving each call its part's index, in
+    /// `0..<KernelThreads.count` (0 for the single part of a job done at once), so that a part
+    /// can write a result of its own (a count, a partial sum) without sharing it.
+    @inline(__always)
+    public static func forEachPart(of count: Int, work: Int, _ body: (Range<Int>, Int) -> Void) {
+        guard work >= minimumParallelWork, count > 1, Self.count > 1 else { return body(0..<count, 0) }
         withoutActuallyEscaping(body) { body in
             var job = Job(count: count, body: body)
             let status = withUnsafeMutablePointer(to: &job) { job in
                 mixedbatch_team_run({ context, part, parts in
                     let job = context!.assumingMemoryBound(to: Job.self).pointee
                     let (part, parts) = (Int(part), Int(parts))
-                    job.body(part * job.count / parts ..< (part + 1) * job.count / parts)
+                    job.body(part * job.count / parts ..< (part + 1) * job.count / parts, part)
                 }, job)
             }
-            if status != 0 { body(0..<count) }  // the worker thread could not start: do it here
+            if status != 0 { body(0..<count, 0) }  // the worker thread could not start: do it here
         }
     }
 
     private struct Job {
         let count: Int
-        let body: (Range<Int>) -> Void
+        let body: (Range<Int>, Int) -> Void
     }
 }
 

@@ -1,7 +1,44 @@
 import CBLAS
+import CDNNLConvolution
+import Foundation
 
-// Matrix products through OpenBLAS' cblas_sgemm. Transposition is a flag of the
-// product, never a copy, so backward rules (dA = dC·Bᵀ, dB = Aᵀ·dC) cost one GEMM each.
+// Matrix products through OpenBLAS' cblas_sgemm or oneDNN's dnnl_sgemm (`GEMMBackend`).
+// Transposition is a flag of the product, never a copy, so backward rules (dA = dC·Bᵀ,
+// dB = Aᵀ·dC) cost one GEMM each.
+
+/// Which library computes the matrix products (`MIXEDBATCH_GEMM`, read when the process starts).
+///
+/// `automatic` (the default, `auto`): oneDNN's GEMM for products of at least
+/// `oneDNNMinimumWork` multiply-adds, on the OpenMP team of the convolutions, OpenBLAS' below.
+/// On the 2-core Xeon oneDNN ran the products of a width-512 perceptron 1.3–1.8× faster than
+/// OpenBLAS (e.g. [64×512]·[512×512] 115 µs against 206 µs), and with the products and the
+/// optimiser's update (`ElementwiseOptimizer`) on one team, no second pool of threads spins
+/// beside it. `openBLAS` (`openblas`): every product on OpenBLAS, the rounding of builds before
+/// this choice. The two libraries sum in different orders, so the last digits of a result differ.
+public enum GEMMBackend: String, Sendable {
+    case automatic = "auto"
+    case openBLAS = "openblas"
+
+    public static let current: GEMMBackend = {
+        guard let text = ProcessInfo.processInfo.environment["MIXEDBATCH_GEMM"], !text.isEmpty else { return .automatic }
+        guard let backend = GEMMBackend(rawValue: text) else {
+            fatalError("MIXEDBATCH_GEMM=\(text) is not a GEMM backend: use auto (the default) or openblas")
+        }
+        return backend
+    }()
+
+    /// 2²³ multiply-adds ([64×512]·[512×512] is 2²⁴): from here a product takes over 50 µs, and
+    /// the hand-over to oneDNN's worker (about 6 µs) is small beside what oneDNN saves. Below
+    /// it, products stay on OpenBLAS, so the default scales of chapter 4 (widths 64, and the
+    /// 1/16-width SNGAN's largest product, 2²² multiply-adds) keep the digits of their tables.
+    public static let oneDNNMinimumWork = 1 << 24
+
+    /// Whether a product of `m·n·k` multiply-adds goes to oneDNN.
+    @inline(__always)
+    static func usesOneDNN(m: Int, n: Int, k: Int) -> Bool {
+        current == .automatic && m * n * k >= oneDNNMinimumWork
+    }
+}
 
 extension Tensor {
     /// `scale · op(self) · op(other)` where `op` transposes the last two axes when asked.
@@ -61,7 +98,9 @@ extension Tensor {
     }
 }
 
-/// `C[m×n] = α·op(A)·op(B) + β·C` for row-major operands, through `cblas_sgemm`.
+/// `C[m×n] = α·op(A)·op(B) + β·C` for row-major operands, through `dnnl_sgemm` or
+/// `cblas_sgemm` (`GEMMBackend`; OpenBLAS also when oneDNN fails, e.g. its worker thread
+/// could not start).
 @inline(__always)
 func gemm(_ a: UnsafePointer<Float>, _ transposeA: Bool, _ b: UnsafePointer<Float>, _ transposeB: Bool,
           _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int, alpha: Float = 1, beta: Float = 0) {
@@ -70,11 +109,17 @@ func gemm(_ a: UnsafePointer<Float>, _ transposeA: Bool, _ b: UnsafePointer<Floa
         if beta == 0 { c.update(repeating: 0, count: m * n) }
         return
     }
+    let (lda, ldb) = (transposeA ? m : k, transposeB ? k : n)
+    if GEMMBackend.usesOneDNN(m: m, n: n, k: k),
+       mixedbatch_dnnl_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, Int64(m), Int64(n), Int64(k), alpha, a,
+                             Int64(lda), b, Int64(ldb), beta, c, Int64(n)) == 0 {
+        return
+    }
     cblas_sgemm(CblasRowMajor,
                 transposeA ? CblasTrans : CblasNoTrans,
                 transposeB ? CblasTrans : CblasNoTrans,
                 Int32(m), Int32(n), Int32(k), alpha,
-                a, Int32(transposeA ? m : k),
-                b, Int32(transposeB ? k : n),
+                a, Int32(lda),
+                b, Int32(ldb),
                 beta, c, Int32(n))
 }
