@@ -181,9 +181,9 @@ extension ElementwiseOptimizer {
     /// thread). Returns the parts' counts summed, or nil when the rule counts nothing.
     ///
     /// Parameters of 2¹⁸ scalars and more are split (`KernelThreads.minimumParallelWork`): a
-    /// weight that large makes products of at least 2²³ multiply-adds from batch 32 up, which
+    /// weight that large makes products of at least 2²⁴ multiply-adds from batch 64 up, which
     /// run on the same team (`GEMMBackend`). A split update beside products on OpenBLAS' own
-    /// threads made a width-512 2D iteration 2–3× slower: the team's threads spin after a job,
+    /// threads made a width-512 2D iteration 2–5× slower: the team's threads spin after a job,
     /// and OpenBLAS' then wait for a core; so with `MIXEDBATCH_GEMM=openblas` no update is split.
     private func updateInParts(_ slot: ParameterSlot) -> Int? {
         let width = ParameterSlot.Lanes.scalarCount

@@ -27,10 +27,12 @@ public enum GEMMBackend: String, Sendable {
         return backend
     }()
 
-    /// 2²³ multiply-adds ([64×512]·[512×512] is 2²⁴): from here a product takes over 50 µs, and
-    /// the hand-over to oneDNN's worker (about 6 µs) is small beside what oneDNN saves. Below
-    /// it, products stay on OpenBLAS, so the default scales of chapter 4 (widths 64, and the
-    /// 1/16-width SNGAN's largest product, 2²² multiply-adds) keep the digits of their tables.
+    /// 2²⁴ multiply-adds ([64×512]·[512×512], the smallest large product of a width-512
+    /// perceptron at batch 64): such a product takes over 100 µs, the hand-over to oneDNN's
+    /// worker about 6 µs. Below it products stay on OpenBLAS: the default scales of chapter 4
+    /// (width 64; the 1/16-width SNGAN's largest product is 2²²) keep the digits of their tables,
+    /// and a width-256 iteration, which at 2²³ mixed both libraries' threads in one step, was
+    /// no faster for it (6.1–6.6 ms against 6.0–6.1).
     public static let oneDNNMinimumWork = 1 << 24
 
     /// Whether a product of `m·n·k` multiply-adds goes to oneDNN.
