@@ -126,8 +126,8 @@ let package = Package(
         ], path: "Experiments/Chapter5"),
 
         .executableTarget(name: "Benchmarks", dependencies: [
-            "TensorCore", "NeuralNet", "EquivariantLayer", "CBLAS", "Adversarial", "Training", "Datasets", "Flows", "Autoregressive",
-            "Evaluation", "Distributed",
+            "TensorCore", "NeuralNet", "EquivariantLayer", "CBLAS", "CDNNLConvolution", "Adversarial", "Training", "Datasets",
+            "Flows", "Autoregressive", "Evaluation", "Distributed",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ],
                           path: "Experiments/Benchmarks", exclude: ["pytorch_reference_2d.py", "pytorch_reference_sngan.py", "pytorch_reference_flows.py", "pytorch_reference_pixelcnn.py", "pytorch_reference_inception.py", "reference_timing.py"]),

@@ -1,9 +1,11 @@
 import Foundation
 import CBLAS
+import CDNNLConvolution
 import TensorCore
 
-/// Raw `cblas_sgemm` against the engine's `matmul` recorded for autodiff, at the sizes
-/// of the foundation issue: square 64/256/1024/2048 and [64×512]·[512×512].
+/// Raw `cblas_sgemm` and oneDNN's `dnnl_sgemm` (through the oneDNN worker, as the engine calls
+/// it) against the engine's `matmul` recorded for autodiff, at the sizes of the foundation
+/// issue: square 64/256/1024/2048 and [64×512]·[512×512].
 enum MatrixProducts {
     static let shapes: [(m: Int, k: Int, n: Int)] = [
         (64, 64, 64), (256, 256, 256), (1024, 1024, 1024), (2048, 2048, 2048), (64, 512, 512),
@@ -11,7 +13,7 @@ enum MatrixProducts {
 
     static func label(_ s: (m: Int, k: Int, n: Int)) -> String { "[\(s.m)×\(s.k)]·[\(s.k)×\(s.n)]" }
 
-    /// Raw GEMM only (used for the kernel-family comparison).
+    /// Raw GEMM only, both libraries (used for the kernel-family comparison).
     static func rawGEMM(into table: inout BenchmarkTable) {
         for s in shapes {
             var rng = RandomStream(seed: 1)
@@ -28,22 +30,34 @@ enum MatrixProducts {
                     }
                 }
             }
+            table.measure("raw dnnl_sgemm \(label(s))", flops: flops, note: "oneDNN worker, OpenMP team") {
+                c.withUnsafeMutableScalars { cp in
+                    a.withUnsafeScalars { ap in
+                        b.withUnsafeScalars { bp in
+                            _ = mixedbatch_dnnl_sgemm(0, 0, Int64(s.m), Int64(s.n), Int64(s.k), 1, ap, Int64(s.k), bp,
+                                                      Int64(s.n), 0, cp, Int64(s.n))
+                        }
+                    }
+                }
+            }
         }
     }
 
-    /// The engine's matmul on graph-recording operands, beside raw GEMM.
+    /// The engine's matmul on graph-recording operands, beside the raw GEMM of the library it
+    /// uses for that shape (`GEMMBackend`).
     static func engineVersusRaw(into table: inout BenchmarkTable) throws {
-        let raw = table.rows.filter { $0.name.hasPrefix("raw cblas_sgemm") }
-        for (i, s) in shapes.enumerated() {
+        for s in shapes {
+            let library = GEMMBackend.usesOneDNN(m: s.m, n: s.n, k: s.k) ? "dnnl_sgemm" : "cblas_sgemm"
+            let raw = table.rows.first { $0.name == "raw \(library) \(label(s))" }
             var rng = RandomStream(seed: 2)
             let a = rng.normal([s.m, s.k]).requiringGradient(), b = rng.normal([s.k, s.n])
             let flops = 2.0 * Double(s.m * s.k * s.n)
             let row = try table.measure("engine matmul (recorded) \(label(s))", flops: flops) {
                 _ = try a.matmul(b)
             }
-            if i < raw.count, let engine = row.gflops, let blas = raw[i].gflops {
-                table.add(.init(name: "  engine / raw BLAS \(label(s))", milliseconds: row.milliseconds,
-                                gflops: nil, note: String(format: "%.0f%% of raw BLAS", 100 * engine / blas)))
+            if let engine = row.gflops, let blas = raw?.gflops {
+                table.add(.init(name: "  engine / raw \(library) \(label(s))", milliseconds: row.milliseconds,
+                                gflops: nil, note: String(format: "%.0f%% of raw \(library)", 100 * engine / blas)))
             }
         }
     }

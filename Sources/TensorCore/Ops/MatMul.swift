@@ -37,7 +37,7 @@ public enum GEMMBackend: String, Sendable {
 
     /// Whether a product of `m·n·k` multiply-adds goes to oneDNN.
     @inline(__always)
-    static func usesOneDNN(m: Int, n: Int, k: Int) -> Bool {
+    public static func usesOneDNN(m: Int, n: Int, k: Int) -> Bool {
         current == .automatic && m * n * k >= oneDNNMinimumWork
     }
 }
