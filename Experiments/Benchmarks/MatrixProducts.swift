@@ -34,8 +34,9 @@ enum MatrixProducts {
                 c.withUnsafeMutableScalars { cp in
                     a.withUnsafeScalars { ap in
                         b.withUnsafeScalars { bp in
-                            _ = mixedbatch_dnnl_sgemm(0, 0, Int64(s.m), Int64(s.n), Int64(s.k), 1, ap, Int64(s.k), bp,
-                                                      Int64(s.n), 0, cp, Int64(s.n))
+                            let status = mixedbatch_dnnl_sgemm(0, 0, Int64(s.m), Int64(s.n), Int64(s.k), 1, ap,
+                                                               Int64(s.k), bp, Int64(s.n), 0, cp, Int64(s.n))
+                            precondition(status == 0, "dnnl_sgemm failed with oneDNN status \(status)")
                         }
                     }
                 }

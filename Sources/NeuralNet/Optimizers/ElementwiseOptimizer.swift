@@ -187,17 +187,18 @@ extension ElementwiseOptimizer {
     /// and OpenBLAS' then wait for a core; so with `MIXEDBATCH_GEMM=openblas` no update is split.
     private func updateInParts(_ slot: ParameterSlot) -> Int? {
         let width = ParameterSlot.Lanes.scalarCount
-        var counts = [Int?](repeating: 0, count: KernelThreads.count)
-        counts.withUnsafeMutableBufferPointer { counts in
-            let work = GEMMBackend.current == .automatic ? slot.count : 0
+        let work = GEMMBackend.largeProductsRunOnTheTeam ? slot.count : 0
+        // One count per part on the stack (every parameter passes here every step); -1: the
+        // rule counts nothing.
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: KernelThreads.count) { counts in
+            counts.initialize(repeating: 0)
             KernelThreads.forEachPart(of: (slot.count + width - 1) / width, work: work) { groups, part in
                 let scalars = groups.lowerBound * width ..< min(groups.upperBound * width, slot.count)
                 guard !scalars.isEmpty else { return }
-                counts[part] = withSubnormalsFlushedToZero { update(slot.part(scalars)) }
+                counts[part] = withSubnormalsFlushedToZero { update(slot.part(scalars)) } ?? -1
             }
+            return counts.contains(-1) ? nil : counts.reduce(0, +)
         }
-        if counts.contains(where: { $0 == nil }) { return nil }
-        return counts.reduce(0) { $0 + $1! }
     }
 
     /// The first of the parameter (index 0) and its state buffers (1…) holding infinities or

@@ -36,6 +36,7 @@ public enum KernelThreads {
                 mixedbatch_team_run({ context, part, parts in
                     let job = context!.assumingMemoryBound(to: Job.self).pointee
                     let (part, parts) = (Int(part), Int(parts))
+                    precondition(parts <= KernelThreads.count, "the team grew beyond the size it reported")
                     job.body(part * job.count / parts ..< (part + 1) * job.count / parts, part)
                 }, job)
             }

@@ -35,10 +35,14 @@ public enum GEMMBackend: String, Sendable {
     /// no faster for it (6.1–6.6 ms against 6.0–6.1).
     public static let oneDNNMinimumWork = 1 << 24
 
+    /// Whether large products run on the kernel team (`KernelThreads`): other large work (the
+    /// optimisers' updates) may then use the team too without a second pool spinning beside it.
+    public static var largeProductsRunOnTheTeam: Bool { current == .automatic }
+
     /// Whether a product of `m·n·k` multiply-adds goes to oneDNN.
     @inline(__always)
     public static func usesOneDNN(m: Int, n: Int, k: Int) -> Bool {
-        current == .automatic && m * n * k >= oneDNNMinimumWork
+        largeProductsRunOnTheTeam && m * n * k >= oneDNNMinimumWork
     }
 }
 
