@@ -5,7 +5,8 @@ import TensorCore
 
 /// Raw `cblas_sgemm` and oneDNN's `dnnl_sgemm` (through the oneDNN worker, as the engine calls
 /// it) against the engine's `matmul` recorded for autodiff, at the sizes of the foundation
-/// issue: square 64/256/1024/2048 and [64×512]·[512×512].
+/// issue: square 64/256/1024/2048 and [64×512]·[512×512]; and a linear layer's forward
+/// product [64×512]·[512×512]ᵀ on both libraries (oneDNN runs it on its matmul primitive).
 enum MatrixProducts {
     static let shapes: [(m: Int, k: Int, n: Int)] = [
         (64, 64, 64), (256, 256, 256), (1024, 1024, 1024), (2048, 2048, 2048), (64, 512, 512),
@@ -34,9 +35,37 @@ enum MatrixProducts {
                 c.withUnsafeMutableScalars { cp in
                     a.withUnsafeScalars { ap in
                         b.withUnsafeScalars { bp in
-                            let status = mixedbatch_dnnl_sgemm(0, 0, Int64(s.m), Int64(s.n), Int64(s.k), 1, ap,
+                            let status = mixedbatch_dnnl_gemm(0, 0, Int64(s.m), Int64(s.n), Int64(s.k), 1, ap,
                                                                Int64(s.k), bp, Int64(s.n), 0, cp, Int64(s.n))
                             precondition(status == 0, "dnnl_sgemm failed with oneDNN status \(status)")
+                        }
+                    }
+                }
+            }
+        }
+        linearForward(into: &table)
+    }
+
+    /// x·Wᵀ at [64×512]·[512×512]ᵀ, the product of every width-512 linear layer's forward pass.
+    static func linearForward(into table: inout BenchmarkTable) {
+        var rng = RandomStream(seed: 1)
+        let x = rng.normal([64, 512]), weight = rng.normal([512, 512])
+        var y = Tensor.zeros([64, 512])
+        let flops = 2.0 * 64 * 512 * 512
+        for oneDNN in [false, true] {
+            let name = oneDNN ? "raw oneDNN matmul [64×512]·[512×512]ᵀ" : "raw cblas_sgemm [64×512]·[512×512]ᵀ"
+            let note = oneDNN ? "matmul primitive, oneDNN worker" : "kernels: \(OpenBLASKernels.coreName)"
+            table.measure(name, flops: flops, note: note) {
+                y.withUnsafeMutableScalars { yp in
+                    x.withUnsafeScalars { xp in
+                        weight.withUnsafeScalars { wp in
+                            if oneDNN {
+                                let status = mixedbatch_dnnl_gemm(0, 1, 64, 512, 512, 1, xp, 512, wp, 512, 0, yp, 512)
+                                precondition(status == 0, "oneDNN's matmul failed with status \(status)")
+                            } else {
+                                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, 64, 512, 512, 1, xp, 512, wp, 512,
+                                            0, yp, 512)
+                            }
                         }
                     }
                 }

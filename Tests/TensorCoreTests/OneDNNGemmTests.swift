@@ -43,4 +43,37 @@ import Testing
             + TensorCore.abs(bias)
         Self.expectClose(y, expected, bound: bound.scalars)
     }
+
+    /// x·Wᵀ runs on a matmul primitive cached per (m, n, k, α, β): products with different α
+    /// interleaved must each get their own, and past the cache's 256 primitives the products
+    /// fall back to dnnl_sgemm with the same values.
+    @Test func linearProductsKeepTheirScaleAcrossTheCache() throws {
+        var random = RandomStream(seed: 46)
+        let x = random.normal([Self.m, Self.k]), weight = random.normal([Self.n, Self.k])
+        let unscaled = try MatMulTests.naiveMatmul(x, weight, transposeA: false, transposeB: true)
+        let bound = try MatMulTests.naiveMatmul(TensorCore.abs(x), TensorCore.abs(weight), transposeA: false,
+                                                transposeB: true)
+        let scales: [Float] = [1, 0.5, 1, 0.5] + (0..<260).map { 1 + Float($0) / 1024 }
+        for (index, scale) in scales.enumerated() where index < 6 || index >= scales.count - 3 {
+            let product = try x.matmul(weight, transposeOther: true, scale: scale)
+            Self.expectClose(product, unscaled * scale, bound: (bound * scale).scalars)
+        }
+        for scale in scales.dropFirst(6).dropLast(3) { _ = try x.matmul(weight, transposeOther: true, scale: scale) }
+    }
+
+    /// Outer products (k = 1) of at least 2¹⁶ entries are written row by row, in every
+    /// transpose mode (with k = 1 the operands' layouts coincide), with α.
+    @Test(arguments: MatMulTests.transposeModes.indices)
+    func largeOuterProductsMatchTheTripleLoop(mode: Int) throws {
+        let (m, n) = (512, 256)
+        #expect(m * n >= GEMMBackend.outerProductMinimumEntries)
+        let (transposeA, transposeB) = MatMulTests.transposeModes[mode]
+        var random = RandomStream(seed: UInt64(50 + mode))
+        let a = random.normal(transposeA ? [1, m] : [m, 1]), b = random.normal(transposeB ? [n, 1] : [1, n])
+        let product = try a.matmul(b, transposeSelf: transposeA, transposeOther: transposeB, scale: 0.75)
+        let expected = try MatMulTests.naiveMatmul(a, b, transposeA: transposeA, transposeB: transposeB) * 0.75
+        let bound = try MatMulTests.naiveMatmul(TensorCore.abs(a), TensorCore.abs(b), transposeA: transposeA,
+                                                transposeB: transposeB) * 0.75
+        Self.expectClose(product, expected, bound: bound.scalars)
+    }
 }

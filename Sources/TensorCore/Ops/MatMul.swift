@@ -1,8 +1,9 @@
 import CBLAS
 import CDNNLConvolution
+import CKernels
 import Foundation
 
-// Matrix products through OpenBLAS' cblas_sgemm or oneDNN's dnnl_sgemm (`GEMMBackend`).
+// Matrix products through OpenBLAS' cblas_sgemm or oneDNN (`GEMMBackend`).
 // Transposition is a flag of the product, never a copy, so backward rules (dA = dC·Bᵀ,
 // dB = Aᵀ·dC) cost one GEMM each.
 
@@ -34,6 +35,19 @@ public enum GEMMBackend: String, Sendable {
     /// and a width-256 iteration, which at 2²³ mixed both libraries' threads in one step, was
     /// no faster for it (6.1–6.6 ms against 6.0–6.1).
     public static let oneDNNMinimumWork = 1 << 24
+
+    /// Outer products (k = 1) with at least 2¹⁶ entries (a width-256 layer) are written row by
+    /// row as `(α·a[i])·b`, without a GEMM: OpenBLAS packed the operands of the 512×512 weight
+    /// gradient of an equivariant layer's Γ (the ρ(x)Γ̃ term of Eq. 4.12) for 78 µs an outer
+    /// product in the width-512 2D iteration. Under `openBLAS` and below this size they stay on
+    /// OpenBLAS and keep their old bits (the default scales' width-64 layers among them).
+    public static let outerProductMinimumEntries = 1 << 16
+
+    /// Whether `C[m×n] = α·op(A)[m×1]·op(B)[1×n]` is written directly (`outerProductMinimumEntries`).
+    @inline(__always)
+    static func writesOuterProduct(m: Int, n: Int, k: Int, beta: Float) -> Bool {
+        k == 1 && beta == 0 && m * n >= outerProductMinimumEntries && largeProductsRunOnTheTeam
+    }
 
     /// Whether large products run on the kernel team (`KernelThreads`): other large work (the
     /// optimisers' updates) may then use the team too without a second pool spinning beside it.
@@ -104,9 +118,10 @@ extension Tensor {
     }
 }
 
-/// `C[m×n] = α·op(A)·op(B) + β·C` for row-major operands, through `dnnl_sgemm` or
-/// `cblas_sgemm` (`GEMMBackend`; OpenBLAS also when oneDNN fails, e.g. its worker thread
-/// could not start).
+/// `C[m×n] = α·op(A)·op(B) + β·C` for row-major operands, through oneDNN
+/// (`mixedbatch_dnnl_gemm`: its matmul primitive for A·Bᵀ, `dnnl_sgemm` otherwise), a direct
+/// outer product (`GEMMBackend.outerProductMinimumEntries`) or `cblas_sgemm` (`GEMMBackend`;
+/// OpenBLAS also when oneDNN fails, e.g. its worker thread could not start).
 @inline(__always)
 func gemm(_ a: UnsafePointer<Float>, _ transposeA: Bool, _ b: UnsafePointer<Float>, _ transposeB: Bool,
           _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int, alpha: Float = 1, beta: Float = 0) {
@@ -115,10 +130,18 @@ func gemm(_ a: UnsafePointer<Float>, _ transposeA: Bool, _ b: UnsafePointer<Floa
         if beta == 0 { c.update(repeating: 0, count: m * n) }
         return
     }
+    if GEMMBackend.writesOuterProduct(m: m, n: n, k: k, beta: beta) {
+        // With k = 1 op(A)'s column is a[0..<m] and op(B)'s row b[0..<n], transposed or not.
+        for i in 0..<m {
+            var scaled = alpha * a[i]
+            mixedbatch_binary(Int32(MIXEDBATCH_MULTIPLY), &scaled, 0, b, 1, c + i * n, n)
+        }
+        return
+    }
     let (lda, ldb) = (transposeA ? m : k, transposeB ? k : n)
     if GEMMBackend.usesOneDNN(m: m, n: n, k: k),
-       mixedbatch_dnnl_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, Int64(m), Int64(n), Int64(k), alpha, a,
-                             Int64(lda), b, Int64(ldb), beta, c, Int64(n)) == 0 {
+       mixedbatch_dnnl_gemm(transposeA ? 1 : 0, transposeB ? 1 : 0, Int64(m), Int64(n), Int64(k), alpha, a,
+                            Int64(lda), b, Int64(ldb), beta, c, Int64(n)) == 0 {
         return
     }
     cblas_sgemm(CblasRowMajor,
