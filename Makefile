@@ -76,7 +76,8 @@ proofs:
 # CIFAR-10 at full width for 200,000 iterations, which needs data/cifar10-train.h5 and a bigger
 # machine) or SCALE=smoke; PART=all|2d|images; JOBS worker processes; DATA=file.h5 runs the image
 # part on that HDF5 dataset (no glyph classifier: spectral distance only); SEEDS=0 (or 0,1) runs only
-# those seeds. Interrupted? Run it
+# those seeds. The glyph runs are scored by a copy of Experiments/Chapter4/glyph-classifier.h5, the
+# same weights on every build; TRAIN_CLASSIFIER=1 trains one anew (make bms too). Interrupted? Run it
 # again: it resumes. The default scale writes to results/chapter4/, another to results/chapter4-<scale>/.
 SCALE ?= default
 PART ?= all
@@ -93,7 +94,8 @@ chapter4:
 	swift build $(RELEASE_FLAGS) --product mixedbatch
 	swift build $(RELEASE_FLAGS) --product Chapter4
 	$$(swift build $(RELEASE_FLAGS) --show-bin-path)/Chapter4 --scale $(SCALE) --part $(PART) --jobs $(JOBS) $(EXECUTOR_FLAGS) \
-	  --output $(CHAPTER4_OUTPUT) $(if $(DATA),--data $(DATA)) $(if $(SEEDS),--seeds $(SEEDS))
+	  --output $(CHAPTER4_OUTPUT) $(if $(DATA),--data $(DATA)) $(if $(SEEDS),--seeds $(SEEDS)) \
+	  $(if $(TRAIN_CLASSIFIER),--train-classifier)
 
 # The fifth seed (BMS-VAE-GAN, spec §6) and the literature's 2D protocols, in results/bms/:
 # PART=table (default) the BMS paper's 2D table — GAN, PacGAN, WAE, α-GAN, α-GAN + SN and
@@ -111,7 +113,7 @@ bms:
 	swift build $(RELEASE_FLAGS) --product mixedbatch
 	swift build $(RELEASE_FLAGS) --product BMS
 	$$(swift build $(RELEASE_FLAGS) --show-bin-path)/BMS --scale $(SCALE) --part $(BMS_PART) --jobs $(JOBS) $(EXECUTOR_FLAGS) \
-	  --output $(BMS_OUTPUT) $(if $(SEEDS),--seeds $(SEEDS))
+	  --output $(BMS_OUTPUT) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(TRAIN_CLASSIFIER),--train-classifier)
 
 # The likelihood reference runs of README "Likelihood models": NICE, Real-NVP, a VAE and a
 # top-down VAE on MNIST-5k (make setup fetches it), IWAE k = 1, 10, 150, and a flow on each 2D

@@ -108,7 +108,7 @@ let package = Package(
             "MixtureExperiments", "ImageExperiments", "ExperimentRuns", "Training", "Datasets", "Adversarial", "Reporting",
             "TensorCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ],
-                          path: "Experiments/Chapter4", exclude: ["configs", "RESULTS.md"]),
+                          path: "Experiments/Chapter4", exclude: ["configs", "RESULTS.md", "glyph-classifier.h5"]),
 
         .executableTarget(name: "BMS", dependencies: [
             "MixtureExperiments", "ImageExperiments", "Hybrid", "Datasets", "Training", "ExperimentRuns", "Reporting", "TensorCore",
@@ -123,7 +123,7 @@ let package = Package(
         .executableTarget(name: "Chapter5", dependencies: [
             "FlowGAN", "AdaptiveDensity", "ImageExperiments", "ExperimentRuns", "Training", "Datasets", "Evaluation", "Reporting", "TensorCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], path: "Experiments/Chapter5"),
+        ], path: "Experiments/Chapter5", exclude: ["RESULTS.md"]),
 
         .executableTarget(name: "Benchmarks", dependencies: [
             "TensorCore", "NeuralNet", "EquivariantLayer", "CBLAS", "CDNNLConvolution", "Adversarial", "Training", "Datasets",

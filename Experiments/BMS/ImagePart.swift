@@ -55,7 +55,7 @@ extension BMS {
         let start = Date(), folder = output + "/images"
         var scale = try bmsImageScale(scale)
         if let seeds { scale.seeds = ChapterDriver.seeds(seeds) ?? scale.seeds }
-        let (dataPath, classifierPath, classifier) = try scale.prepareData(in: folder)
+        let (dataPath, classifierPath, classifier) = try scale.prepareData(in: folder, trainClassifier: trainClassifier)
         let base = scale.runs(data: dataPath, classifier: classifierPath)
         let configs = BMSImageRow.rows.flatMap { row in base.map(row.configure) }
         let grid = RunGrid<ImageRun>(label: "BMS image rows, scale \(scale.name)", runsFolder: folder + "/runs",

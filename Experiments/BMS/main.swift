@@ -25,6 +25,9 @@ struct BMS: ParsableCommand {
     @Option(help: "The output folder.")
     var output = "results/bms"
 
+    @Flag(help: "Train the image part's glyph classifier anew instead of copying Experiments/Chapter4/glyph-classifier.h5.")
+    var trainClassifier = false
+
     @OptionGroup var execution: ExecutionOptions
 
     /// The grids' executor (`--jobs`, `--executor`, `--slurm-config`).

@@ -6,12 +6,14 @@ import Reporting
 import Training
 
 /// The image part of `make chapter4` (§4.5.2; issue 6): on the procedural stacked glyphs
-/// (made, with their classifier, on first use) or on a user's dataset, every variant of the
+/// (made on first use, with a copy of the reference classifier or, with `trainClassifier`, a
+/// classifier trained anew) or on a user's dataset, every variant of the
 /// image table over the scale's seeds, then the table (CSV + Markdown), the Fig. 4.6 analogue,
 /// the sample grids and a manifest, in `output`. Returns the failed runs.
-func runImagePart(scale: Chapter4ImageScale, output: String, worker: URL, executor: RunExecutor) throws -> [String] {
+func runImagePart(scale: Chapter4ImageScale, output: String, worker: URL, executor: RunExecutor,
+                  trainClassifier: Bool) throws -> [String] {
     let start = Date()
-    let (dataPath, classifierPath, classifierReport) = try scale.prepareData(in: output)
+    let (dataPath, classifierPath, classifierReport) = try scale.prepareData(in: output, trainClassifier: trainClassifier)
 
     let configs = scale.runs(data: dataPath, classifier: classifierPath)
     let grid = RunGrid<ImageRun>(label: "chapter 4 (images), scale \(scale.name)", runsFolder: output + "/runs",

@@ -38,6 +38,9 @@ struct Chapter4: ParsableCommand {
     @Option(help: ArgumentHelp("Only these seeds, e.g. 0 or 0,1 (default: the scale's).", valueName: "list"))
     var seeds: String?
 
+    @Flag(help: "Train the image part's glyph classifier anew instead of copying Experiments/Chapter4/glyph-classifier.h5.")
+    var trainClassifier = false
+
     func validate() throws {
         guard ["all", "2d", "images"].contains(part) else { throw ValidationError("--part must be all, 2d or images, not '\(part)'") }
     }
@@ -63,7 +66,8 @@ struct Chapter4: ParsableCommand {
                 failures += try runMixturePart(scale: mixtureScale, output: output, worker: worker, executor: runExecutor())
             }
             if part != "2d" {
-                failures += try runImagePart(scale: imageScale, output: output + "/images", worker: worker, executor: runExecutor())
+                failures += try runImagePart(scale: imageScale, output: output + "/images", worker: worker, executor: runExecutor(),
+                                         trainClassifier: trainClassifier)
             }
         } catch { throw fail("\(error)") }
         if ChapterDriver.reportFailures(failures) { throw ExitCode(1) }

@@ -68,13 +68,21 @@ public struct Chapter4ImageScale: Equatable, Sendable {
         data != nil && FileManager.default.fileExists(atPath: Self.inceptionWeights) ? Self.inceptionWeights : nil
     }
 
+    /// The glyph classifier that scores the default scale's runs: 800 steps of
+    /// `mixedbatch data glyph-classifier` (seed 0) at commit `1716cad`, weights hash
+    /// `643732107fe06244`. A path relative to the repository's root, where `make` runs.
+    public static let referenceClassifier = "Experiments/Chapter4/glyph-classifier.h5"
+
     /// The files the runs read: the procedural glyphs and their classifier, made in `folder` on
-    /// first use (`GlyphAssets.prepare`), or the scale's `data`, which must exist (no classifier).
-    public func prepareData(in folder: String) throws
+    /// first use (`GlyphAssets.prepare`; the classifier a copy of `referenceClassifier` where it
+    /// matches the scale's steps, unless `trainClassifier`), or the scale's `data`, which must
+    /// exist (no classifier).
+    public func prepareData(in folder: String, trainClassifier: Bool = false) throws
         -> (data: String, classifier: String?, report: GlyphAssets.ClassifierReport?) {
         guard let data else {
             let assets = try GlyphAssets.prepare(in: folder, trainingImages: trainingImages, classifierSteps: classifierSteps,
-                                                 requiredAccuracy: requiredAccuracy)
+                                                 requiredAccuracy: requiredAccuracy,
+                                                 reference: trainClassifier ? nil : Self.referenceClassifier)
             return (assets.data, assets.classifier, assets.report)
         }
         guard FileManager.default.fileExists(atPath: data) else {

@@ -72,6 +72,25 @@ public enum GlyphAssets {
         return report
     }
 
+    /// The report of the reference classifier at `path` when it was trained for `steps` steps (nil
+    /// when it was not, or when there is no file); throws when it cannot be read or falls short of
+    /// `requiredAccuracy`.
+    static func usableReference(_ path: String, steps: Int, requiredAccuracy: Double) throws -> ClassifierReport? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let report: ClassifierReport
+        do { report = try classifierReport(at: path) } catch {
+            throw ConfigError("the reference glyph classifier \(path) cannot be read (\(error)); restore it "
+                              + "(git checkout \(path)) or train one instead (make chapter4 TRAIN_CLASSIFIER=1)")
+        }
+        guard report.steps == steps else { return nil }
+        guard report.heldOutAccuracy >= requiredAccuracy else {
+            throw ConfigError(String(format: "the reference glyph classifier %@ has %.2f %% held-out accuracy, "
+                                     + "below the %.0f %% its scores need", path, report.heldOutAccuracy * 100,
+                                     requiredAccuracy * 100))
+        }
+        return report
+    }
+
     /// The report saved with a classifier by `trainClassifier`.
     public static func classifierReport(at path: String) throws -> ClassifierReport {
         let (_, metadata) = try GlyphClassifier.load(from: path)
@@ -83,7 +102,15 @@ public enum GlyphAssets {
     /// (`trainingImages` stacked glyphs) and `glyph-classifier.h5` (`classifierSteps` steps, at
     /// least `requiredAccuracy` held out), each made on first use and reused after; the report
     /// is also written to `folder`/classifier.json. Returns the two paths and the report.
-    public static func prepare(in folder: String, trainingImages: Int, classifierSteps: Int, requiredAccuracy: Double) throws
+    ///
+    /// With `reference` (a checkpoint of `trainClassifier` trained for `classifierSteps` steps),
+    /// the classifier is a copy of it instead of a new one: the scores of every run then use the
+    /// same weights whatever the build, where a classifier trained anew follows the build's
+    /// summation orders into other last digits, and from there to other FIDs. A reference of
+    /// another step count belongs to another scale and is not used; one that cannot be read stops
+    /// the part with an error naming it.
+    public static func prepare(in folder: String, trainingImages: Int, classifierSteps: Int, requiredAccuracy: Double,
+                               reference: String? = nil) throws
         -> (data: String, classifier: String, report: ClassifierReport) {
         let dataPath = folder + "/data/glyphs-train.h5", classifierPath = folder + "/data/glyph-classifier.h5"
         if !FileManager.default.fileExists(atPath: dataPath) {
@@ -93,6 +120,11 @@ public enum GlyphAssets {
         let report: ClassifierReport
         if FileManager.default.fileExists(atPath: classifierPath) {
             report = try classifierReport(at: classifierPath)
+        } else if let reference, let referenceReport = try usableReference(reference, steps: classifierSteps,
+                                                                             requiredAccuracy: requiredAccuracy) {
+            try FileManager.default.copyItem(atPath: reference, toPath: classifierPath)
+            report = referenceReport
+            print("glyph classifier: a copy of \(reference) (weights hash \(report.weightsHash))")
         } else {
             let progress = ProgressBar(total: classifierSteps, label: "glyph classifier")
             report = try trainClassifier(to: classifierPath, steps: classifierSteps, seed: 0,
