@@ -12,6 +12,7 @@
 #include "DNNLConvolution.h"
 #include "DNNLWorker.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 
@@ -44,8 +45,9 @@ static pthread_mutex_t matmul_lock = PTHREAD_MUTEX_INITIALIZER;
 static matmul_entry *matmuls;
 static int matmul_count, matmul_capacity;
 
+/// Whether the call is A·Bᵀ on dense row-major operands with an α a cache key can match.
 static int takes_matmul(const gemm_call *g) {
-    return !g->transpose_a && g->transpose_b && (g->beta == 0.0f || g->beta == 1.0f) &&
+    return !g->transpose_a && g->transpose_b && isfinite(g->alpha) && (g->beta == 0.0f || g->beta == 1.0f) &&
            g->lda == g->k && g->ldb == g->k && g->ldc == g->n;
 }
 

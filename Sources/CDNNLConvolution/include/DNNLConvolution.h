@@ -145,9 +145,9 @@ int64_t mixedbatch_team_size(void);
 int mixedbatch_team_run(void (*body)(void *context, int64_t part, int64_t parts), void *context);
 
 /// Row-major C[m×n] = alpha·op(A)·op(B) + beta·C on oneDNN, op transposing when transpose_a /
-/// transpose_b is 1; run on the oneDNN worker (its OpenMP team). A·Bᵀ with alpha 1 and beta 0
-/// or 1 runs on a matmul primitive cached per (m, n, k, beta), everything else on dnnl_sgemm
-/// (DNNLGemm.c says why). 0 on success, else oneDNN's status.
+/// transpose_b is 1; run on the oneDNN worker (its OpenMP team). alpha·A·Bᵀ + beta·C with beta
+/// 0 or 1 runs on a matmul primitive cached per (m, n, k, alpha, beta), everything else on
+/// dnnl_sgemm (DNNLGemm.c says why). 0 on success, else oneDNN's status.
 int mixedbatch_dnnl_gemm(int transpose_a, int transpose_b, int64_t m, int64_t n, int64_t k, float alpha,
                          const float *a, int64_t lda, const float *b, int64_t ldb, float beta, float *c,
                          int64_t ldc);

@@ -52,7 +52,7 @@ public func pairwiseL1Closeness(_ m: Tensor) throws -> Tensor {
             return [gradient]
         }
         // G[i, j, k] = −g[i, k]·e_ij; the contraction adds G_ij + G_ji, and e_ii's sign is 0.
-        let closeness = try exp(-(try pairwiseL1Distances(m)))
+        let closeness = exp(-(try pairwiseL1Distances(m)))
         return [try pairwiseSignContraction(points, -(try g.reshaped([b, 1, k]) * closeness))]
     }
 }
