@@ -14,7 +14,6 @@
 
 #include <math.h>
 #include <pthread.h>
-#include <stdlib.h>
 
 typedef struct {
     int transpose_a, transpose_b;
@@ -41,9 +40,12 @@ typedef struct {
     dnnl_memory_desc_t a, b, c;
 } matmul_entry;
 
+/// Entries are appended under the lock and never move or change afterwards, so a caller may
+/// keep a pointer to one without holding the lock (the memory objects and the stream of a call
+/// are its own: about 0.7 µs to make, against 100 µs and more for the product).
 static pthread_mutex_t matmul_lock = PTHREAD_MUTEX_INITIALIZER;
-static matmul_entry *matmuls;
-static int matmul_count, matmul_capacity;
+static matmul_entry matmuls[MATMUL_CACHE_LIMIT];
+static int matmul_count;
 
 /// Whether the call is A·Bᵀ on dense row-major operands with an α a cache key can match.
 static int takes_matmul(const gemm_call *g) {
@@ -83,10 +85,9 @@ static dnnl_status_t make_matmul(const matmul_key *key, matmul_entry *entry) {
     return status;
 }
 
-/// The cached primitive for `key`, made on first use, copied into `found` (the table may move
-/// when another thread adds to it); oneDNN's status if it refused, dnnl_unimplemented when the
-/// cache is full.
-static dnnl_status_t lookup_matmul(const matmul_key *key, matmul_entry *found) {
+/// The cached primitive for `key`, made on first use; oneDNN's status if it refused,
+/// dnnl_unimplemented when the cache is full.
+static dnnl_status_t lookup_matmul(const matmul_key *key, const matmul_entry **found) {
     if (!mixedbatch_dnnl_engine()) return dnnl_runtime_error;
     dnnl_status_t status = dnnl_success;
     pthread_mutex_lock(&matmul_lock);
@@ -100,31 +101,21 @@ static dnnl_status_t lookup_matmul(const matmul_key *key, matmul_entry *found) {
     }
     if (!entry && matmul_count == MATMUL_CACHE_LIMIT) status = dnnl_unimplemented;
     if (!entry && status == dnnl_success) {
-        matmul_entry made = {*key, NULL};
-        status = make_matmul(key, &made);
-        if (status == dnnl_success && matmul_count == matmul_capacity) {
-            int capacity = matmul_capacity ? 2 * matmul_capacity : 32;
-            matmul_entry *grown = realloc(matmuls, (size_t)capacity * sizeof(matmul_entry));
-            if (grown) { matmuls = grown; matmul_capacity = capacity; } else status = dnnl_out_of_memory;
-        }
-        if (status == dnnl_success) {
-            matmuls[matmul_count] = made;
-            entry = &matmuls[matmul_count++];
-        } else if (made.primitive) {
-            dnnl_primitive_destroy(made.primitive);
-        }
+        matmul_entry *made = &matmuls[matmul_count];
+        *made = (matmul_entry){.key = *key};
+        status = make_matmul(key, made);
+        if (status == dnnl_success) entry = &matmuls[matmul_count++];
     }
-    if (entry) *found = *entry;
     pthread_mutex_unlock(&matmul_lock);
+    *found = entry;
     return status;
 }
 
 static dnnl_status_t run_matmul(const gemm_call *g) {
     matmul_key key = {g->m, g->n, g->k, g->alpha, g->beta != 0.0f};
-    matmul_entry found;
-    dnnl_status_t status = lookup_matmul(&key, &found);
+    const matmul_entry *entry = NULL;
+    dnnl_status_t status = lookup_matmul(&key, &entry);
     if (status != dnnl_success) return status;
-    const matmul_entry *entry = &found;
     dnnl_engine_t engine = mixedbatch_dnnl_engine();
     dnnl_stream_t stream = NULL;
     dnnl_memory_t a = NULL, b = NULL, c = NULL;

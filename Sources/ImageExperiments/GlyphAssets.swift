@@ -122,7 +122,8 @@ public enum GlyphAssets {
             report = try classifierReport(at: classifierPath)
         } else if let reference, let referenceReport = try usableReference(reference, steps: classifierSteps,
                                                                              requiredAccuracy: requiredAccuracy) {
-            try FileManager.default.copyItem(atPath: reference, toPath: classifierPath)
+            // Whole or not at all: a folder's classifier, once there, is reused without a check.
+            try AtomicFile.write(Data(contentsOf: URL(fileURLWithPath: reference)), to: classifierPath)
             report = referenceReport
             print("glyph classifier: a copy of \(reference) (weights hash \(report.weightsHash))")
         } else {
