@@ -38,18 +38,33 @@ enum PyTorchComparison {
               + "(PyTorch) or ≥ 1.5 s (ours); ratio = ours / PyTorch per round.\n")
         print("| step | ours (ms) min / median / max | PyTorch (ms) min / median / max | ratio min / median / max | target |")
         print("|---|---:|---:|---:|---:|")
+        var floorRows: [String] = []
         for step in steps {
-            var ours: [Double] = [], theirs: [Double] = []
+            var ours: [Double] = [], theirs: [Double] = [], floors: [StepFloor] = []
             for _ in 0..<rounds {
                 ours.append(try BenchmarkTable.medianMilliseconds(step.run))
                 theirs.append(try reference(step).ms)
+                if let floor = try step.floor?() { floors.append(floor) }
             }
             let ratios = zip(ours, theirs).map { $0 / $1 }
             let met = ratios.sorted()[ratios.count / 2] <= step.targetRatio ? "met" : "not met"
             print("| \(step.name) | \(summary(ours, "%.2f")) | \(summary(theirs, "%.2f")) | \(summary(ratios, "%.2f")) "
                   + "| ≤ \(step.targetRatio): \(met) |")
             fflush(stdout)
+            if let first = floors.first {
+                floorRows.append("| \(step.name) | \(summary(floors.map(\.productsMilliseconds), "%.2f")) "
+                                 + "| \(summary(floors.map(\.updatesMilliseconds), "%.2f")) "
+                                 + "| \(summary(zip(floors, theirs).map { $0.milliseconds / $1 }, "%.2f")) "
+                                 + "| \(first.products), " + String(format: "%.2f GFLOP |", 2 * Double(first.multiplyAdds) / 1e9))
+            }
         }
+        guard !floorRows.isEmpty else { return }
+        print("\nFloors, measured in the same rounds: each step's own products replayed back to back on warm operands "
+              + "(ProductTrace) and its optimiser updates alone; a floor / PyTorch above the target means no step on "
+              + "these kernels meets it.\n")
+        print("| step | products alone (ms) min / median / max | updates alone (ms) min / median / max | floor / PyTorch min / median / max | products |")
+        print("|---|---:|---:|---:|---|")
+        for row in floorRows { print(row) }
     }
 
     private static func reference(_ step: ComparedStep) throws -> ReferenceResult {

@@ -14,6 +14,10 @@ enum { MIXEDBATCH_ADD, MIXEDBATCH_SUBTRACT, MIXEDBATCH_MULTIPLY, MIXEDBATCH_DIVI
 void mixedbatch_binary(int operation, const float *a, long a_step, const float *b, long b_step, float *out,
                        long count);
 
+/// The calling thread's own pointer slot for TensorCore's `ProductTrace` (NULL unless that
+/// thread is recording its matrix products).
+void **mixedbatch_product_trace_slot(void);
+
 /// Leaky ReLU `out = x > 0 ? x : slope·x` (ReLU at slope 0), and its gradient in one pass,
 /// `out = x > 0 ? g : slope·g` (the mask never materialised).
 void mixedbatch_leaky_relu(const float *x, float slope, float *out, long count);

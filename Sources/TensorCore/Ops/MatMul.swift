@@ -126,6 +126,7 @@ extension Tensor {
 func gemm(_ a: UnsafePointer<Float>, _ transposeA: Bool, _ b: UnsafePointer<Float>, _ transposeB: Bool,
           _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int, alpha: Float = 1, beta: Float = 0) {
     if m == 0 || n == 0 { return }
+    ProductTrace.note(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, alpha: alpha, beta: beta)
     if k == 0 {
         if beta == 0 { c.update(repeating: 0, count: m * n) }
         return
