@@ -143,22 +143,28 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Proofs/Checks"),
 
+        // Helpers the test targets share (a temporary folder that never outlives the process).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "TensorCoreTests", dependencies: [
             "TensorCore", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "NeuralNetTests", dependencies: [
+            "TestSupport",
             "NeuralNet", "TensorCore", "HDF5IO", "CBLAS", "CHDF5", "CKernels",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CBLAS", "CFFTW", "CHDF5", "CPNG"]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TensorCore", "CPNG"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Evaluation", "TensorCore", "Reporting", "CJPEGDecoder"]),
+        .testTarget(name: "ReportingTests", dependencies: ["TestSupport", "Reporting", "TensorCore", "CPNG"]),
+        .testTarget(name: "DatasetsTests", dependencies: [
+            "TestSupport", "Datasets", "Evaluation", "TensorCore", "Reporting", "CJPEGDecoder",
+        ]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TensorCore", "HDF5IO", "NeuralNet", "Datasets"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "AdversarialTests", dependencies: [
             "Adversarial", "Training", "EquivariantLayer", "Datasets", "NeuralNet", "TensorCore",
         ]),
         .testTarget(name: "DistributedTests", dependencies: [
+            "TestSupport",
             "Adversarial", "AdaptiveDensity", "Datasets", "DensityExperiments", "ExperimentRuns", "FlowGAN", "Hybrid",
             "MixtureExperiments", "NeuralNet", "TensorCore", "Training",
         ]),
@@ -170,22 +176,28 @@ let package = Package(
         ]),
         .testTarget(name: "VariationalTests", dependencies: ["Variational", "Distributions", "TensorCore", "NeuralNet", "Training"]),
         .testTarget(name: "DensityExperimentsTests", dependencies: [
+            "TestSupport",
             "DensityExperiments", "Datasets", "ExperimentRuns", "NeuralNet", "TensorCore", "Training",
         ]),
         .testTarget(name: "AdaptiveDensityTests", dependencies: [
+            "TestSupport",
             "AdaptiveDensity", "Adversarial", "Variational", "DensityExperiments", "Distributions", "Datasets", "Evaluation", "ExperimentRuns",
             "NeuralNet", "Reporting", "TensorCore", "Training",
         ]),
         .testTarget(name: "FlowGANTests", dependencies: [
+            "TestSupport",
             "FlowGAN", "DensityExperiments", "Datasets", "Evaluation", "ExperimentRuns", "NeuralNet", "TensorCore", "Training",
         ]),
         .testTarget(name: "TrainingTests", dependencies: [
+            "TestSupport",
             "Training", "Distributions", "ExperimentRuns", "Datasets", "NeuralNet", "TensorCore", "Reporting",
         ]),
         .testTarget(name: "MixtureExperimentsTests", dependencies: [
+            "TestSupport",
             "MixtureExperiments", "Hybrid", "ExperimentRuns", "Training", "Adversarial", "NeuralNet", "Reporting", "TensorCore",
         ]),
         .testTarget(name: "ImageExperimentsTests", dependencies: [
+            "TestSupport",
             "ImageExperiments", "Hybrid", "ExperimentRuns", "Training", "Adversarial", "Datasets", "Evaluation", "NeuralNet",
             "Reporting", "TensorCore",
         ]),

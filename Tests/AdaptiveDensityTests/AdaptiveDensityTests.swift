@@ -9,16 +9,10 @@ import Foundation
 import NeuralNet
 import Reporting
 import TensorCore
+import TestSupport
 import Testing
 import Training
 import Variational
-
-/// A fresh temporary folder, removed afterwards.
-final class TemporaryFolder {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("ADETests-\(UUID().uuidString)").path
-    init() { try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
 
 struct Interrupted: Error {}
 
@@ -181,11 +175,12 @@ enum Fixture {
             }
             #expect(mean == test.bpd && count == 1)
         }
-        let gan = try ADERun(config: Fixture.config(.gan, ["iterations": 2, "posthoc_iterations": 2]), folder: TemporaryFolder().path)
+        let ganFolder = TemporaryFolder(), exportingFolder = TemporaryFolder()
+        let gan = try ADERun(config: Fixture.config(.gan, ["iterations": 2, "posthoc_iterations": 2]), folder: ganFolder.path)
             .execute(resume: false)
         #expect(gan.metrics.test.map { $0.bpd.isFinite && $0.bpd > 0 } == true && gan.metrics.samples != nil)
         let exporting = ADERun(config: try Fixture.config(.gan, ["iterations": 2, "posthoc_iterations": 0, "export_samples": true]),
-                               folder: TemporaryFolder().path)
+                               folder: exportingFolder.path)
         let noDensity = try exporting.execute(resume: false)
         #expect(noDensity.metrics.test == nil)
         // export_samples writes metric_samples images of the data's shape.

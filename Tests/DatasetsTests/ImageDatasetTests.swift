@@ -2,13 +2,8 @@ import Datasets
 import Foundation
 import Reporting
 import TensorCore
+import TestSupport
 import Testing
-
-final class TemporaryFolder {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("ImageDatasetTests-\(UUID().uuidString)").path
-    init() throws { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
 
 @Suite struct ImageDatasetTests {
     /// A CIFAR-10 record: label, then the R, G, B planes; pixel (c, y, x) = (label·7 + c·3 + y + x) mod 256.
@@ -23,7 +18,7 @@ final class TemporaryFolder {
     }
 
     @Test func cifar10ReaderReadsTheOfficialLayout() throws {
-        let folder = try TemporaryFolder()
+        let folder = TemporaryFolder()
         for batch in 1...5 {
             let bytes = Self.cifarRecord(label: UInt8(batch)) + Self.cifarRecord(label: UInt8(batch + 4))
             _ = FileManager.default.createFile(atPath: folder.path + "/data_batch_\(batch).bin", contents: Data(bytes))
@@ -39,7 +34,7 @@ final class TemporaryFolder {
     }
 
     @Test func cifar10ErrorsNameTheFileAndTheFix() throws {
-        let folder = try TemporaryFolder()
+        let folder = TemporaryFolder()
         do {
             _ = try BinaryImageReaders.cifar10(folder: folder.path, split: .test)
             Issue.record("a missing file must throw")
@@ -52,7 +47,7 @@ final class TemporaryFolder {
 
     /// STL-10 stores each channel column by column; the reader transposes to rows.
     @Test func stl10ReaderTransposesToRowMajor() throws {
-        let folder = try TemporaryFolder()
+        let folder = TemporaryFolder()
         var bytes = [UInt8](repeating: 0, count: 2 * 3 * 96 * 96)
         bytes[1 * 27_648 + 2 * 9_216 + 5 * 96 + 7] = 200  // image 1, channel 2, column 5, row 7
         _ = FileManager.default.createFile(atPath: folder.path + "/train_X.bin", contents: Data(bytes))
@@ -67,7 +62,7 @@ final class TemporaryFolder {
 
     /// A 6 × 4 PNG: the centred 4 × 4 square (columns 1–4) averaged 2 × 2 down to 2 × 2.
     @Test func folderConverterCropsAndAreaResizesPNGs() throws {
-        let folder = try TemporaryFolder()
+        let folder = TemporaryFolder()
         var canvas = try Canvas(width: 6, height: 4, background: Color(red: 0, green: 0, blue: 0))
         canvas.fillRectangle(PixelRect(x: 1, y: 0, width: 2, height: 2), color: Color(red: 200, green: 100, blue: 40))
         canvas.fillRectangle(PixelRect(x: 0, y: 0, width: 1, height: 4), color: Color(red: 255, green: 255, blue: 255))
@@ -85,7 +80,7 @@ final class TemporaryFolder {
     }
 
     @Test func hdf5RoundTripKeepsEverythingAndNeverOverwrites() throws {
-        let folder = try TemporaryFolder()
+        let folder = TemporaryFolder()
         let dataset = try ImageDataset(shape: [2, 1, 2, 3], pixels: [0, 1, 2, 3, 4, 5, 250, 251, 252, 253, 254, 255],
                                        labels: [7, 3], source: "test")
         let path = folder.path + "/d.h5"

@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import TestSupport
 import Testing
 
 /// An image header can declare any size in a few bytes; the converter refuses more than
@@ -23,7 +24,7 @@ import Testing
     }
 
     @Test func aPNGDeclaringAMillionByAMillionPixelsIsRefused() throws {
-        let folder = try TemporaryFolder()
+        let folder = TemporaryFolder()
         // IHDR: 10⁶ × 10⁶, 8-bit RGB; an empty stored zlib stream as IDAT.
         let header = Self.bigEndian(1_000_000) + Self.bigEndian(1_000_000) + [8, 2, 0, 0, 0]
         let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Self.chunk("IHDR", header)
@@ -39,7 +40,7 @@ import Testing
     }
 
     @Test func aJPEGDeclaringMoreThanTheLimitIsRefused() throws {
-        let folder = try TemporaryFolder()
+        let folder = TemporaryFolder()
         let path = folder.path + "/huge.jpg"
         try JPEGFolderTests.writeJPEG(to: path, width: 16, height: 16) { x, y in [UInt8(x * 16), UInt8(y * 16), 0] }
         // The baseline frame header (FF C0, length, precision) is followed by height and width.
@@ -51,7 +52,7 @@ import Testing
     }
 
     @Test func anOutputSideBeyondTheBoundIsRefusedBeforeReading() throws {
-        let folder = try TemporaryFolder()
+        let folder = TemporaryFolder()
         #expect {
             _ = try ImageFolderConverter.convert(folder: folder.path, size: 1 << 20)
         } throws: { error in

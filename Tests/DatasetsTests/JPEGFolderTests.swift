@@ -2,6 +2,7 @@ import CJPEGDecoder
 import Datasets
 import Foundation
 import Reporting
+import TestSupport
 import Testing
 
 /// The JPEG half of `ImageFolderConverter`. The tests write their own files with libjpeg's
@@ -44,7 +45,7 @@ import Testing
     }
 
     @Test func constantColourJPEGDecodesToThatColour() throws {
-        let folder = try TemporaryFolder()
+        let folder = TemporaryFolder()
         try Self.writeJPEG(to: folder.path + "/face.jpg", width: 16, height: 16) { _, _ in [200, 100, 40] }
         let dataset = try ImageFolderConverter.convert(folder: folder.path, size: 16)
         #expect(dataset.shape == [1, 3, 16, 16] && dataset.labels == nil)
@@ -58,7 +59,7 @@ import Testing
     /// removes, red in columns 12–29, blue in 30–47. Resized 36 → 6, each output column
     /// averages 6 input columns: 0–2 red, 3–5 blue; columns 1 and 4 are away from every edge.
     @Test func twoColourSplitIsCroppedAndResized() throws {
-        let folder = try TemporaryFolder()
+        let folder = TemporaryFolder()
         let (green, red, blue): ([UInt8], [UInt8], [UInt8]) = ([40, 200, 40], [220, 30, 30], [30, 60, 220])
         try Self.writeJPEG(to: folder.path + "/split.jpeg", width: 60, height: 36) { x, _ in
             x < 12 || x >= 48 ? green : (x < 30 ? red : blue)
@@ -78,7 +79,7 @@ import Testing
 
     /// Name order across formats and letter cases: a.JPEG before b.png; c.txt is ignored.
     @Test func folderMixingPNGAndJPEGConvertsInNameOrder() throws {
-        let folder = try TemporaryFolder()
+        let folder = TemporaryFolder()
         try Self.writeJPEG(to: folder.path + "/a.JPEG", width: 8, height: 8) { _, _ in [20, 140, 230] }
         let canvas = try Canvas(width: 8, height: 8, background: Color(red: 250, green: 10, blue: 90))
         try canvas.savePNG(to: folder.path + "/b.png")
@@ -90,7 +91,7 @@ import Testing
     }
 
     @Test func truncatedJPEGThrowsCorruptFile() throws {
-        let folder = try TemporaryFolder()
+        let folder = TemporaryFolder()
         let path = folder.path + "/cut.jpg"
         // Large enough that half the file ends inside the compressed scan, past the headers.
         try Self.writeJPEG(to: path, width: 128, height: 128) { x, y in [UInt8(x * 2), UInt8(y * 2), UInt8((x * y) % 256)] }
@@ -101,7 +102,7 @@ import Testing
 
     /// 4 KiB from a fixed linear congruential generator: not a JPEG, and not a crash either.
     @Test func randomBytesNamedJPGThrowCorruptFile() throws {
-        let folder = try TemporaryFolder()
+        let folder = TemporaryFolder()
         var state: UInt32 = 12_345
         let noise = (0..<4096).map { _ -> UInt8 in
             state = state &* 1_664_525 &+ 1_013_904_223
@@ -115,7 +116,7 @@ import Testing
 
     /// A horizontal ramp 0, 16, …, 240 in one grayscale channel comes out as R = G = B.
     @Test func grayscaleJPEGComesOutWithEqualChannels() throws {
-        let folder = try TemporaryFolder()
+        let folder = TemporaryFolder()
         try Self.writeJPEG(to: folder.path + "/gray.jpg", width: 16, height: 16, components: 1) { x, _ in [UInt8(x * 16)] }
         let dataset = try ImageFolderConverter.convert(folder: folder.path, size: 16)
         for y in 0..<16 {
@@ -130,7 +131,7 @@ import Testing
     /// Inverted (Adobe) CMYK as Photoshop writes it: stored 255 − ink. No cyan, full magenta
     /// and yellow, no black is red; half black on no ink is mid grey.
     @Test func cmykJPEGIsConvertedToRGB() throws {
-        let folder = try TemporaryFolder()
+        let folder = TemporaryFolder()
         try Self.writeJPEG(to: folder.path + "/cmyk.jpg", width: 16, height: 16, components: 4) { x, _ in
             x < 8 ? [255, 0, 0, 255] : [255, 255, 255, 128]
         }

@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import TestSupport
 import Testing
 
 @Suite struct RealDigitsTests {
@@ -14,7 +15,7 @@ import Testing
     }
 
     @Test func aCSVIsReadRowMajorWithItsLabels() throws {
-        let folder = try TemporaryFolder()
+        let folder = TemporaryFolder()
         let path = folder.path + "/digits.csv"
         try Self.writeDigitsCSV(rows: 400, to: path)
         let dataset = try RealDigits.digits.read(csv: path)
@@ -24,7 +25,7 @@ import Testing
 
     /// The split is fixed, disjoint and covers every row.
     @Test func theSplitIsFixedAndDisjoint() throws {
-        let folder = try TemporaryFolder()
+        let folder = TemporaryFolder()
         let path = folder.path + "/digits.csv"
         try Self.writeDigitsCSV(rows: 400, to: path)
         let dataset = try RealDigits.digits.read(csv: path)
@@ -39,7 +40,7 @@ import Testing
     }
 
     @Test func badFilesAreNamed() throws {
-        let folder = try TemporaryFolder()
+        let folder = TemporaryFolder()
         #expect(throws: DatasetError.self) { try RealDigits.mnist5k.read(csv: folder.path + "/missing.csv") }
         let path = folder.path + "/bad.csv"
         try Data("1,2,3\n".utf8).write(to: URL(fileURLWithPath: path))

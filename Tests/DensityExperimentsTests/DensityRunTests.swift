@@ -4,15 +4,9 @@ import ExperimentRuns
 import Foundation
 import NeuralNet
 import TensorCore
+import TestSupport
 import Testing
 import Training
-
-/// A fresh temporary folder, removed afterwards.
-final class TemporaryFolder {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("DensityRunTests-\(UUID().uuidString)").path
-    init() { try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
 
 struct Interrupted: Error {}
 

@@ -3,6 +3,7 @@ import DensityExperiments
 import ExperimentRuns
 import Foundation
 import NeuralNet
+import TestSupport
 import Testing
 import Training
 

@@ -6,6 +6,7 @@ import Foundation
 import Hybrid
 import MixtureExperiments
 import TensorCore
+import TestSupport
 import Testing
 import Training
 
@@ -14,10 +15,9 @@ import Training
 /// normalisation, Flow-GAN's and ADE's generators, the BMS hybrid's T posterior samples — each
 /// drawn or computed over the global batch. Two processes of 8 rows against one of 16.
 @Suite(.serialized) struct ShardedFamiliesTests {
-    static let folder = NSTemporaryDirectory() + "sharded-families-\(UUID().uuidString.prefix(8))"
+    static let folder = TemporaryFolder()
     static let prepared: Result<(train8: String, train32: String), Error> = Result {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let small = folder + "/squares8.h5", large = folder + "/squares32.h5"
+        let small = folder.file("squares8.h5"), large = folder.file("squares32.h5")
         try CornerSquares.dataset(count: 64, side: 8, square: 3, inset: 1, seed: 1).write(toHDF5: small)
         try CornerSquares.dataset(count: 32, side: 32, square: 8, inset: 4, seed: 2).write(toHDF5: large)
         return (small, large)

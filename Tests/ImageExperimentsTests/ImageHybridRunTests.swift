@@ -4,6 +4,7 @@ import Hybrid
 import ImageExperiments
 import NeuralNet
 import TensorCore
+import TestSupport
 import Testing
 import Training
 

@@ -4,16 +4,10 @@ import ExperimentRuns
 import Foundation
 import ImageExperiments
 import NeuralNet
+import TestSupport
 import Testing
 import TensorCore
 import Training
-
-/// A fresh temporary folder, removed afterwards.
-final class TemporaryFolder {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("ImageRunTests-\(UUID().uuidString)").path
-    init() { try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
 
 struct Interrupted: Error {}
 

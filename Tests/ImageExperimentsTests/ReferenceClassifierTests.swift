@@ -2,6 +2,7 @@ import Evaluation
 import ExperimentRuns
 import Foundation
 import ImageExperiments
+import TestSupport
 import Testing
 import Training
 

@@ -4,6 +4,7 @@ import Hybrid
 @testable import MixtureExperiments
 import NeuralNet
 import TensorCore
+import TestSupport
 import Testing
 import Training
 
@@ -28,7 +29,7 @@ import Training
     /// Every hybrid trains end to end with its own players and terms.
     @Test(arguments: HybridModel.allCases)
     func everyHybridRunsEndToEnd(model: HybridModel) throws {
-        let folder = TemporaryFolder()
+        let folder = TemporaryFolder(create: false)
         let config = try Self.tinyConfig(hybrid: model.rawValue)
         let result = try MixtureRun(config: config, folder: folder.path).execute(resume: false)
         #expect(result.status == .completed && result.metrics.samples == 200)
@@ -41,7 +42,7 @@ import Training
 
     /// Interrupted and resumed, a BMS run (T = 3) ends bit for bit where an uninterrupted one does.
     @Test func aResumedBMSRunIsBitIdentical() throws {
-        let straight = TemporaryFolder(), interrupted = TemporaryFolder()
+        let straight = TemporaryFolder(create: false), interrupted = TemporaryFolder(create: false)
         let config = try Self.tinyConfig(hybrid: "bms")
         let expected = try MixtureRun(config: config, folder: straight.path).execute(resume: false)
         let run = MixtureRun(config: config, folder: interrupted.path)

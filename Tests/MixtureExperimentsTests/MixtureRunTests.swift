@@ -3,14 +3,9 @@ import Foundation
 import MixtureExperiments
 import NeuralNet
 import Reporting
+import TestSupport
 import Testing
 import Training
-
-/// A fresh temporary folder, removed afterwards.
-final class TemporaryFolder {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("MixtureRunTests-\(UUID().uuidString)").path
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
 
 struct Interrupted: Error {}
 
@@ -29,7 +24,7 @@ struct Interrupted: Error {}
     }
 
     @Test func aRunWritesItsResultAndNeverOverwritesIt() throws {
-        let folder = TemporaryFolder()
+        let folder = TemporaryFolder(create: false)
         let run = MixtureRun(config: try Self.tinyConfig(), folder: folder.path)
         let result = try run.execute(resume: false)
         #expect(result.status == .completed && result.iterations == 6)
@@ -52,7 +47,7 @@ struct Interrupted: Error {}
     /// standard GAN, BGAN and M-BGAN.
     @Test(arguments: ["gan", "bgan", "mbgan"])
     func aResumedRunIsBitIdenticalToAnUninterruptedOne(method: String) throws {
-        let straight = TemporaryFolder(), interrupted = TemporaryFolder()
+        let straight = TemporaryFolder(create: false), interrupted = TemporaryFolder(create: false)
         let config = try Self.tinyConfig(method: method)
         let expected = try MixtureRun(config: config, folder: straight.path).execute(resume: false)
         let run = MixtureRun(config: config, folder: interrupted.path)
@@ -69,7 +64,7 @@ struct Interrupted: Error {}
     }
 
     @Test func aCheckpointOfAnotherConfigIsNotResumed() throws {
-        let folder = TemporaryFolder()
+        let folder = TemporaryFolder(create: false)
         let run = MixtureRun(config: try Self.tinyConfig(), folder: folder.path)
         #expect(throws: Interrupted.self) {
             try run.execute(resume: false) { iteration in if iteration == 3 { throw Interrupted() } }
@@ -83,7 +78,7 @@ struct Interrupted: Error {}
     /// still writes its result with status `diverged`, and names the iteration and the last
     /// good checkpoint.
     @Test func aDivergingRunStopsAndSaysWhere() throws {
-        let folder = TemporaryFolder()
+        let folder = TemporaryFolder(create: false)
         var config = try Self.tinyConfig(method: "gan")
         config.learningRate = 1e10  // diverges at iteration 2, after one checkpoint
         config.iterations = 50
@@ -97,7 +92,7 @@ struct Interrupted: Error {}
 
     @Test(arguments: ["gan", "mixup", "mbgan", "minibatch-discrimination", "minibatch-stddev", "pacgan", "wgan-gp"])
     func everyMethodRunsEndToEnd(method: String) throws {
-        let folder = TemporaryFolder()
+        let folder = TemporaryFolder(create: false)
         var config = try Self.tinyConfig(method: method)
         config.iterations = 2
         config.snapshotIterations = [2]
@@ -108,7 +103,7 @@ struct Interrupted: Error {}
     /// Per-player options from the flat config keys: clipping and parameter averaging train,
     /// the averages are checkpointed next to each player's optimiser.
     @Test func playerOptionsComeFromTheConfig() throws {
-        let folder = TemporaryFolder()
+        let folder = TemporaryFolder(create: false)
         var config = try Self.tinyConfig(method: "mbgan")
         config = try MixtureRunConfig.decode(overrides: ["averaging_decay": 0.9, "gradient_clip_norm": 1],
                                              over: config, source: "test")

@@ -1,5 +1,6 @@
 import Foundation
 import HDF5IO
+import TestSupport
 import Testing
 import TensorCore
 @testable import NeuralNet
@@ -19,7 +20,7 @@ import TensorCore
     }
 
     @Test func differentArchitectureReportsEveryMismatch() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let path = folder.file("arch.h5")
         try Checkpoint.save(to: path, step: 5, modules: ["generator": CheckpointTestNet(widths: [3, 4, 2], seed: 1)])
 
@@ -42,7 +43,7 @@ import TensorCore
     }
 
     @Test func extraDatasetsInTheFileAreUnexpected() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let path = folder.file("extra.h5")
         try Checkpoint.save(to: path, step: 1, modules: ["net": CheckpointTestNet(widths: [2, 3, 1], seed: 1)])
         let smaller = CheckpointTestNet(widths: [2, 3], seed: 2)
@@ -57,7 +58,7 @@ import TensorCore
     }
 
     @Test func wrongElementTypesAreMismatches() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let path = folder.file("types.h5")
         // A checkpoint written by another tool: float64 weights, a float32 random state.
         try HDF5File.writeAtomically(to: path) { file in
@@ -82,7 +83,7 @@ import TensorCore
     }
 
     @Test func optimizerMismatchesAreReportedWithModuleMismatchesAndRolledBack() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let path = folder.file("optimizers.h5")
         let generator = CheckpointTestNet(widths: [2, 2], seed: 1)
         let critic = CheckpointTestNet(widths: [2, 1], seed: 2)
@@ -114,7 +115,7 @@ import TensorCore
     }
 
     @Test func filesThatAreNoCheckpointChangeNothing() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let net = CheckpointTestNet(widths: [2, 2], seed: 1)
         let before = net.fingerprint
 
@@ -142,7 +143,7 @@ import TensorCore
     }
 
     @Test func newerFormatVersionIsRefused() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let path = folder.file("future.h5")
         try HDF5File.writeAtomically(to: path) { file in
             try file.attributes.set("format", "mixedbatch-checkpoint")

@@ -1,5 +1,6 @@
 import Foundation
 import HDF5IO
+import TestSupport
 import Testing
 import TensorCore
 @testable import NeuralNet
@@ -52,7 +53,7 @@ func checkpointTestGradients(for net: Module, _ random: inout RandomStream) -> G
 /// Saving and restoring modules, optimisers, random streams, step and metadata.
 @Suite struct CheckpointTests {
     @Test func roundTripRestoresBitIdenticalState() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let path = folder.file("checkpoint.h5")
         let saved = CheckpointTestNet(widths: [3, 4, 2], seed: 1)
         _ = saved.dropout.uniform([5])  // advance the module's stream
@@ -83,7 +84,7 @@ func checkpointTestGradients(for net: Module, _ random: inout RandomStream) -> G
     }
 
     @Test func datasetsAreNamedByDottedPathForH5py() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let path = folder.file("layout.h5")
         let net = CheckpointTestNet(widths: [2, 3], seed: 3)
         try Checkpoint.save(to: path, step: 7, modules: ["critic": net], randomStreams: ["noise": RandomStream(seed: 5)],
@@ -102,7 +103,7 @@ func checkpointTestGradients(for net: Module, _ random: inout RandomStream) -> G
     }
 
     @Test func generatorDiscriminatorAndTheirOptimizersResumeExactly() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let path = folder.file("gan.h5")
         var gradientStream = RandomStream(seed: 11)
         let gradients = (0..<3).map { _ in
@@ -147,7 +148,7 @@ func checkpointTestGradients(for net: Module, _ random: inout RandomStream) -> G
     }
 
     @Test func restoringOnlyPartOfACheckpointIsAllowed() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let path = folder.file("partial.h5")
         let generator = CheckpointTestNet(widths: [2, 2], seed: 1)
         try Checkpoint.save(to: path, step: 1, modules: ["generator": generator, "critic": CheckpointTestNet(widths: [2, 1], seed: 2)])
@@ -162,11 +163,11 @@ func checkpointTestGradients(for net: Module, _ random: inout RandomStream) -> G
     }
 
     @Test func saveNeverClobbersWithoutOverwriteAndLeavesNoTemporaryFile() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let path = folder.file("run.h5")
         let net = CheckpointTestNet(widths: [2, 2], seed: 1)
         try Checkpoint.save(to: path, step: 1, modules: ["model": net])
-        #expect(try folder.contents() == ["run.h5"])
+        #expect(try folder.listing() == ["run.h5"])
         let refused = #expect(throws: HDF5Error.fileExists(file: path)) {
             try Checkpoint.save(to: path, step: 2, modules: ["model": net])
         }
@@ -174,24 +175,24 @@ func checkpointTestGradients(for net: Module, _ random: inout RandomStream) -> G
         #expect(try Checkpoint.inspect(path).step == 1, "the first checkpoint is intact")
         try Checkpoint.save(to: path, step: 3, modules: ["model": net], overwrite: true)
         #expect(try Checkpoint.inspect(path).step == 3)
-        #expect(try folder.contents() == ["run.h5"])
+        #expect(try folder.listing() == ["run.h5"])
     }
 
     @Test func invalidNamesAreRejectedBeforeAnyFileIsWritten() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let path = folder.file("names.h5")
         let net = CheckpointTestNet(widths: [2, 2], seed: 1)
         let error = #expect(throws: CheckpointError.self) { try Checkpoint.save(to: path, step: 0, modules: ["gen/a": net]) }
         #expect(error?.description.contains("module name 'gen/a' cannot be stored") == true)
         #expect(throws: CheckpointError.self) { try Checkpoint.save(to: path, step: 0, randomStreams: ["": RandomStream(seed: 1)]) }
-        #expect(try folder.contents().isEmpty)
+        #expect(try folder.listing().isEmpty)
     }
 }
 
 /// Every dataset of a checkpoint carries a Fletcher-32 checksum: one flipped bit in a weight
 /// makes restoring fail with HDF5's checksum error, and nothing is restored.
 @Test func aFlippedBitInACheckpointIsDetected() throws {
-    let folder = try ScratchFolder()
+    let folder = TemporaryFolder()
     let path = folder.file("run.h5")
     var random = RandomStream(seed: 3)
     let block = CheckpointTestBlock(inputs: 4, outputs: 3, random: &random)

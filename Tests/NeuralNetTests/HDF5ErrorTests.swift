@@ -1,5 +1,6 @@
 import Foundation
 import HDF5IO
+import TestSupport
 import Testing
 
 /// Every way a file can be wrong ends in an `HDF5Error` naming the file, the object and the fix.
@@ -14,14 +15,14 @@ import Testing
     }
 
     @Test func missingFileIsNamed() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let path = folder.file("nowhere/run.h5")
         let error = #expect(throws: HDF5Error.fileNotFound(file: path)) { try HDF5File.open(path) }
         #expect(error?.description.hasPrefix("file \(path) does not exist") == true)
     }
 
     @Test func truncatedFileIsReportedAsDamaged() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let path = folder.file("truncated.h5")
         try writeValidFile(path)
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -39,7 +40,7 @@ import Testing
     /// A file another program holds locked (here `flock`, as a writer's HDF5 would) is reported
     /// as locked, with the way out — not as a damaged file.
     @Test func aFileLockedElsewhereIsNamedAsLocked() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let path = folder.file("locked.h5")
         try writeValidFile(path)
         let holder = Process()
@@ -61,7 +62,7 @@ import Testing
     }
 
     @Test func fileCutBeforeItsHeaderIsNotHDF5() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let path = folder.file("stub.h5")
         try writeValidFile(path)
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -72,7 +73,7 @@ import Testing
 
     @Test(arguments: ["text", "png", "random", "empty"])
     func foreignFilesAreNotHDF5(kind: String) throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let path = folder.file("\(kind).h5")
         let contents: Data
         switch kind {
@@ -95,14 +96,14 @@ import Testing
     }
 
     @Test func folderIsNotAFile() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         #expect(throws: HDF5Error.notHDF5(file: folder.path, detail: "it is a folder; name a file inside it")) {
             try HDF5File.open(folder.path)
         }
     }
 
     @Test func wrongElementTypeNamesBothTypes() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let path = folder.file("types.h5")
         try writeValidFile(path)
         let file = try HDF5File.open(path)
@@ -115,7 +116,7 @@ import Testing
     }
 
     @Test func wrongShapeNamesBothShapes() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let path = folder.file("shapes.h5")
         try writeValidFile(path)
         let file = try HDF5File.open(path)
@@ -127,7 +128,7 @@ import Testing
     }
 
     @Test func missingObjectsListWhatIsThere() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let path = folder.file("objects.h5")
         try writeValidFile(path)
         let file = try HDF5File.open(path)
@@ -148,7 +149,7 @@ import Testing
     }
 
     @Test func wronglyTypedAttributesAreErrors() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let path = folder.file("attributes.h5")
         let file = try HDF5File.create(path)
         try file.attributes.set("step", 3)
@@ -165,7 +166,7 @@ import Testing
     }
 
     @Test func creatingOverAnExistingFileNeedsOverwrite() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let path = folder.file("existing.h5")
         try writeValidFile(path)
         let error = #expect(throws: HDF5Error.fileExists(file: path)) { try HDF5File.create(path) }
@@ -178,10 +179,10 @@ import Testing
     }
 
     @Test func atomicWriteLeavesNothingBehindAndNeverClobbers() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let path = folder.file("atomic.h5")
         try HDF5File.writeAtomically(to: path) { try $0.write([Float(1)], shape: [1], to: "v") }
-        #expect(try folder.contents() == ["atomic.h5"])
+        #expect(try folder.listing() == ["atomic.h5"])
 
         #expect(throws: HDF5Error.fileExists(file: path)) {
             try HDF5File.writeAtomically(to: path) { try $0.write([Float(2)], shape: [1], to: "v") }
@@ -196,10 +197,10 @@ import Testing
             }
         }
         #expect(try HDF5File.open(path).read("v", as: Float.self).values == [1], "a failed write keeps the old file")
-        #expect(try folder.contents() == ["atomic.h5"], "and removes its temporary file")
+        #expect(try folder.listing() == ["atomic.h5"], "and removes its temporary file")
 
         try HDF5File.writeAtomically(to: path, overwrite: true) { try $0.write([Float(4)], shape: [1], to: "v") }
         #expect(try HDF5File.open(path).read("v", as: Float.self).values == [4])
-        #expect(try folder.contents() == ["atomic.h5"])
+        #expect(try folder.listing() == ["atomic.h5"])
     }
 }

@@ -2,30 +2,14 @@ import Foundation
 @testable import HDF5IO
 import PropertyBased
 import TensorCore
+import TestSupport
 import Testing
-
-/// A fresh folder under the system's temporary folder, removed when the value goes away.
-final class ScratchFolder {
-    let path: String
-
-    init() throws {
-        path = (NSTemporaryDirectory() as NSString).appendingPathComponent("mixedbatch-hdf5-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
-
-    /// Names of the entries in the folder, hidden ones included.
-    func contents() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: path).sorted() }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
 
 /// Round trips of every element type and shape, groups, listings, attributes and row slabs.
 @Suite struct HDF5FileTests {
     /// Writes `values` with `shape`, reopens the file and reads them back.
     private func roundTrip<Element: HDF5Scalar>(_ values: [Element], shape: [Int]) throws -> HDF5Array<Element> {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let path = folder.file("round-trip.h5")
         let file = try HDF5File.create(path)
         try file.write(values, shape: shape, to: "data")
@@ -86,7 +70,7 @@ final class ScratchFolder {
             let values = (0..<rows * width).map { _ in UInt8(random.integer(in: 0..<256)) }
             let start = random.integer(in: 0..<rows + 1)
             let end = random.integer(in: start..<rows + 1)
-            let folder = try ScratchFolder()
+            let folder = TemporaryFolder()
             let file = try HDF5File.create(folder.file("slab.h5"))
             let dataset = try file.write(values, shape: [rows, 1, width], to: "data")
             let slab = try dataset.readRows(start..<end, as: UInt8.self)
@@ -95,7 +79,7 @@ final class ScratchFolder {
     }
 
     @Test func slashPathsCreateGroupsAndDottedNamesStayFlat() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let file = try HDF5File.create(folder.file("groups.h5"))
         try file.write([Float(1)], shape: [1], to: "modules/generator/layers.0.weight")
         try file.write([Float(2)], shape: [1], to: "modules/generator/layers.0.bias")
@@ -119,7 +103,7 @@ final class ScratchFolder {
     }
 
     @Test func attributesOnFileGroupAndDataset() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let path = folder.file("attributes.h5")
         do {
             let file = try HDF5File.create(path)
@@ -147,7 +131,7 @@ final class ScratchFolder {
     }
 
     @Test func rowSlabsReadAlongTheFirstAxis() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let file = try HDF5File.create(folder.file("rows.h5"))
         let dataset = try file.write((0..<30).map(Float.init), shape: [10, 3], to: "images")
         let rows = try dataset.readRows(2..<5, as: Float.self)
@@ -164,7 +148,7 @@ final class ScratchFolder {
     }
 
     @Test func rowSlabsRejectBadRangesAndBuffers() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let path = folder.file("rows.h5")
         let file = try HDF5File.create(path)
         let dataset = try file.write((0..<30).map(Float.init), shape: [10, 3], to: "images")
@@ -182,7 +166,7 @@ final class ScratchFolder {
     }
 
     @Test func writesThatCannotWorkAreErrors() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let path = folder.file("writes.h5")
         let file = try HDF5File.create(path)
         try file.write([Float(1), 2], shape: [2], to: "model/w")
@@ -203,7 +187,7 @@ final class ScratchFolder {
     }
 
     @Test func objectsKeepTheFileOpenAfterTheFileValueIsGone() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let path = folder.file("lifetime.h5")
         try HDF5File.writeAtomically(to: path) { try $0.write([Int64(7), 8], shape: [2], to: "g/values") }
         let dataset = try HDF5File.open(path).dataset("g/values")
@@ -216,7 +200,7 @@ final class ScratchFolder {
     /// the file's descriptor — a copy would keep HDF5's lock after the file is closed here, and
     /// opening it again would fail with "unable to lock file".
     @Test func aProgramStartedWhileAFileIsOpenDoesNotKeepIt() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let path = folder.file("held.h5")
         let file = try HDF5File.create(path)
         try file.write([Float(1), 2], shape: [2], to: "x")
@@ -239,7 +223,7 @@ final class ScratchFolder {
     }
 
     @Test func concurrentReadersAndWritersDoNotInterfere() async throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         try await withThrowingTaskGroup(of: Bool.self) { group in
             for index in 0..<8 {
                 let path = folder.file("concurrent-\(index).h5")

@@ -1,6 +1,7 @@
 import CHDF5
 import Foundation
 import HDF5IO
+import TestSupport
 import Testing
 
 /// A file can declare any shape in a kilobyte (a chunked dataset that was never written):
@@ -24,7 +25,7 @@ import Testing
     }
 
     @Test func aShapeBeyondMemoryIsRefusedBeforeReading() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let path = folder.file("huge.h5")
         try Self.writeUnwrittenDataset(path, name: "images", shape: [1 << 40, 32, 32, 3], chunk: [1, 32, 32, 3])
         #expect(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0 < 10_000)
@@ -40,7 +41,7 @@ import Testing
     }
 
     @Test func aShapeWhoseElementCountOverflowsIsRefusedWhenOpened() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let path = folder.file("overflow.h5")
         try Self.writeUnwrittenDataset(path, name: "images", shape: [1 << 62, 1 << 20, 32, 3], chunk: [1, 1, 32, 3])
         #expect {

@@ -1,12 +1,13 @@
 import Foundation
 import Reporting
+import TestSupport
 import Testing
 
 /// Atomic writes leave either the old file or the new one, never temporary files, and
 /// never replace a file unless asked.
 @Suite struct AtomicFileTests {
     @Test func writesAndLeavesNoTemporaryFiles() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let path = folder.file("results.csv")
         try AtomicFile.write("a,b\n1,2\n", to: path)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "a,b\n1,2\n")
@@ -14,7 +15,7 @@ import Testing
     }
 
     @Test func refusesToOverwriteUnlessAsked() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let path = folder.file("manifest.json")
         try AtomicFile.write("first", to: path)
         let error = #expect(throws: ReportingError.fileExists(path: path)) {
@@ -29,7 +30,7 @@ import Testing
     }
 
     @Test func aMissingFolderIsNamedInTheError() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let path = folder.file("missing/table.md")
         let error = #expect(throws: ReportingError.self) { try AtomicFile.write("x", to: path) }
         #expect(error?.description == "cannot write file \(path): the folder \(folder.path)/missing does not exist; create it first")

@@ -1,6 +1,7 @@
 import CPNG
 import Foundation
 @testable import Reporting
+import TestSupport
 import Testing
 
 /// Plots: PNG files decode to the right size with the data where the axes say; axes, ticks,
@@ -27,7 +28,7 @@ import Testing
     }
 
     @Test func scatterPNGHasThePointWhereTheAxesPutIt() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let red = Color(hex: 0xD62728)
         var plot = ScatterPlot(title: "one point", xAxis: PlotAxis(label: "x", limits: -3...3),
                                yAxis: PlotAxis(label: "y", limits: -3...3), legend: .none)

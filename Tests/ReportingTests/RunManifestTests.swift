@@ -1,5 +1,6 @@
 import Foundation
 import Reporting
+import TestSupport
 import Testing
 
 /// Manifests survive a JSON round trip, record the commit, and are written atomically.
@@ -15,7 +16,7 @@ import Testing
     }
 
     @Test func jsonRoundTrip() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let original = manifest()
         #expect(original.wallSeconds == 62.5)
         let path = folder.file("manifest.json")
@@ -31,14 +32,14 @@ import Testing
     }
 
     @Test func gitCommitIsReadOrUnknown() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         #expect(RunManifest.currentGitCommit(in: folder.path) == "unknown", "a folder outside any repository")
         let commit = manifest().gitCommit
         #expect(commit == "unknown" || (commit.count == 40 && commit.allSatisfy(\.isHexDigit)))
     }
 
     @Test func unencodableAndUnreadableManifestsThrow() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         var bad = manifest()
         bad.config["loss"] = .number(.nan)
         let error = #expect(throws: ReportingError.self) { try bad.write(to: folder.file("bad.json")) }

@@ -1,5 +1,6 @@
 import Foundation
 import Reporting
+import TestSupport
 import Testing
 
 /// CSV and Markdown output character for character, and the mean ± std aggregation over runs.
@@ -89,7 +90,7 @@ import Testing
     }
 
     @Test func tablesAreWrittenAtomically() throws {
-        let folder = try ScratchFolder()
+        let folder = TemporaryFolder()
         let table = try sample()
         try table.writeCSV(to: folder.file("t.csv"))
         try table.writeMarkdown(to: folder.file("t.md"), precision: 2)

@@ -75,7 +75,7 @@ import TensorCore
     func batchNormalizationMatchesTheComposition(shape: [Int]) throws {
         var data = TestData(seed: 313)
         let channels = shape[1]
-        let x = try data.uniform(shape) * 2 + 0.5, weight = data.uniform([channels], in: 0.5...2)
+        let x = data.uniform(shape) * 2 + 0.5, weight = data.uniform([channels], in: 0.5...2)
         let bias = data.uniform([channels]), cotangent = data.uniform(shape)
         let epsilon: Float = 1e-5
         let axes = [0] + Array(2..<shape.count), statistics = [1, channels] + Array(repeating: 1, count: shape.count - 2)

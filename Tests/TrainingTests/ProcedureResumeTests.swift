@@ -3,6 +3,7 @@ import ExperimentRuns
 import Foundation
 import NeuralNet
 import TensorCore
+import TestSupport
 import Testing
 import Training
 
@@ -56,7 +57,7 @@ import Training
 
     @Test func aOnePlayerFitResumesBitForBit() throws {
         let config = Self.fitConfig()
-        let straightFolder = TemporaryFolder(), resumedFolder = TemporaryFolder()
+        let straightFolder = TemporaryFolder(create: false), resumedFolder = TemporaryFolder(create: false)
         let (straight, straightModel, straightProcedure) = try Self.run(config, folder: straightFolder.path)
         let (resumed, resumedModel, resumedProcedure) = try Self.run(config, folder: resumedFolder.path, interruptAt: 7)
         #expect(resumed.log.history == straight.log.history)
@@ -135,7 +136,7 @@ import Training
     }
 
     @Test func aThreePlayerProcedureResumesBitForBit() throws {
-        let folder = TemporaryFolder()
+        let folder = TemporaryFolder(create: false)
         try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
         let straight = try ThreePlayers(seed: 5)
         var straightMetrics: [[String: Float]] = []
@@ -171,7 +172,7 @@ import Training
     /// A checkpoint whose training log is of the old, two-network form is refused with a
     /// message, not a decoding trace.
     @Test func aCheckpointOfAnOlderVersionIsNamed() throws {
-        let folder = TemporaryFolder()
+        let folder = TemporaryFolder(create: false)
         try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
         let config = Self.fitConfig()
         let (procedure, _) = try Self.densityFit(config)

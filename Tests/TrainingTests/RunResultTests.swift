@@ -1,6 +1,7 @@
 import ExperimentRuns
 import Foundation
 import Reporting
+import TestSupport
 import Testing
 import Training
 
@@ -21,7 +22,7 @@ import Training
     }
 
     @Test func aResultFileRoundTripsAndAForeignOneIsNamed() throws {
-        let folder = TemporaryFolder()
+        let folder = TemporaryFolder(create: false)
         try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
         let result = Self.result(kl: nil)
         try result.write(to: folder.path + "/result.json")

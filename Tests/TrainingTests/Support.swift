@@ -1,12 +1,7 @@
 import ExperimentRuns
 import Foundation
+import TestSupport
 import Training
-
-/// A fresh temporary folder, removed afterwards.
-final class TemporaryFolder {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("TrainingTests-\(UUID().uuidString)").path
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
 
 struct Interrupted: Error {}
 
