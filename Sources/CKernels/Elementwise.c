@@ -24,6 +24,12 @@ void mixedbatch_leaky_relu(const float *restrict x, float slope, float *restrict
     else for (long i = 0; i < count; i++) out[i] = x[i] > 0 ? x[i] : slope * x[i];
 }
 
+void mixedbatch_leaky_relu_in_place(float *values, float slope, long count) {
+    /* The expressions of mixedbatch_leaky_relu, so the same bits. */
+    if (slope == 0) for (long i = 0; i < count; i++) values[i] = values[i] <= 0 ? 0 : values[i];
+    else for (long i = 0; i < count; i++) values[i] = values[i] > 0 ? values[i] : slope * values[i];
+}
+
 void mixedbatch_leaky_relu_backward(const float *restrict g, const float *restrict x, float slope,
                                     float *restrict out, long count) {
     for (long i = 0; i < count; i++) out[i] = x[i] > 0 ? g[i] : slope * g[i];

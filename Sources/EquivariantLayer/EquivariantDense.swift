@@ -42,17 +42,30 @@ public final class EquivariantDense: Module, Layer {
 
     /// `[B, l] -> [B, L]`; ρ runs over the samples marked 1 in `validMask` (`[B]`).
     public func callAsFunction(_ x: Tensor, validMask: Tensor?) throws -> Tensor {
+        try callAsFunction(x, validMask: validMask, activation: nil)
+    }
+
+    /// `μ(φ(x))` with μ = `activation` applied inside the per-sample product's op
+    /// (`affine(…, activation:)`): the values of the layer followed by μ, one op fewer.
+    public func callAsFunction(_ x: Tensor, validMask: Tensor?, activation: ConvolutionActivation?) throws -> Tensor {
         guard x.rank == 2, x.shape[1] == inputSize else {
             throw TensorError.shapeMismatch(operation: "EquivariantDense", lhs: x.shape, rhs: [-1, inputSize],
                                             expected: "input must be [B, \(inputSize)]")
         }
-        guard let gamma else { return try affine(x, weight: lambda, bias: bias) }
+        guard let gamma else { return try affine(x, weight: lambda, bias: bias, activation: activation) }
         let valid = try ValidSamples(validMask, batchSize: batchSize(of: x, operation: "EquivariantDense"))
         let (lambdaScale, gammaScale) = weighting.multipliers(batchSize: valid.count)
         // β + ρ(x) Γ̃ is the same for every sample: it becomes the bias of the per-sample
         // product, so the batch-mixing term costs one [1, l]·[l, L] product and no
         // [B, L] broadcast; the multipliers are GEMM's α, never scaled weight copies.
         let shared = try affine(valid.average(of: x), weight: gamma.wrappedValue, bias: bias, scale: gammaScale)
-        return try affine(x, weight: lambda, bias: shared.reshaped([outputSize]), scale: lambdaScale)
+        return try affine(x, weight: lambda, bias: shared.reshaped([outputSize]), scale: lambdaScale,
+                          activation: activation)
+    }
+}
+
+extension EquivariantDense: ActivationFusing {
+    public func callAsFunction(_ x: Tensor, activation: ConvolutionActivation) throws -> Tensor {
+        try callAsFunction(x, validMask: nil, activation: activation)
     }
 }

@@ -6,12 +6,21 @@ import TensorCore
 /// per-sample linear or convolution layers), which are trivially equivariant.
 ///
 /// Shape: `[B, …] -> [B, …]`; permuting the input samples permutes the output rows.
-/// The valid-sample mask is passed to every `BatchEquivariantLayer`.
+/// The valid-sample mask is passed to every `BatchEquivariantLayer`. As in `Sequential`, an
+/// `EquivariantDense` or a per-sample `ActivationFusing` layer applies the activation after it
+/// inside its own op (`ActivationFusion`).
 public final class EquivariantNetwork: Module, Layer {
     public let layers: [any Layer]
+    /// For each layer, the activation of the next one it applies itself, or nil (plain values,
+    /// so that module reflection finds each layer once).
+    private let fusedActivations: [ConvolutionActivation?]
 
     public init(_ layers: [any Layer]) {
         self.layers = layers
+        // A batch-mixing layer fuses only when it takes the valid-sample mask with the activation.
+        fusedActivations = ActivationFusion.plan(layers) { layer in
+            layer is EquivariantDense || (layer is any ActivationFusing && !(layer is any BatchEquivariantLayer))
+        }
         super.init()
     }
 
@@ -20,10 +29,26 @@ public final class EquivariantNetwork: Module, Layer {
     }
 
     public func callAsFunction(_ x: Tensor, validMask: Tensor?) throws -> Tensor {
-        try layers.reduce(x) { h, layer in
-            if let mixing = layer as? any BatchEquivariantLayer { return try mixing(h, validMask: validMask) }
-            return try layer(h)
+        var h = x, index = 0
+        while index < layers.count {
+            let layer = layers[index]
+            if let activation = fusedActivations[index] {
+                if let dense = layer as? EquivariantDense {
+                    h = try dense(h, validMask: validMask, activation: activation)
+                } else {
+                    h = try (layer as! any ActivationFusing)(h, activation: activation)
+                }
+                index += 2
+                continue
+            }
+            if let mixing = layer as? any BatchEquivariantLayer {
+                h = try mixing(h, validMask: validMask)
+            } else {
+                h = try layer(h)
+            }
+            index += 1
         }
+        return h
     }
 
     /// An equivariant multilayer perceptron `[B, inputSize] -> [B, outputSize]`: an

@@ -58,6 +58,30 @@ import TensorCore
         }
     }
 
+    /// A perceptron's `Linear` + `ReLU` / `LeakyReLU` pairs run as one op (`affine(…, activation:)`),
+    /// with the values and gradients of the layers run one by one, to the bit.
+    @Test func sequentialFusesALinearLayerWithTheActivationAfterIt() throws {
+        var random = RandomStream(seed: 63)
+        let layers: [any Layer] = [
+            try Linear(inputFeatures: 2, outputFeatures: 16, random: &random), ReLU(),
+            try Linear(inputFeatures: 16, outputFeatures: 16, random: &random), LeakyReLU(slope: 0.2),
+            try Linear(inputFeatures: 16, outputFeatures: 1, random: &random),
+        ]
+        let network = Sequential(layers)
+        let x = random.normal([8, 2]).requiringGradient()
+        let fused = try network(x)
+        #expect(fused.gradNode?.inputs.first??.operation == "affine+leakyRelu")
+        #expect(fused.gradNode?.inputs.first??.inputs.first??.operation == "affine+relu")
+        let oneByOne = try layers.reduce(x) { try $1($0) }
+        #expect(fused.scalars.map(\.bitPattern) == oneByOne.scalars.map(\.bitPattern))
+        let viaNetwork = try valueAndGradient(of: network) { try square(network(x)).sum() }.gradients
+        let viaLayers = try valueAndGradient(of: network) { try square(layers.reduce(x) { try $1($0) }).sum() }.gradients
+        #expect(viaNetwork.paths == viaLayers.paths && viaNetwork.paths.count == 6)
+        for path in viaNetwork.paths {
+            #expect(viaNetwork[path]!.scalars.map(\.bitPattern) == viaLayers[path]!.scalars.map(\.bitPattern), "\(path)")
+        }
+    }
+
     @Test func resultBuilderSupportsConditionsAndLoops() throws {
         var random = RandomStream(seed: 61)
         let widths = [2, 4, 4, 1]

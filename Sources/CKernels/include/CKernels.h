@@ -21,6 +21,8 @@ void **mixedbatch_product_trace_slot(void);
 /// Leaky ReLU `out = x > 0 ? x : slope·x` (ReLU at slope 0), and its gradient in one pass,
 /// `out = x > 0 ? g : slope·g` (the mask never materialised).
 void mixedbatch_leaky_relu(const float *x, float slope, float *out, long count);
+/// `mixedbatch_leaky_relu` over `values` in place (a fused layer's output), with the same results.
+void mixedbatch_leaky_relu_in_place(float *values, float slope, long count);
 void mixedbatch_leaky_relu_backward(const float *g, const float *x, float slope, float *out, long count);
 
 /// Batch normalisation in training mode (TensorCore's `batchNormalization`) over

@@ -3,8 +3,9 @@ import TensorCore
 // Elementwise nonlinearities as parameter-free layers, for `Sequential`. Each wraps the
 // TensorCore function of the same name; any shape in, the same shape out.
 
-/// An activation layer that the layer before it in a `Sequential` can apply inside its own
-/// op when that layer is `ActivationFusing` (a convolution's post-op).
+/// An activation layer that the layer before it in a `Sequential` (or `EquivariantNetwork`) can
+/// apply inside its own op when that layer is `ActivationFusing`: a convolution's post-op, or a
+/// linear layer's pass over its output (`affine(…, activation:)`).
 public protocol FusableActivation: Layer {
     /// The activation as a convolution can apply it, or nil when it cannot.
     var fusedForm: ConvolutionActivation? { get }

@@ -56,14 +56,25 @@ extension Linear: WeightNormalizable {
     public var biasParameter: Parameter? { _bias }
 
     public func callAsFunction(_ input: Tensor, weight: Tensor) throws -> Tensor {
+        try callAsFunction(input, weight: weight, activation: nil)
+    }
+
+    /// `activation(x·Wᵀ + b)` as one op (`affine(…, activation:)`).
+    func callAsFunction(_ input: Tensor, weight: Tensor, activation: ConvolutionActivation?) throws -> Tensor {
         guard input.rank >= 1, input.shape.last == inputFeatures else {
             throw TensorError.shapeMismatch(operation: "Linear(\(inputFeatures) → \(outputFeatures))",
                                             lhs: input.shape, rhs: weight.shape,
                                             expected: "the input must be [..., \(inputFeatures)]")
         }
-        if input.rank == 2 { return try affine(input, weight: weight, bias: bias) }
+        if input.rank == 2 { return try affine(input, weight: weight, bias: bias, activation: activation) }
         let rows = try input.reshaped([-1, inputFeatures])
-        let output = try affine(rows, weight: weight, bias: bias)
+        let output = try affine(rows, weight: weight, bias: bias, activation: activation)
         return try output.reshaped(Array(input.shape.dropLast()) + [outputFeatures])
+    }
+}
+
+extension Linear: ActivationFusing {
+    public func callAsFunction(_ input: Tensor, activation: ConvolutionActivation) throws -> Tensor {
+        try callAsFunction(input, weight: weight, activation: activation)
     }
 }

@@ -13,9 +13,9 @@ import TensorCore
 /// }
 /// ```
 ///
-/// A layer that can fuse an activation (`ActivationFusing`: `Conv2D`) followed by one it can
-/// fuse (`FusableActivation`: `ReLU`, `LeakyReLU` with slope ≥ 0, `ELU`) runs as one op — the
-/// same values, one pass over the output fewer.
+/// A layer that can fuse an activation (`ActivationFusing`: `Conv2D`, `Linear`) followed by one
+/// it can fuse (`FusableActivation`: `ReLU`, `LeakyReLU` with slope ≥ 0, `ELU`) runs as one op —
+/// the same values, one pass over the output (and, for `Linear`, one graph node) fewer.
 public final class Sequential: Module, Layer {
     public let layers: [any Layer]
     /// For each layer, the activation of the next one it applies itself (then the next one is
@@ -24,18 +24,7 @@ public final class Sequential: Module, Layer {
 
     public init(_ layers: [any Layer]) {
         self.layers = layers
-        var fused = [ConvolutionActivation?](repeating: nil, count: layers.count)
-        var index = 0
-        while index + 1 < layers.count {
-            let next = (layers[index + 1] as? any FusableActivation)?.fusedForm
-            if layers[index] is any ActivationFusing, let next {
-                fused[index] = next
-                index += 2
-            } else {
-                index += 1
-            }
-        }
-        fusedActivations = fused
+        fusedActivations = ActivationFusion.plan(layers)
         super.init()
     }
 
@@ -55,6 +44,27 @@ public final class Sequential: Module, Layer {
             }
         }
         return x
+    }
+}
+
+/// Which layers of a stack apply the activation after them themselves.
+public enum ActivationFusion {
+    /// For each layer, the activation of the next one that it applies itself (the stack then
+    /// skips the next one), or nil: a layer `canFuse` accepts (by default any `ActivationFusing`)
+    /// followed by a `FusableActivation` with a fused form.
+    public static func plan(_ layers: [any Layer],
+                            canFuse: (any Layer) -> Bool = { $0 is any ActivationFusing }) -> [ConvolutionActivation?] {
+        var fused = [ConvolutionActivation?](repeating: nil, count: layers.count)
+        var index = 0
+        while index + 1 < layers.count {
+            if canFuse(layers[index]), let next = (layers[index + 1] as? any FusableActivation)?.fusedForm {
+                fused[index] = next
+                index += 2
+            } else {
+                index += 1
+            }
+        }
+        return fused
     }
 }
 

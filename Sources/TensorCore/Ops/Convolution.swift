@@ -132,8 +132,9 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, geometry: C
     return try OneDNNConvolution.forward(x, weight, bias: bias, activation: activation, outputShape: outputShape, geometry)
 }
 
-/// A pointwise function that `conv2d` can apply inside the convolution. Each is monotone with
-/// the sign of its input kept, so its derivative can be read from the output `y`.
+/// A pointwise function that `conv2d` can apply inside the convolution (a oneDNN post-op), and
+/// `affine` inside the linear map (leaky ReLU; ELU is composed). Each is monotone with the sign
+/// of its input kept, so its derivative can be read from the output `y`.
 public enum ConvolutionActivation: Sendable, Equatable {
     /// `leakyRelu(·, slope:)` (ReLU at slope 0); the slope must not be negative.
     case leakyRelu(slope: Float)
