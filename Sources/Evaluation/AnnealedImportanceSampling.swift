@@ -32,7 +32,7 @@ public struct GaussianDecoder {
     func logObservation(_ x: Tensor, latents z: Tensor) throws -> Tensor {
         let dimensions = Double(x.shape[1])
         let squared = try square(x - generate(z)).sum(alongAxes: [1])
-        return try squared * Float(-0.5 / (noise * noise)) - Float(0.5 * dimensions * log(2 * Double.pi * noise * noise))
+        return squared * Float(-0.5 / (noise * noise)) - Float(0.5 * dimensions * log(2 * Double.pi * noise * noise))
     }
 }
 

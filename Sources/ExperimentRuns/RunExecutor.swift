@@ -50,8 +50,13 @@ public struct ExecutionOptions: ParsableArguments {
 
     @Option(name: .customLong("slurm-config"),
             help: ArgumentHelp("The Slurm executor's resources (JSON, documented in Experiments/Slurm/resources.json; default: "
-                               + "that file's defaults built in).", valueName: "file"))
-    public var slurmConfig = ProcessInfo.processInfo.environment["SLURM_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+                               + "$SLURM_CONFIG, else that file's defaults built in).", valueName: "file"))
+    public var slurmConfigFlag: String?
+
+    /// `--slurm-config`, else a non-empty `SLURM_CONFIG` (the Makefile's variable).
+    public var slurmConfig: String? {
+        slurmConfigFlag ?? ProcessInfo.processInfo.environment["SLURM_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+    }
 
     public init() {}
 

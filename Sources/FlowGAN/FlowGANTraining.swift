@@ -57,7 +57,7 @@ public enum FlowGANTraining {
             var metrics: [String: Float] = [:]
             if objective != .adv {
                 let nll = try -flow.logLikelihood(batch.inputs).mean()
-                loss = try weight * nll
+                loss = weight * nll
                 metrics["nll"] = nll.scalar
             }
             if objective != .mle, let critic {

@@ -89,7 +89,7 @@ import Variational
         var passes: [AGAVEModel.Pass] = []
         var first = RandomStream(seed: 2)
         try pretraining.agavePasses(images, count: 1, conditioned: false, random: &first) { passes.append($0) }
-        let pixelOnly = try -passes[0].pixelReconstruction.mean()
+        let pixelOnly = -passes[0].pixelReconstruction.mean()
         let outputWeight = pretraining.vae.output.weight
         #expect(try gradients(of: pixelOnly, wrt: [outputWeight])[0].scalars.allSatisfy { $0 == 0 })
         #expect(throws: (any Error).self) { try AGAVEObjective(auxiliaryWeight: 0, pretrainIterations: 3).validate() }

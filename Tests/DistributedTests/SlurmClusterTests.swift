@@ -267,7 +267,7 @@ final class SlurmTestCluster {
         process.arguments = arguments
         process.environment = environment
         let log = folder + "/driver-\(UUID().uuidString.prefix(6)).log"
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         process.standardOutput = handle
         process.standardError = handle

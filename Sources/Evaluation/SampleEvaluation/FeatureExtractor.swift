@@ -98,7 +98,7 @@ public final class ClassifierFeatureExtractor: FeatureExtractor {
 
     public func extract(_ images: Tensor) throws -> ExtractedBatch {
         try checkGeometry(channels: images.shape[1], height: images.shape[2], width: images.shape[3])
-        let planes = try images.detached * 2 - 1
+        let planes = images.detached * 2 - 1
         if images.shape[1] == 1 {
             let (features, probabilities) = try withoutGradient {
                 let features = try classifier.features(planes)
