@@ -29,26 +29,13 @@ public final class EquivariantNetwork: Module, Layer {
     }
 
     public func callAsFunction(_ x: Tensor, validMask: Tensor?) throws -> Tensor {
-        var h = x, index = 0
-        while index < layers.count {
-            let layer = layers[index]
-            if let activation = fusedActivations[index] {
-                if let dense = layer as? EquivariantDense {
-                    h = try dense(h, validMask: validMask, activation: activation)
-                } else {
-                    h = try (layer as! any ActivationFusing)(h, activation: activation)
-                }
-                index += 2
-                continue
-            }
-            if let mixing = layer as? any BatchEquivariantLayer {
-                h = try mixing(h, validMask: validMask)
-            } else {
-                h = try layer(h)
-            }
-            index += 1
-        }
-        return h
+        try ActivationFusion.apply(layers, plan: fusedActivations, to: x, plain: { layer, h in
+            if let mixing = layer as? any BatchEquivariantLayer { return try mixing(h, validMask: validMask) }
+            return try layer(h)
+        }, fused: { layer, h, activation in
+            if let dense = layer as? EquivariantDense { return try dense(h, validMask: validMask, activation: activation) }
+            return try (layer as! any ActivationFusing)(h, activation: activation)
+        })
     }
 
     /// An equivariant multilayer perceptron `[B, inputSize] -> [B, outputSize]`: an

@@ -11,13 +11,7 @@ public final class TemporaryFolder: @unchecked Sendable {
     public init(create: Bool = true) {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("mixedbatch-tests-\(UUID().uuidString)").path
         if create { try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
-        Self.live.withLock { paths in
-            if !Self.removalAtExitInstalled {
-                Self.removalAtExitInstalled = true
-                atexit { TemporaryFolder.live.withLock { paths in paths.forEach(TemporaryFolder.remove) } }
-            }
-            paths.insert(path)
-        }
+        _ = Self.live.withLock { $0.insert(path) }
     }
 
     deinit {
@@ -35,9 +29,11 @@ public final class TemporaryFolder: @unchecked Sendable {
 
     private static func remove(_ path: String) { try? FileManager.default.removeItem(atPath: path) }
 
-    /// The folders not yet removed, for the removal at exit.
-    private static let live = Locked<Set<String>>([])
-    nonisolated(unsafe) private static var removalAtExitInstalled = false
+    /// The folders not yet removed; made on first use, which also registers their removal at exit.
+    private static let live: Locked<Set<String>> = {
+        atexit { TemporaryFolder.live.withLock { paths in paths.forEach(TemporaryFolder.remove) } }
+        return Locked([])
+    }()
 }
 
 /// A value behind a lock.

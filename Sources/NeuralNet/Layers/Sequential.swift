@@ -33,17 +33,8 @@ public final class Sequential: Module, Layer {
     }
 
     public func callAsFunction(_ input: Tensor) throws -> Tensor {
-        var x = input, index = 0
-        while index < layers.count {
-            if let activation = fusedActivations[index], let layer = layers[index] as? any ActivationFusing {
-                x = try layer(x, activation: activation)
-                index += 2
-            } else {
-                x = try layers[index](x)
-                index += 1
-            }
-        }
-        return x
+        try ActivationFusion.apply(layers, plan: fusedActivations, to: input, plain: { layer, x in try layer(x) },
+                                   fused: { layer, x, activation in try (layer as! any ActivationFusing)(x, activation: activation) })
     }
 }
 
@@ -65,6 +56,25 @@ public enum ActivationFusion {
             }
         }
         return fused
+    }
+
+    /// Runs `layers` on `x` in order following `plan`: a layer with a planned activation through
+    /// `fused(layer, h, activation)`, the activation layer after it then skipped; every other
+    /// through `plain(layer, h)`.
+    public static func apply(_ layers: [any Layer], plan: [ConvolutionActivation?], to x: Tensor,
+                             plain: (any Layer, Tensor) throws -> Tensor,
+                             fused: (any Layer, Tensor, ConvolutionActivation) throws -> Tensor) rethrows -> Tensor {
+        var h = x, index = 0
+        while index < layers.count {
+            if let activation = plan[index] {
+                h = try fused(layers[index], h, activation)
+                index += 2
+            } else {
+                h = try plain(layers[index], h)
+                index += 1
+            }
+        }
+        return h
     }
 }
 

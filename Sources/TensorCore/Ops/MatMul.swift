@@ -30,10 +30,11 @@ public enum GEMMBackend: String, Sendable {
 
     /// 2²⁴ multiply-adds ([64×512]·[512×512], the smallest large product of a width-512
     /// perceptron at batch 64): such a product takes over 100 µs, the hand-over to oneDNN's
-    /// worker about 6 µs in a loop of empty jobs and 20–45 µs inside a width-512 iteration. Below it products stay on OpenBLAS: the default scales of chapter 4
-    /// (width 64; the 1/16-width SNGAN's largest product is 2²²) keep the digits of their tables,
-    /// and a width-256 iteration, which at 2²³ mixed both libraries' threads in one step, was
-    /// no faster for it (6.1–6.6 ms against 6.0–6.1).
+    /// worker about 6 µs in a loop of empty jobs and 20–45 µs inside a width-512 iteration.
+    /// Below it products stay on OpenBLAS: the default scales of chapter 4 (width 64; the
+    /// 1/16-width SNGAN's largest product is 2²²) keep the digits of their tables, and a width-256
+    /// iteration, which at 2²³ mixed both libraries' threads in one step, was no faster for it
+    /// (6.1–6.6 ms against 6.0–6.1).
     public static let oneDNNMinimumWork = 1 << 24
 
     /// Outer products (k = 1) with at least 2¹⁶ entries (a width-256 layer) are written row by
